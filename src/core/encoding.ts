@@ -1,0 +1,132 @@
+// Byte encodings used on the wire: RFC 4648 base32 (lowercase, unpadded, as multibase 'b')
+// and base64url / base64 (RFC 4648 §4, §5). Strict decoders: anything off returns undefined.
+
+const B32 = 'abcdefghijklmnopqrstuvwxyz234567'
+const B32_INDEX = new Int8Array(128).fill(-1)
+for (let i = 0; i < 32; i++) B32_INDEX[B32.charCodeAt(i)] = i
+
+/** RFC 4648 base32, lowercase, no padding. */
+export function encodeBase32(bytes: Uint8Array): string {
+  let out = ''
+  let buffer = 0
+  let bits = 0
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte
+    bits += 8
+    while (bits >= 5) {
+      bits -= 5
+      out += B32[(buffer >>> bits) & 31]
+    }
+    buffer &= (1 << bits) - 1
+  }
+  if (bits > 0) out += B32[(buffer << (5 - bits)) & 31]
+  return out
+}
+
+/** Decodes lowercase unpadded base32; undefined for any other character or non-canonical tail. */
+export function decodeBase32(text: string): Uint8Array | undefined {
+  const rem = text.length % 8
+  if (rem === 1 || rem === 3 || rem === 6) return undefined
+  const out = new Uint8Array(Math.floor((text.length * 5) / 8))
+  let buffer = 0
+  let bits = 0
+  let index = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    const value = code < 128 ? B32_INDEX[code]! : -1
+    if (value < 0) return undefined
+    buffer = (buffer << 5) | value
+    bits += 5
+    if (bits >= 8) {
+      bits -= 8
+      out[index++] = (buffer >>> bits) & 0xff
+    }
+    buffer &= (1 << bits) - 1
+  }
+  // Leftover bits must be zero, so that each byte string has exactly one encoding.
+  if (buffer !== 0) return undefined
+  return out
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const B64_INDEX = new Int8Array(128).fill(-1)
+for (let i = 0; i < 64; i++) B64_INDEX[B64URL.charCodeAt(i)] = i
+B64_INDEX['+'.charCodeAt(0)] = 62
+B64_INDEX['/'.charCodeAt(0)] = 63
+
+/** base64url without padding (RFC 4648 §5). */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  let out = ''
+  let i = 0
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+    out += B64URL[n >>> 18]! + B64URL[(n >>> 12) & 63]! + B64URL[(n >>> 6) & 63]! + B64URL[n & 63]!
+  }
+  const left = bytes.length - i
+  if (left === 1) {
+    const n = bytes[i]! << 16
+    out += B64URL[n >>> 18]! + B64URL[(n >>> 12) & 63]!
+  } else if (left === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
+    out += B64URL[n >>> 18]! + B64URL[(n >>> 12) & 63]! + B64URL[(n >>> 6) & 63]!
+  }
+  return out
+}
+
+/**
+ * Decodes base64url or standard base64, padding optional (not mixed alphabets).
+ * Returns undefined for anything else, including non-zero trailing bits.
+ */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  let end = text.length
+  if (end % 4 === 0 && end > 0) {
+    if (text.charCodeAt(end - 1) === 61) end--
+    if (text.charCodeAt(end - 1) === 61) end--
+  }
+  if (end % 4 === 1) return undefined
+  let url = false
+  let std = false
+  const out = new Uint8Array(Math.floor((end * 3) / 4))
+  let buffer = 0
+  let bits = 0
+  let index = 0
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i)
+    const value = code < 128 ? B64_INDEX[code]! : -1
+    if (value < 0) return undefined
+    if (code === 45 || code === 95) url = true
+    else if (code === 43 || code === 47) std = true
+    buffer = (buffer << 6) | value
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out[index++] = (buffer >>> bits) & 0xff
+    }
+    buffer &= (1 << bits) - 1
+  }
+  if (url && std) return undefined
+  if (buffer !== 0) return undefined
+  return out
+}
+
+const encoder = new TextEncoder()
+
+/** UTF-8 bytes of a string. */
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(text)
+}
+
+/** Lowercase hex of bytes. */
+export function toHex(bytes: Uint8Array): string {
+  let out = ''
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
+  return out
+}
+
+/** Constant-time equality of two byte strings (length is not secret). */
+export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
+  return diff === 0
+}
