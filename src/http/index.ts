@@ -1,0 +1,8 @@
+export { createChallengeHandler, type ChallengeResponse } from './challenge-handler.ts'
+export { CONFIG_VARIABLES, loadConfig, type Config, type Env } from './config.ts'
+export type { Handler, HandlerOptions } from './endpoint.ts'
+export { consoleLogger, type LogRecord, type Logger } from './log.ts'
+export type { PolicyInput, PubkeyPolicy } from './policy.ts'
+export { STATUS, type ProblemBody } from './problem.ts'
+export { MAX_BODY_BYTES } from './read-json.ts'
+export { createTokenHandler, type TokenResponse } from './token-handler.ts'
