@@ -1,0 +1,99 @@
+// Shared fixtures: a deterministic deployment, identities from the real @textile/hub, and a
+// capturing logger so tests can prove no secret reaches a log line.
+import { PrivateKey } from '@textile/hub'
+import {
+  createChallengeHandler,
+  createTokenHandler,
+  type Env,
+  type HandlerOptions,
+  type LogRecord,
+} from '../../src/http/index.ts'
+
+/** Fixed secrets of the test deployment (all made up; the issuer is the vector's). */
+export const SECRETS = {
+  USER_API_KEY: 'bk44oyfuzqnvd6mlhbhyyjvq5qai',
+  USER_API_SECRET: 'baibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaq',
+  CHALLENGE_SECRET: 'test-challenge-secret-0123456789abcdef',
+  HUB_ISSUER_KEY:
+    'bbaareqaha4dqobyha4dqobyha4dqobyha4dqobyha4dqobyha4dqobyha7veu3dd4kofecv66vihwezoyx4zkr3wv27l464siipou2iui3jcy',
+} as const
+
+/** The site the functions run on in tests. */
+export const SITE = 'https://site.example'
+export const NOW = new Date('2030-01-01T00:00:00.000Z')
+
+/** A deployment: handlers over a mutable env and clock, with captured logs. */
+export interface Deployment {
+  env: Record<string, string | undefined>
+  clock: { now: Date }
+  logs: LogRecord[]
+  challenge: ReturnType<typeof createChallengeHandler>
+  token: ReturnType<typeof createTokenHandler>
+}
+
+/** Creates a deployment with issuer mode on unless `HUB_ISSUER_KEY: undefined` is passed. */
+export function deployment(env: Env = {}, options: Pick<HandlerOptions, 'policy'> = {}): Deployment {
+  const state: Deployment = {
+    env: { ...SECRETS, URL: SITE, ...env },
+    clock: { now: NOW },
+    logs: [],
+    challenge: undefined as never,
+    token: undefined as never,
+  }
+  const shared: HandlerOptions = {
+    env: () => state.env,
+    now: () => state.clock.now,
+    logger: (record) => state.logs.push(record),
+    ...options,
+  }
+  state.challenge = createChallengeHandler(shared)
+  state.token = createTokenHandler(shared)
+  return state
+}
+
+/** A POST with a JSON body (or raw text) and optional Origin. */
+export function post(path: string, body: unknown, headers: Record<string, string> = {}): Request {
+  return new Request(SITE + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+}
+
+/** A fresh random identity, as an app would make it. */
+export function identity(): PrivateKey {
+  return PrivateKey.fromRandom()
+}
+
+/** Signs UTF-8(envelope) with the identity; base64url. */
+export async function signEnvelope(id: PrivateKey, envelope: string): Promise<string> {
+  const signature = await id.sign(new TextEncoder().encode(envelope))
+  return Buffer.from(signature).toString('base64url')
+}
+
+/** Runs /api/challenge and returns the envelope (asserting 200). */
+export async function challengeFor(
+  d: Deployment,
+  id: PrivateKey,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const response = await d.challenge(post('/api/challenge', { pubkey: id.public.toString() }, headers))
+  if (response.status !== 200) throw new Error(`challenge ${response.status}: ${await response.text()}`)
+  return ((await response.json()) as { envelope: string }).envelope
+}
+
+/** Full login; returns the token response. */
+export async function login(
+  d: Deployment,
+  id: PrivateKey,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const envelope = await challengeFor(d, id, headers)
+  return d.token(post('/api/token', { envelope, signature: await signEnvelope(id, envelope) }, headers))
+}
+
+/** Reads a problem+json body and checks the shape every error must have. */
+export async function problem(response: Response): Promise<{ code: string; status: number } & Record<string, unknown>> {
+  const body = (await response.json()) as { code: string; status: number } & Record<string, unknown>
+  return body
+}
