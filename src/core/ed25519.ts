@@ -5,11 +5,13 @@ import { decodeBase64 } from './encoding.ts'
 
 /** The group order L, little-endian (RFC 8032 §5.1). */
 const L = new Uint8Array([
-  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ])
 /** PKCS #8 prefix of an Ed25519 private key (RFC 8410 §7); the 32-byte seed follows. */
-const PKCS8_PREFIX = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+const PKCS8_PREFIX = [
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+]
 const ALGORITHM = { name: 'Ed25519' }
 
 /** True when the little-endian scalar S is below L. */
@@ -83,6 +85,7 @@ export async function sign(signer: SigningKey, message: Uint8Array): Promise<Uin
 
 /** Web Crypto wants an ArrayBuffer-backed view; copy only when handed something else. */
 function bytes(view: Uint8Array): Uint8Array<ArrayBuffer> {
-  return view.buffer instanceof ArrayBuffer ? (view as Uint8Array<ArrayBuffer>) : new Uint8Array(view)
+  return view.buffer instanceof ArrayBuffer
+    ? (view as Uint8Array<ArrayBuffer>)
+    : new Uint8Array(view)
 }
-

@@ -75,7 +75,9 @@ export interface IssueChallengeResult {
  * @example
  * const { envelope, expiresAt } = await issueChallenge({ keyring, pubkey, audience, now, ttlSeconds: 60 })
  */
-export async function issueChallenge(options: IssueChallengeOptions): Promise<IssueChallengeResult> {
+export async function issueChallenge(
+  options: IssueChallengeOptions,
+): Promise<IssueChallengeResult> {
   const iat = Math.floor(options.now.getTime() / 1000)
   const exp = iat + options.ttlSeconds
   const nonce = encodeBase64Url(crypto.getRandomValues(new Uint8Array(NONCE_BYTES)))
@@ -120,7 +122,10 @@ export async function openChallenge(options: OpenChallengeOptions): Promise<Chal
   const key = options.keyring.verifying.get(kid)
   const mac = decodeBase64(macText)
   if (!key || mac?.length !== 32) throw invalid()
-  const expected = await hmacSha256(key, utf8(envelope.slice(0, envelope.length - macText.length - 1)))
+  const expected = await hmacSha256(
+    key,
+    utf8(envelope.slice(0, envelope.length - macText.length - 1)),
+  )
   if (!timingSafeEqual(mac, expected)) throw invalid()
 
   const claims = parseClaims(payload)

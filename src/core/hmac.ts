@@ -20,8 +20,19 @@ export async function hmacSha256(key: HmacKey, data: Uint8Array): Promise<Uint8A
 }
 
 /** HKDF-SHA256 with an empty salt; `length` bytes out. */
-export async function hkdfSha256(ikm: Uint8Array, info: string, length: number): Promise<Uint8Array> {
-  const base = await crypto.subtle.importKey('raw', new Uint8Array(ikm), 'HKDF', false, ['deriveBits'])
-  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) }
+export async function hkdfSha256(
+  ikm: Uint8Array,
+  info: string,
+  length: number,
+): Promise<Uint8Array> {
+  const base = await crypto.subtle.importKey('raw', new Uint8Array(ikm), 'HKDF', false, [
+    'deriveBits',
+  ])
+  const params = {
+    name: 'HKDF',
+    hash: 'SHA-256',
+    salt: new Uint8Array(0),
+    info: new TextEncoder().encode(info),
+  }
   return new Uint8Array(await crypto.subtle.deriveBits(params, base, length * 8))
 }

@@ -28,7 +28,8 @@ export interface MintThreadTokenOptions {
  * const token = await mintThreadToken({ issuer, subject: pubkey, now: new Date() })
  */
 export async function mintThreadToken(options: MintThreadTokenOptions): Promise<string> {
-  const iat = options.iat ?? Math.floor(options.now.getTime() / 1000) - THREAD_TOKEN_BACKDATE_SECONDS
+  const iat =
+    options.iat ?? Math.floor(options.now.getTime() / 1000) - THREAD_TOKEN_BACKDATE_SECONDS
   const payload = { iat, iss: formatPublicKey(options.issuer.publicKey), sub: options.subject }
   const input = HEADER + '.' + encodeBase64Url(utf8(JSON.stringify(payload)))
   const signature = await sign(options.issuer, utf8(input))

@@ -107,7 +107,8 @@ async function parseConfig(env: Env): Promise<Config> {
     ),
     allowedOrigins: list(env, 'ALLOWED_ORIGINS').map((pattern) => {
       const matcher = compileOriginPattern(pattern)
-      if (!matcher) throw misconfigured('ALLOWED_ORIGINS has an item that is not scheme://host[:port].')
+      if (!matcher)
+        throw misconfigured('ALLOWED_ORIGINS has an item that is not scheme://host[:port].')
       return matcher
     }),
   }

@@ -91,7 +91,10 @@ export function createEndpoint(
       ...(code && { code }),
       ms: Math.round((performance.now() - started) * 100) / 100,
       ...(code === 'internal_error' && {
-        error: redact(describe(failure), SECRET_VARIABLES.map((name) => env[name])),
+        error: redact(
+          describe(failure),
+          SECRET_VARIABLES.map((name) => env[name]),
+        ),
       }),
     })
     return response

@@ -19,7 +19,8 @@ export const STATUS: Record<ErrorCode, number> = {
 }
 
 /** Base of the `type` URIs; each code has its own anchor in the README. */
-export const PROBLEM_TYPE_BASE = 'https://github.com/textile-token-provider/textile-token-provider#error-'
+export const PROBLEM_TYPE_BASE =
+  'https://github.com/textile-token-provider/textile-token-provider#error-'
 
 /** The problem+json body of an error: fixed title, optional safe detail, no input echoed. */
 export interface ProblemBody {

@@ -49,7 +49,8 @@ export function createTokenHandler(options: HandlerOptions = {}): Handler {
     const expiresAt = new Date(now.getTime() + config.apiSigTtlSeconds * 1000)
     const { sig, msg } = await mintApiSignature({ secret: config.apiSecret, expiresAt })
     const response: TokenResponse = { key: config.apiKey, sig, msg }
-    if (config.issuer) response.token = await mintThreadToken({ issuer: config.issuer, subject: pubkey, now })
+    if (config.issuer)
+      response.token = await mintThreadToken({ issuer: config.issuer, subject: pubkey, now })
     return response
   })
 }

@@ -1,9 +1,19 @@
 import { PrivateKey } from '@textile/hub'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeBase32, decodeBase64, encodeBase32, encodeBase64Url } from '../../src/core/encoding.ts'
+import {
+  decodeBase32,
+  decodeBase64,
+  encodeBase32,
+  encodeBase64Url,
+} from '../../src/core/encoding.ts'
 import { importSigningKey, verifySignature } from '../../src/core/ed25519.ts'
-import { formatPrivateKey, formatPublicKey, parsePrivateKey, parsePublicKey } from '../../src/core/keys.ts'
+import {
+  formatPrivateKey,
+  formatPublicKey,
+  parsePrivateKey,
+  parsePublicKey,
+} from '../../src/core/keys.ts'
 
 describe('parsePublicKey()', () => {
   it('decodes identities made by @textile/hub PrivateKey, and signatures they make verify', async () => {
@@ -35,7 +45,9 @@ describe('parsePublicKey()', () => {
           parsePublicKey(text)
           return false
         } catch (error) {
-          return ['invalid_pubkey', 'unsupported_key_type'].includes((error as { code: string }).code)
+          return ['invalid_pubkey', 'unsupported_key_type'].includes(
+            (error as { code: string }).code,
+          )
         }
       }),
       { numRuns: 2000 },
@@ -46,15 +58,25 @@ describe('parsePublicKey()', () => {
 describe('verifySignature()', () => {
   it('returns false (never throws) for a key that is not a curve point', async () => {
     const publicKey = new Uint8Array(32).fill(0xff)
-    await expect(verifySignature({ publicKey, message: new Uint8Array(1), signature: new Uint8Array(64) })).resolves.toBe(false)
+    await expect(
+      verifySignature({ publicKey, message: new Uint8Array(1), signature: new Uint8Array(64) }),
+    ).resolves.toBe(false)
   })
 
   it('rejects S = L exactly (non-canonical) before Web Crypto sees it', async () => {
     const signature = new Uint8Array(64)
-    signature.set([0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14], 32)
+    signature.set(
+      [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14,
+      ],
+      32,
+    )
     signature[63] = 0x10
     const { publicKey } = await importSigningKey(new Uint8Array(32).fill(1))
-    await expect(verifySignature({ publicKey, message: new Uint8Array(0), signature })).resolves.toBe(false)
+    await expect(
+      verifySignature({ publicKey, message: new Uint8Array(0), signature }),
+    ).resolves.toBe(false)
   })
 })
 

@@ -46,7 +46,10 @@ describe('textile-v1 vectors', () => {
     const v = vectors.apiSignature
     const bytes = decodeApiSecret(v.secret)!
     expect(toHex(bytes)).toBe(v.secretBytesHex)
-    const result = await mintApiSignature({ secret: await importApiSecret(bytes), expiresAt: new Date(v.date) })
+    const result = await mintApiSignature({
+      secret: await importApiSecret(bytes),
+      expiresAt: new Date(v.date),
+    })
     expect(result).toEqual({ sig: v.sig, msg: v.msg })
   })
 

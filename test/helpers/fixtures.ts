@@ -32,7 +32,10 @@ export interface Deployment {
 }
 
 /** Creates a deployment with issuer mode on unless `HUB_ISSUER_KEY: undefined` is passed. */
-export function deployment(env: Env = {}, options: Pick<HandlerOptions, 'policy'> = {}): Deployment {
+export function deployment(
+  env: Env = {},
+  options: Pick<HandlerOptions, 'policy'> = {},
+): Deployment {
   const state: Deployment = {
     env: { ...SECRETS, URL: SITE, ...env },
     clock: { now: NOW },
@@ -77,8 +80,11 @@ export async function challengeFor(
   id: PrivateKey,
   headers: Record<string, string> = {},
 ): Promise<string> {
-  const response = await d.challenge(post('/api/challenge', { pubkey: id.public.toString() }, headers))
-  if (response.status !== 200) throw new Error(`challenge ${response.status}: ${await response.text()}`)
+  const response = await d.challenge(
+    post('/api/challenge', { pubkey: id.public.toString() }, headers),
+  )
+  if (response.status !== 200)
+    throw new Error(`challenge ${response.status}: ${await response.text()}`)
   return ((await response.json()) as { envelope: string }).envelope
 }
 
@@ -89,11 +95,15 @@ export async function login(
   headers: Record<string, string> = {},
 ): Promise<Response> {
   const envelope = await challengeFor(d, id, headers)
-  return d.token(post('/api/token', { envelope, signature: await signEnvelope(id, envelope) }, headers))
+  return d.token(
+    post('/api/token', { envelope, signature: await signEnvelope(id, envelope) }, headers),
+  )
 }
 
 /** Reads a problem+json body and checks the shape every error must have. */
-export async function problem(response: Response): Promise<{ code: string; status: number } & Record<string, unknown>> {
+export async function problem(
+  response: Response,
+): Promise<{ code: string; status: number } & Record<string, unknown>> {
   const body = (await response.json()) as { code: string; status: number } & Record<string, unknown>
   return body
 }

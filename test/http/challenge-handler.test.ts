@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { formatPublicKey } from '../../src/core/keys.ts'
 import { encodeBase32 } from '../../src/core/encoding.ts'
 import { NOW, deployment, identity, post, problem } from '../helpers/fixtures.ts'
 
@@ -10,7 +9,9 @@ const keyOfType = (type: number, length: number) =>
 describe('POST /api/challenge', () => {
   it('issues an envelope and its RFC 3339 expiry', async () => {
     const d = deployment()
-    const response = await d.challenge(post('/api/challenge', { pubkey: identity().public.toString() }))
+    const response = await d.challenge(
+      post('/api/challenge', { pubkey: identity().public.toString() }),
+    )
     expect(response.status).toBe(200)
     expect(response.headers.get('cache-control')).toBe('no-store')
     const body = await response.json()
@@ -84,7 +85,9 @@ describe('POST /api/challenge', () => {
   it('throws pubkey_not_allowed for a key outside ALLOWED_PUBKEYS', async () => {
     const allowed = identity()
     const d = deployment({ ALLOWED_PUBKEYS: ` ${allowed.public.toString()} , ` })
-    const refused = await d.challenge(post('/api/challenge', { pubkey: identity().public.toString() }))
+    const refused = await d.challenge(
+      post('/api/challenge', { pubkey: identity().public.toString() }),
+    )
     expect(refused.status).toBe(403)
     expect(await problem(refused)).toMatchObject({ code: 'pubkey_not_allowed' })
     const ok = await d.challenge(post('/api/challenge', { pubkey: allowed.public.toString() }))
@@ -93,12 +96,15 @@ describe('POST /api/challenge', () => {
 
   it('consults the policy hook with the key, origin and stage', async () => {
     const seen: unknown[] = []
-    const d = deployment({}, {
-      policy: ({ pubkey, origin, stage }) => {
-        seen.push({ origin, stage })
-        return pubkey.endsWith('a')
+    const d = deployment(
+      {},
+      {
+        policy: ({ pubkey, origin, stage }) => {
+          seen.push({ origin, stage })
+          return pubkey.endsWith('a')
+        },
       },
-    })
+    )
     let id = identity()
     while (!id.public.toString().endsWith('a')) id = identity()
     const ok = await d.challenge(post('/api/challenge', { pubkey: id.public.toString() }))
@@ -128,23 +134,38 @@ describe('both endpoints: transport', () => {
     }
   })
 
-  it.each(endpoints)('%s: throws unsupported_media_type without a JSON content type', async (name) => {
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp', '']) {
-      const request = new Request(`https://site.example/api/${name}`, {
-        method: 'POST',
-        headers: type ? { 'content-type': type } : {},
-        body: '{}',
-      })
-      const response = await deployment()[name](request)
-      expect(response.status).toBe(415)
-      expect(await problem(response)).toMatchObject({ code: 'unsupported_media_type' })
-    }
-  })
+  it.each(endpoints)(
+    '%s: throws unsupported_media_type without a JSON content type',
+    async (name) => {
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/jsonp',
+        '',
+      ]) {
+        const request = new Request(`https://site.example/api/${name}`, {
+          method: 'POST',
+          headers: type ? { 'content-type': type } : {},
+          body: '{}',
+        })
+        const response = await deployment()[name](request)
+        expect(response.status).toBe(415)
+        expect(await problem(response)).toMatchObject({ code: 'unsupported_media_type' })
+      }
+    },
+  )
 
-  it.each(endpoints)('%s: matches the JSON media type case-insensitively with parameters', async (name) => {
-    const request = post(`/api/${name}`, '{}', { 'content-type': 'Application/JSON; charset=UTF-8' })
-    expect(await problem(await deployment()[name](request))).toMatchObject({ code: 'invalid_request' })
-  })
+  it.each(endpoints)(
+    '%s: matches the JSON media type case-insensitively with parameters',
+    async (name) => {
+      const request = post(`/api/${name}`, '{}', {
+        'content-type': 'Application/JSON; charset=UTF-8',
+      })
+      expect(await problem(await deployment()[name](request))).toMatchObject({
+        code: 'invalid_request',
+      })
+    },
+  )
 
   it.each(endpoints)('%s: throws payload_too_large for a body over 8 KiB', async (name) => {
     const body = JSON.stringify({ pubkey: 'x'.repeat(8 * 1024) })
@@ -183,17 +204,25 @@ describe('both endpoints: transport', () => {
     expect(sent).toBeLessThan(32 * 1024)
   })
 
-  it.each(endpoints)('%s: rejects a declared Content-Length over the limit before reading', async (name) => {
-    const request = post(`/api/${name}`, '{}', { 'content-length': '9000' })
-    expect((await deployment()[name](request)).status).toBe(413)
-  })
+  it.each(endpoints)(
+    '%s: rejects a declared Content-Length over the limit before reading',
+    async (name) => {
+      const request = post(`/api/${name}`, '{}', { 'content-length': '9000' })
+      expect((await deployment()[name](request)).status).toBe(413)
+    },
+  )
 
-  it.each(endpoints)('%s: throws origin_not_allowed for a foreign origin, without CORS headers', async (name) => {
-    const response = await deployment()[name](post(`/api/${name}`, {}, { origin: 'https://evil.example' }))
-    expect(response.status).toBe(403)
-    expect(response.headers.get('access-control-allow-origin')).toBeNull()
-    expect(await problem(response)).toMatchObject({ code: 'origin_not_allowed' })
-  })
+  it.each(endpoints)(
+    '%s: throws origin_not_allowed for a foreign origin, without CORS headers',
+    async (name) => {
+      const response = await deployment()[name](
+        post(`/api/${name}`, {}, { origin: 'https://evil.example' }),
+      )
+      expect(response.status).toBe(403)
+      expect(response.headers.get('access-control-allow-origin')).toBeNull()
+      expect(await problem(response)).toMatchObject({ code: 'origin_not_allowed' })
+    },
+  )
 
   it.each(endpoints)('%s: refuses the opaque origin "null"', async (name) => {
     const response = await deployment()[name](post(`/api/${name}`, {}, { origin: 'null' }))
@@ -237,25 +266,31 @@ describe('both endpoints: transport', () => {
       DEPLOY_PRIME_URL: 'https://deploy-preview-3--site.netlify.app',
       DEPLOY_URL: 'https://0123abcd--site.netlify.app',
     })
-    for (const origin of ['https://deploy-preview-3--site.netlify.app', 'https://0123abcd--site.netlify.app']) {
+    for (const origin of [
+      'https://deploy-preview-3--site.netlify.app',
+      'https://0123abcd--site.netlify.app',
+    ]) {
       const response = await d[name](post(`/api/${name}`, '[]', { origin }))
       expect(response.headers.get('access-control-allow-origin')).toBe(origin)
     }
   })
 
-  it.each(endpoints)('%s: problem bodies carry type, title, status, code and a request id', async (name) => {
-    const response = await deployment()[name](
-      post(`/api/${name}`, '[]', { 'x-nf-request-id': '01HXYZ-test' }),
-    )
-    expect(response.headers.get('content-type')).toBe('application/problem+json')
-    const body = await problem(response)
-    expect(body).toEqual({
-      type: expect.stringMatching(/^https:\/\/.+#error-invalid-request$/),
-      title: expect.any(String),
-      status: 400,
-      code: 'invalid_request',
-      detail: expect.any(String),
-      requestId: '01HXYZ-test',
-    })
-  })
+  it.each(endpoints)(
+    '%s: problem bodies carry type, title, status, code and a request id',
+    async (name) => {
+      const response = await deployment()[name](
+        post(`/api/${name}`, '[]', { 'x-nf-request-id': '01HXYZ-test' }),
+      )
+      expect(response.headers.get('content-type')).toBe('application/problem+json')
+      const body = await problem(response)
+      expect(body).toEqual({
+        type: expect.stringMatching(/^https:\/\/.+#error-invalid-request$/),
+        title: expect.any(String),
+        status: 400,
+        code: 'invalid_request',
+        detail: expect.any(String),
+        requestId: '01HXYZ-test',
+      })
+    },
+  )
 })

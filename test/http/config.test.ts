@@ -7,33 +7,49 @@ describe('configuration', () => {
     ['USER_API_KEY is blank', { USER_API_KEY: '   ' }, 'USER_API_KEY'],
     ['USER_API_KEY has spaces inside', { USER_API_KEY: 'a key' }, 'USER_API_KEY'],
     ['USER_API_SECRET is missing', { USER_API_SECRET: undefined }, 'USER_API_SECRET'],
-    ['USER_API_SECRET is not multibase base32', { USER_API_SECRET: 'zSecret!!' }, 'USER_API_SECRET'],
+    [
+      'USER_API_SECRET is not multibase base32',
+      { USER_API_SECRET: 'zSecret!!' },
+      'USER_API_SECRET',
+    ],
     ['CHALLENGE_SECRET is too short', { CHALLENGE_SECRET: 'short' }, 'CHALLENGE_SECRET'],
     ['HUB_ISSUER_KEY is garbage', { HUB_ISSUER_KEY: 'bnotakey' }, 'HUB_ISSUER_KEY'],
-    ['HUB_ISSUER_KEY is a public key', { HUB_ISSUER_KEY: 'bbaareihkjjwghyu4kifl55kqpmjs5rpzsvdxnlv6xz5zeqq65jurirwsfq' }, 'HUB_ISSUER_KEY'],
+    [
+      'HUB_ISSUER_KEY is a public key',
+      { HUB_ISSUER_KEY: 'bbaareihkjjwghyu4kifl55kqpmjs5rpzsvdxnlv6xz5zeqq65jurirwsfq' },
+      'HUB_ISSUER_KEY',
+    ],
     ['API_SIG_TTL_SECONDS is not a number', { API_SIG_TTL_SECONDS: '10m' }, 'API_SIG_TTL_SECONDS'],
     ['API_SIG_TTL_SECONDS is too large', { API_SIG_TTL_SECONDS: '9999999' }, 'API_SIG_TTL_SECONDS'],
     ['CHALLENGE_TTL_SECONDS is zero', { CHALLENGE_TTL_SECONDS: '0' }, 'CHALLENGE_TTL_SECONDS'],
     ['ALLOWED_ORIGINS has a path', { ALLOWED_ORIGINS: 'https://a.example/app' }, 'ALLOWED_ORIGINS'],
     ['ALLOWED_ORIGINS is a bare star', { ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS'],
     ['ALLOWED_PUBKEYS has a bad key', { ALLOWED_PUBKEYS: 'bbaareinope' }, 'ALLOWED_PUBKEYS'],
-  ])('throws server_misconfigured when %s, naming the variable only', async (_name, env, variable) => {
-    const d = deployment(env)
-    const response = await d.challenge(post('/api/challenge', { pubkey: identity().public.toString() }))
-    expect(response.status).toBe(500)
-    const text = await response.text()
-    const body = JSON.parse(text)
-    expect(body).toMatchObject({ code: 'server_misconfigured', status: 500 })
-    expect(body.detail).toContain(variable)
-    for (const value of Object.values(env)) {
-      if (value && value.trim().length > 3) expect(text).not.toContain(value)
-    }
-  })
+  ])(
+    'throws server_misconfigured when %s, naming the variable only',
+    async (_name, env, variable) => {
+      const d = deployment(env)
+      const response = await d.challenge(
+        post('/api/challenge', { pubkey: identity().public.toString() }),
+      )
+      expect(response.status).toBe(500)
+      const text = await response.text()
+      const body = JSON.parse(text)
+      expect(body).toMatchObject({ code: 'server_misconfigured', status: 500 })
+      expect(body.detail).toContain(variable)
+      for (const value of Object.values(env)) {
+        if (value && value.trim().length > 3) expect(text).not.toContain(value)
+      }
+    },
+  )
 
   it('rejects an issuer key whose public half does not match its seed', async () => {
     // Same seed as the vector issuer, public half of the vector user.
     const seed = Buffer.alloc(32, 7)
-    const pub = Buffer.from('8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c', 'hex')
+    const pub = Buffer.from(
+      '8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c',
+      'hex',
+    )
     const { formatPrivateKey } = await import('../../src/core/keys.ts')
     const d = deployment({ HUB_ISSUER_KEY: formatPrivateKey(seed, pub) })
     const response = await d.token(post('/api/token', {}))
@@ -90,12 +106,17 @@ describe('secrets', () => {
   })
 
   it('turns an unexpected failure into internal_error with a redacted log line', async () => {
-    const d = deployment({}, {
-      policy: () => {
-        throw new Error(`database said no to ${SECRETS.USER_API_SECRET}`)
+    const d = deployment(
+      {},
+      {
+        policy: () => {
+          throw new Error(`database said no to ${SECRETS.USER_API_SECRET}`)
+        },
       },
-    })
-    const response = await d.challenge(post('/api/challenge', { pubkey: identity().public.toString() }))
+    )
+    const response = await d.challenge(
+      post('/api/challenge', { pubkey: identity().public.toString() }),
+    )
     expect(response.status).toBe(500)
     const text = await response.text()
     expect(JSON.parse(text)).toMatchObject({ code: 'internal_error' })

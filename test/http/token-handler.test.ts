@@ -111,7 +111,9 @@ describe('POST /api/token', () => {
     for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(signature[32 + i]!)
     s += L
     for (let i = 0; i < 32; i++) signature[32 + i] = Number((s >> BigInt(8 * i)) & 0xffn)
-    const response = await d.token(post('/api/token', { envelope, signature: encodeBase64Url(signature) }))
+    const response = await d.token(
+      post('/api/token', { envelope, signature: encodeBase64Url(signature) }),
+    )
     expect(await problem(response)).toMatchObject({ code: 'invalid_signature' })
   })
 
@@ -207,7 +209,8 @@ describe('POST /api/token', () => {
     const d = deployment({ CHALLENGE_SECRET: 'old-secret-000000000000000000000000' })
     const id = identity()
     const envelope = await challengeFor(d, id)
-    d.env.CHALLENGE_SECRET = 'new-secret-111111111111111111111111, old-secret-000000000000000000000000'
+    d.env.CHALLENGE_SECRET =
+      'new-secret-111111111111111111111111, old-secret-000000000000000000000000'
     const response = await d.token(
       post('/api/token', { envelope, signature: await signEnvelope(id, envelope) }),
     )

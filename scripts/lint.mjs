@@ -1,0 +1,75 @@
+// Project lint: formatting (prettier), plus the rules the type checker cannot see.
+// - src/core and src/client run in browsers and Deno: no node:* or Node built-in imports.
+// - Netlify deploys every file in functions/ as a function: only function modules live there.
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { join, relative } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const problems = []
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) yield* files(path)
+    else if (/\.(ts|mts|js|mjs)$/.test(name)) yield path
+  }
+}
+
+const builtins = new Set(builtinModules)
+const importPattern =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
+for (const dir of ['src/core', 'src/client']) {
+  let list = []
+  try {
+    list = [...files(join(root, dir))]
+  } catch {
+    continue
+  }
+  for (const file of list) {
+    const text = readFileSync(file, 'utf8')
+    for (const match of text.matchAll(importPattern)) {
+      const spec = match[1] ?? match[2]
+      if (spec.startsWith('node:') || builtins.has(spec.split('/')[0])) {
+        problems.push(
+          `${relative(root, file)}: imports ${spec} (portable code must not use Node built-ins)`,
+        )
+      }
+    }
+    const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
+    if (/\bBuffer\.|\bprocess\.env\b|\brequire\(/.test(code)) {
+      problems.push(`${relative(root, file)}: uses a Node global (Buffer, process.env or require)`)
+    }
+  }
+}
+
+for (const name of readdirSync(join(root, 'functions'))) {
+  if (/\.(test|spec)\./.test(name) || !/\.(ts|mts|js|mjs)$/.test(name)) {
+    problems.push(
+      `functions/${name}: only function modules belong in functions/ (Netlify deploys each file)`,
+    )
+  }
+}
+
+const formatted = ['src', 'functions', 'netlify', 'test', 'scripts'].filter((dir) => {
+  try {
+    return [...files(join(root, dir))].length > 0
+  } catch {
+    return false
+  }
+})
+const prettier = spawnSync('npx', ['prettier', '--check', '--log-level', 'warn', ...formatted], {
+  cwd: root,
+  encoding: 'utf8',
+})
+if (prettier.status !== 0)
+  problems.push(
+    `prettier: not formatted (run npm run format):\n${prettier.stdout}${prettier.stderr}`,
+  )
+
+if (problems.length > 0) {
+  console.error(problems.join('\n'))
+  process.exit(1)
+}
+console.log('lint: ok')
