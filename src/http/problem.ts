@@ -18,9 +18,8 @@ export const STATUS: Record<ErrorCode, number> = {
   internal_error: 500,
 }
 
-/** Base of the `type` URIs; each code has its own anchor in the README. */
-export const PROBLEM_TYPE_BASE =
-  'https://github.com/textile-token-provider/textile-token-provider#error-'
+/** Base of the `type` URIs (RFC 9457 §3.1.1 allows non-resolvable URIs). */
+export const PROBLEM_TYPE_BASE = 'urn:textile-token-provider:error:'
 
 /** The problem+json body of an error: fixed title, optional safe detail, no input echoed. */
 export interface ProblemBody {
@@ -44,7 +43,7 @@ export function problemResponse(
 ): Response {
   const status = STATUS[error.code]
   const body: ProblemBody = {
-    type: PROBLEM_TYPE_BASE + error.code.replace(/_/g, '-'),
+    type: PROBLEM_TYPE_BASE + error.code,
     title: error.message,
     status,
     code: error.code,
@@ -55,9 +54,4 @@ export function problemResponse(
   headers.set('Content-Type', 'application/problem+json')
   headers.set('Cache-Control', 'no-store')
   return new Response(JSON.stringify(body), { status, headers })
-}
-
-/** Normalises anything thrown into a problem response (unknown throwables become internal_error). */
-export function toProblem(error: unknown): TokenProviderError {
-  return TokenProviderError.from(error)
 }

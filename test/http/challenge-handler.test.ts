@@ -284,7 +284,7 @@ describe('both endpoints: transport', () => {
       expect(response.headers.get('content-type')).toBe('application/problem+json')
       const body = await problem(response)
       expect(body).toEqual({
-        type: expect.stringMatching(/^https:\/\/.+#error-invalid-request$/),
+        type: 'urn:textile-token-provider:error:invalid_request',
         title: expect.any(String),
         status: 400,
         code: 'invalid_request',
