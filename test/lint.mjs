@@ -52,7 +52,7 @@ for (const name of readdirSync(join(root, 'functions'))) {
   }
 }
 
-const formatted = ['src', 'functions', 'netlify', 'test', 'scripts'].filter((dir) => {
+const formatted = ['src', 'functions', 'netlify', 'test'].filter((dir) => {
   try {
     return [...files(join(root, dir))].length > 0
   } catch {
