@@ -1,0 +1,88 @@
+// gRPC-web over WebSocket framing, as @improbable-eng/grpc-web's websocket transport speaks it
+// (textile-protocol.md, "Transport"): client messages are prefixed with one byte (0x00 data,
+// 0x01 half-close); server bytes are gRPC-web frames (0x00 message, 0x80 headers/trailers).
+
+/** One frame the server sent. */
+export type GrpcWebFrame =
+  { kind: 'message'; data: Uint8Array } | { kind: 'metadata'; headers: Map<string, string> }
+
+/** The half-close message (`0x01`). */
+export const FINISH_SEND = new Uint8Array([1])
+
+/**
+ * The first websocket message: the request headers as ASCII `key: value\r\n` lines.
+ *
+ * @example
+ * socket.send(encodeHeaders({ 'content-type': 'application/grpc-web+proto' }))
+ */
+export function encodeHeaders(headers: Record<string, string>): Uint8Array {
+  let text = ''
+  for (const [name, value] of Object.entries(headers)) {
+    // Printable ASCII only: a CR/LF in a server-supplied value must not inject another header.
+    if (!/^[\x21-\x7e]+$/.test(name) || !/^[\x20-\x7e]*$/.test(value)) {
+      throw new TypeError('gRPC metadata must be printable ASCII')
+    }
+    text += `${name.toLowerCase()}: ${value}\r\n`
+  }
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
+  return bytes
+}
+
+/**
+ * A data message: `0x00` ‖ gRPC frame (flags `0x00` ‖ uint32 BE length ‖ protobuf).
+ *
+ * @example
+ * socket.send(encodeMessage(request.serializeBinary()))
+ */
+export function encodeMessage(protobuf: Uint8Array): Uint8Array {
+  const out = new Uint8Array(protobuf.length + 6)
+  new DataView(out.buffer).setUint32(2, protobuf.length)
+  out.set(protobuf, 6)
+  return out
+}
+
+/**
+ * Reassembles the server's byte stream (split or merged freely across websocket messages) into
+ * frames. Throws a plain Error on a frame it cannot read; the caller reports it as a hub error.
+ *
+ * @example
+ * const parser = createFrameParser()
+ * for (const frame of parser.push(new Uint8Array(event.data))) handle(frame)
+ */
+export function createFrameParser(): { push(chunk: Uint8Array): GrpcWebFrame[] } {
+  let buffer = new Uint8Array(0)
+  return {
+    push(chunk) {
+      const joined = new Uint8Array(buffer.length + chunk.length)
+      joined.set(buffer)
+      joined.set(chunk, buffer.length)
+      const frames: GrpcWebFrame[] = []
+      let offset = 0
+      while (joined.length - offset >= 5) {
+        const flags = joined[offset]!
+        const length = new DataView(joined.buffer, offset + 1, 4).getUint32(0)
+        if (joined.length - offset - 5 < length) break
+        const body = joined.slice(offset + 5, offset + 5 + length)
+        offset += 5 + length
+        if ((flags & 0x80) !== 0) frames.push({ kind: 'metadata', headers: decodeHeaders(body) })
+        else if (flags === 0) frames.push({ kind: 'message', data: body })
+        else throw new Error('unsupported gRPC-web frame flags')
+      }
+      buffer = joined.slice(offset)
+      return frames
+    },
+  }
+}
+
+function decodeHeaders(bytes: Uint8Array): Map<string, string> {
+  const headers = new Map<string, string>()
+  let text = ''
+  for (const byte of bytes) text += String.fromCharCode(byte)
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':')
+    if (colon > 0)
+      headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim())
+  }
+  return headers
+}

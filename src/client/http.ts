@@ -1,0 +1,141 @@
+// The two JSON calls to the token provider's functions, and the mapping of every possible answer
+// (problem+json, other statuses, junk, thrown fetch) to a coded UserAuthError.
+import { isErrorCode } from '../core/errors.ts'
+import { UserAuthError } from './errors.ts'
+
+/** The fetch the SDK calls: the global one, or one the app injects (tests, proxies). */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
+
+/** A `@textile/hub` `UserAuth`: API key, API signature and message, and the thread token. */
+export interface UserAuth {
+  key: string
+  sig: string
+  msg: string
+  token?: string
+}
+
+/** What POST `/challenge` returns. */
+export interface ChallengeResult {
+  envelope: string
+  expiresAt: string
+}
+
+/** Settings of one JSON call. */
+export interface PostJsonOptions<T> {
+  fetch: FetchLike
+  url: string
+  body: Record<string, string>
+  timeoutMs: number
+  /** Checks the shape of a 2xx body; undefined means malformed. */
+  read: (json: Record<string, unknown>) => T | undefined
+}
+
+/**
+ * POSTs a JSON body and returns the checked JSON object of a 2xx response.
+ *
+ * @throws a server code when the response is problem+json with a contract code.
+ * @throws `network_error` when fetch throws, `request_timeout` after `timeoutMs`.
+ * @throws `rate_limited` for a 429 without a problem body.
+ * @throws `bad_response` for any other non-2xx, or a body that `read` refuses.
+ * @example
+ * const { envelope } = await postJson({ fetch, url, body: { pubkey }, timeoutMs, read: readChallenge })
+ */
+export async function postJson<T>(options: PostJsonOptions<T>): Promise<T> {
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, options.timeoutMs)
+  try {
+    let response: Response
+    try {
+      response = await options.fetch(options.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, application/problem+json',
+        },
+        body: JSON.stringify(options.body),
+        signal: controller.signal,
+      })
+    } catch (cause) {
+      throw new UserAuthError(timedOut ? 'request_timeout' : 'network_error', { cause })
+    }
+    const status = response.status
+    let text: string
+    try {
+      text = await response.text()
+    } catch (cause) {
+      throw new UserAuthError(timedOut ? 'request_timeout' : 'network_error', { status, cause })
+    }
+    const json = parseObject(text)
+    if (!response.ok) {
+      const problem = isProblem(response) && json ? problemError(json, status) : undefined
+      if (problem) throw problem
+      throw new UserAuthError(status === 429 ? 'rate_limited' : 'bad_response', { status })
+    }
+    const result = json && options.read(json)
+    if (result === undefined) throw new UserAuthError('bad_response', { status })
+    return result
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Checks the shape of a `/challenge` answer; undefined unless `envelope` and `expiresAt` are
+ * non-empty strings.
+ *
+ * @example
+ * readChallenge({ envelope: 'v1.…', expiresAt: '2030-01-01T00:01:00Z' })
+ */
+export function readChallenge(json: Record<string, unknown>): ChallengeResult | undefined {
+  const { envelope, expiresAt } = json
+  return isText(envelope) && isText(expiresAt) ? { envelope, expiresAt } : undefined
+}
+
+/**
+ * Checks the shape of a `/token` answer and keeps only the `UserAuth` fields; undefined unless
+ * key/sig/msg are non-empty strings, `msg` is a date and a present `token` is a non-empty string.
+ *
+ * @example
+ * readUserAuth({ key: 'b…', sig: 'b…', msg: '2030-01-01T00:10:00.000Z' })
+ */
+export function readUserAuth(json: Record<string, unknown>): UserAuth | undefined {
+  const { key, sig, msg, token } = json
+  if (!isText(key) || !isText(sig) || !isText(msg) || Number.isNaN(Date.parse(msg)))
+    return undefined
+  if (token !== undefined && !isText(token)) return undefined
+  return token === undefined ? { key, sig, msg } : { key, sig, msg, token }
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function isProblem(response: Response): boolean {
+  const type = response.headers.get('content-type') ?? ''
+  return type.split(';')[0]!.trim().toLowerCase() === 'application/problem+json'
+}
+
+// RFC 9457: only a contract code is trusted; an unknown one is treated as a malformed answer.
+function problemError(json: Record<string, unknown>, status: number): UserAuthError | undefined {
+  if (!isErrorCode(json.code)) return undefined
+  return new UserAuthError(json.code, {
+    status,
+    ...(typeof json.detail === 'string' ? { detail: json.detail } : {}),
+    ...(typeof json.requestId === 'string' ? { requestId: json.requestId } : {}),
+  })
+}

@@ -1,0 +1,149 @@
+// The hub's interactive GetToken, answered from the browser (hub-challenge mode): the private key
+// never leaves the identity. Loaded with a dynamic import() so issuer-mode apps do not pay for the
+// protobuf runtime. Threat model: the hub URL is app configuration (trusted); the challenge is
+// 32 hub-chosen bytes, signed as they are (go-threads binds them to this stream). The socket is
+// always closed and the promise always settles: on the token, an error status, close or timeout.
+import threads from '@textile/threads-client-grpc/threads_pb.js'
+import { UserAuthError } from './errors.ts'
+import { createFrameParser, encodeHeaders, encodeMessage, FINISH_SEND } from './grpc-web.ts'
+import type { UserAuth } from './http.ts'
+
+const { GetTokenRequest, GetTokenReply } = threads
+
+/** Path of the method (threads.proto: `service API { rpc GetToken(stream …) … }`). */
+export const GET_TOKEN_PATH = '/threads.pb.API/GetToken'
+
+/** What {@link getHubToken} needs. */
+export interface GetHubTokenOptions {
+  /** The hub's gRPC-web base URL, `http(s)://host[:port]`. */
+  hubUrl: string
+  /** The Textile public key string of the identity. */
+  pubkey: string
+  /** The API key and signature (the hub checks them on GetToken too). */
+  auth: Pick<UserAuth, 'key' | 'sig' | 'msg'>
+  /** Signs the hub's challenge with the identity; must resolve to 64 bytes. */
+  sign: (bytes: Uint8Array) => Promise<Uint8Array>
+  /** Gives up after this long. */
+  timeoutMs: number
+}
+
+/**
+ * Runs GetToken over gRPC-web on a WebSocket and returns the hub's thread token.
+ *
+ * @throws `hub_error` on a non-OK gRPC status (`grpcStatus`, `grpcMessage` set), a socket error or
+ *   a stream that ends without a token.
+ * @throws `hub_timeout` when the hub has not finished within `timeoutMs`.
+ * @throws `sign_failed` when the identity cannot sign the challenge.
+ * @example
+ * const token = await getHubToken({ hubUrl, pubkey, auth, sign, timeoutMs: 15000 })
+ */
+export function getHubToken(options: GetHubTokenOptions): Promise<string> {
+  const Socket = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket
+  if (typeof Socket !== 'function') {
+    return Promise.reject(new TypeError('hub-challenge mode needs a global WebSocket'))
+  }
+  const url = options.hubUrl.replace(/^http/, 'ws') + GET_TOKEN_PATH
+
+  return new Promise<string>((resolve, reject) => {
+    let settled = false
+    let token: string | undefined
+    const parser = createFrameParser()
+    const socket = new Socket(url, ['grpc-websockets'])
+    socket.binaryType = 'arraybuffer'
+
+    const finish = (error: unknown, value?: string) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      try {
+        socket.close()
+      } catch {
+        // Already closing; nothing to release.
+      }
+      if (error) reject(error)
+      else resolve(value!)
+    }
+    const fail = (details: ConstructorParameters<typeof UserAuthError>[1] = {}) =>
+      finish(new UserAuthError('hub_error', details))
+    const timer = setTimeout(() => finish(new UserAuthError('hub_timeout')), options.timeoutMs)
+
+    socket.addEventListener('open', () => {
+      try {
+        socket.send(
+          encodeHeaders({
+            'content-type': 'application/grpc-web+proto',
+            'x-grpc-web': '1',
+            'x-textile-api-key': options.auth.key,
+            'x-textile-api-sig': options.auth.sig,
+            'x-textile-api-sig-msg': options.auth.msg,
+          }),
+        )
+        const request = new GetTokenRequest()
+        request.setKey(options.pubkey)
+        socket.send(encodeMessage(request.serializeBinary()))
+      } catch (cause) {
+        fail({ cause })
+      }
+    })
+
+    socket.addEventListener('message', (event: MessageEvent) => {
+      if (settled) return
+      if (!(event.data instanceof ArrayBuffer)) return fail()
+      let frames
+      try {
+        frames = parser.push(new Uint8Array(event.data))
+      } catch (cause) {
+        return fail({ cause })
+      }
+      for (const frame of frames) {
+        if (frame.kind === 'metadata') {
+          const status = frame.headers.get('grpc-status')
+          if (status === undefined) continue // the response headers, before any message
+          const grpcStatus = Number(status)
+          if (grpcStatus === 0 && token !== undefined) return finish(undefined, token)
+          return fail({ grpcStatus, grpcMessage: percentDecode(frame.headers.get('grpc-message')) })
+        }
+        let reply
+        try {
+          reply = GetTokenReply.deserializeBinary(frame.data)
+        } catch (cause) {
+          return fail({ cause })
+        }
+        if (reply.hasChallenge()) void answer(reply.getChallenge_asU8())
+        else if (reply.hasToken() && reply.getToken() !== '') token = reply.getToken()
+        else return fail()
+      }
+    })
+
+    socket.addEventListener('error', () => fail())
+    socket.addEventListener('close', () => fail())
+
+    async function answer(challenge: Uint8Array) {
+      let signature: Uint8Array
+      try {
+        signature = await options.sign(challenge)
+      } catch (error) {
+        return finish(error)
+      }
+      if (settled) return
+      try {
+        const request = new GetTokenRequest()
+        request.setSignature(signature)
+        socket.send(encodeMessage(request.serializeBinary()))
+        socket.send(FINISH_SEND)
+      } catch (cause) {
+        fail({ cause })
+      }
+    }
+  })
+}
+
+// grpc-web clients percent-decode grpc-message (gRPC over HTTP2 spec, "Responses").
+function percentDecode(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}

@@ -1,0 +1,223 @@
+// Test doubles for the SDK's unit tests: a scripted token provider (the functions' contract,
+// design.md) behind a fetch, and a scripted hub speaking GetToken over gRPC-web on a WebSocket.
+import { PrivateKey, PublicKey } from '@textile/hub'
+import threads from '@textile/threads-client-grpc/threads_pb.js'
+import { WebSocket, WebSocketServer } from 'ws'
+import type { FetchLike } from '../../src/client/index.ts'
+
+/** The fixed clock start of the unit tests. */
+export const T0 = new Date('2030-01-01T00:00:00.000Z')
+
+/** A controllable clock for the SDK's `now` option. */
+export function clock(start = T0) {
+  const state = { time: start.getTime() }
+  return {
+    now: () => new Date(state.time),
+    advance: (ms: number) => void (state.time += ms),
+  }
+}
+
+/** An answer the fake server can be told to give instead of the contract's. */
+export type Answer = { status?: number; type?: string; body: unknown } | 'throw' | 'hang'
+
+/** Options of {@link fakeServer}. */
+export interface FakeServerOptions {
+  /** The server's clock (msg = now + ttl). */
+  now?: () => Date
+  ttlSeconds?: number
+  /** Issuer mode: include a token in /token answers. */
+  issuer?: boolean
+  /** Scripted answers per path, consumed in order before the contract's behaviour resumes. */
+  script?: { challenge?: Answer[]; token?: Answer[] }
+}
+
+/** A fake of the two functions behind an injectable fetch, counting and recording requests. */
+export function fakeServer(options: FakeServerOptions = {}) {
+  const now = options.now ?? (() => T0)
+  const ttl = options.ttlSeconds ?? 600
+  const script = {
+    challenge: [...(options.script?.challenge ?? [])],
+    token: [...(options.script?.token ?? [])],
+  }
+  const state = {
+    calls: { challenge: 0, token: 0 },
+    bodies: [] as { path: string; body: Record<string, string> }[],
+    issued: new Map<string, string>(),
+    minted: 0,
+  }
+  const json = (body: unknown, status = 200, type = 'application/json') =>
+    new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+      status,
+      headers: { 'content-type': type },
+    })
+  const answer = (a: Answer, signal?: AbortSignal | null): Promise<Response> => {
+    if (a === 'throw') return Promise.reject(new TypeError('fetch failed'))
+    if (a === 'hang')
+      return new Promise((_, reject) =>
+        signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      )
+    return Promise.resolve(json(a.body, a.status ?? 200, a.type ?? 'application/json'))
+  }
+
+  const fetch: FetchLike = async (url, init) => {
+    const path = new URL(url, 'https://site.example').pathname
+    const body = JSON.parse(String(init.body)) as Record<string, string>
+    state.bodies.push({ path, body })
+    if (path === '/api/challenge') {
+      state.calls.challenge++
+      const next = script.challenge.shift()
+      if (next) return answer(next, init.signal)
+      const envelope = `env.${state.calls.challenge}.${body.pubkey}`
+      state.issued.set(envelope, body.pubkey!)
+      return json({ envelope, expiresAt: new Date(now().getTime() + 60_000).toISOString() })
+    }
+    if (path === '/api/token') {
+      state.calls.token++
+      const next = script.token.shift()
+      if (next) return answer(next, init.signal)
+      const pubkey = state.issued.get(body.envelope!)
+      const signature = Buffer.from(body.signature!, 'base64url')
+      if (
+        !pubkey ||
+        !(await PublicKey.fromString(pubkey).verify(utf8(body.envelope!), signature))
+      ) {
+        return json(problem('invalid_signature', 401), 401, 'application/problem+json')
+      }
+      state.minted++
+      const auth: Record<string, string> = {
+        key: 'bkey',
+        sig: `bsig${state.minted}`,
+        msg: new Date(now().getTime() + ttl * 1000).toISOString(),
+      }
+      if (options.issuer) auth.token = `eyJh.issued${state.minted}.c2ln`
+      return json(auth)
+    }
+    return json('not found', 404, 'text/plain')
+  }
+  return { fetch, state }
+}
+
+/** A problem+json body as the functions send it. */
+export function problem(code: string, status: number, detail?: string) {
+  return {
+    type: `urn:textile-token-provider:error:${code}`,
+    title: 'x',
+    status,
+    code,
+    ...(detail ? { detail } : {}),
+  }
+}
+
+export const utf8 = (text: string) => new TextEncoder().encode(text)
+
+/** A fresh identity from the real @textile/hub. */
+export const identity = () => PrivateKey.fromRandom()
+
+/** How the fake hub behaves. */
+export type HubBehaviour = 'ok' | 'unauthenticated' | 'silent' | 'no-trailers'
+
+const { GetTokenRequest, GetTokenReply } = threads
+
+function frame(flags: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(5 + payload.length)
+  out[0] = flags
+  new DataView(out.buffer).setUint32(1, payload.length)
+  out.set(payload, 5)
+  return out
+}
+
+/** A scripted hub: GetToken only, over gRPC-web on a WebSocket (textile-protocol.md). */
+export async function fakeHub(behaviour: HubBehaviour = 'ok') {
+  const server = new WebSocketServer({
+    port: 0,
+    host: '127.0.0.1',
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has('grpc-websockets') ? 'grpc-websockets' : false),
+  })
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
+  const state = { connections: 0, paths: [] as string[], headers: [] as string[], tokens: 0 }
+  server.on('connection', (socket, request) => {
+    state.connections++
+    state.paths.push(request.url ?? '')
+    let headersSeen = false
+    let key = ''
+    let challenge = new Uint8Array()
+    let verified = false
+    // Messages are handled in order: the signature check is async and the half-close follows it.
+    let queue = Promise.resolve()
+    socket.on('message', (raw: Buffer) => {
+      queue = queue.then(() => handle(raw))
+    })
+    const handle = async (raw: Buffer) => {
+      const data = new Uint8Array(raw)
+      if (!headersSeen) {
+        headersSeen = true
+        state.headers.push(Buffer.from(data).toString('ascii'))
+        return
+      }
+      if (data[0] === 1) {
+        if (behaviour !== 'ok' || !verified) return
+        state.tokens++
+        const reply = new GetTokenReply()
+        reply.setToken(`eyJh.hub${state.tokens}.c2ln`)
+        socket.send(frame(0, reply.serializeBinary()))
+        socket.send(frame(0x80, utf8('grpc-status: 0\r\ngrpc-message: \r\n')))
+        socket.close()
+        return
+      }
+      const request = GetTokenRequest.deserializeBinary(data.subarray(6))
+      if (behaviour === 'silent') return
+      if (behaviour === 'unauthenticated') {
+        socket.send(
+          frame(0x80, utf8('grpc-status: 16\r\ngrpc-message: Bad%20API%20key%20signature\r\n')),
+        )
+        socket.close()
+        return
+      }
+      if (behaviour === 'no-trailers') {
+        socket.close()
+        return
+      }
+      if (request.hasKey()) {
+        key = request.getKey()
+        challenge = crypto.getRandomValues(new Uint8Array(32))
+        const reply = new GetTokenReply()
+        reply.setChallenge(challenge)
+        // Headers and the first message merged into one websocket message, as servers may do.
+        const headers = frame(0x80, utf8('content-type: application/grpc-web+proto\r\n'))
+        const message = frame(0, reply.serializeBinary())
+        socket.send(Buffer.concat([headers, message]))
+      } else if (request.hasSignature()) {
+        verified = await PublicKey.fromString(key).verify(challenge, request.getSignature_asU8())
+        if (!verified) {
+          socket.send(frame(0x80, utf8('grpc-status: 2\r\ngrpc-message: bad signature\r\n')))
+          socket.close()
+        }
+      }
+    }
+  })
+  const { port } = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** Installs `ws` as the global WebSocket (Node 20 has none); returns the undo. */
+export function installWebSocket(): () => void {
+  const had = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket')
+  Object.defineProperty(globalThis, 'WebSocket', {
+    value: WebSocket,
+    configurable: true,
+    writable: true,
+  })
+  return () => {
+    if (had) Object.defineProperty(globalThis, 'WebSocket', had)
+    else delete (globalThis as { WebSocket?: unknown }).WebSocket
+  }
+}
