@@ -94,8 +94,9 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
     const issuedAt = now().getTime()
     const expiresAt = Date.parse(auth.msg)
     const lifetime = expiresAt - issuedAt
+    // Capped at half the lifetime so a short TTL cannot turn every call into a login.
     const margin = settings.marginMs ?? Math.min(DEFAULT_MARGIN_MS, lifetime / 10)
-    current = { auth, refreshAt: expiresAt - Math.min(margin, lifetime / 2) }
+    current = { auth, refreshAt: expiresAt - Math.max(0, Math.min(margin, lifetime / 2)) }
     return { ...auth }
   }
 

@@ -267,6 +267,25 @@ describe('createUserAuthProvider()', () => {
     await expect(provider()).resolves.toMatchObject({ sig: 'bsig3' })
   })
 
+  it('caps the refresh margin at half the lifetime', async () => {
+    const time = clock()
+    const server = fakeServer({ issuer: true, now: time.now, ttlSeconds: 120 })
+    const provider = createUserAuthProvider({
+      endpoint,
+      identity: identity(),
+      fetch: server.fetch,
+      now: time.now,
+      refreshMarginSeconds: 600,
+    })
+    await provider()
+    time.advance(59_000)
+    await provider()
+    expect(server.state.calls.token).toBe(1)
+    time.advance(1_000)
+    await provider()
+    expect(server.state.calls.token).toBe(2)
+  })
+
   it('does not cache a failed login: the next call retries', async () => {
     const server = fakeServer({ issuer: true, script: { challenge: ['throw'] } })
     const provider = createUserAuthProvider({ endpoint, identity: identity(), fetch: server.fetch })
