@@ -1,0 +1,143 @@
+// Test helpers for the emulator: a controllable clock, credentials minted with the real
+// @textile/security, and raw gRPC calls through the same @improbable-eng/grpc-web client and
+// @textile/grpc-transport websocket transport that @textile/hub uses (its Client only reports the
+// message; these report the status code too).
+import WebSocket from 'isomorphic-ws'
+import { grpc } from '@improbable-eng/grpc-web'
+import { WebsocketTransport } from '@textile/grpc-transport'
+import { createAPISig, PrivateKey } from '@textile/hub'
+import threads from '@textile/threads-client-grpc/threads_pb.js'
+import type { Message } from 'google-protobuf'
+import { importSigningKey, mintThreadToken, parsePrivateKey } from '../../src/core/index.ts'
+import type { Emulator } from '../../src/emulator/index.ts'
+
+// @textile/hub's transport needs a WebSocket; in Node it takes `ws` via isomorphic-ws, and
+// browsers-style code paths read the global.
+globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket
+
+/** The emulator's fixed clock start in these tests. */
+export const T0 = new Date('2030-01-01T00:00:00.000Z')
+/** A msg 10 minutes after T0: valid for the emulator, and in the future for the client too. */
+export const VALID_UNTIL = new Date(T0.getTime() + 600_000)
+
+/** A controllable clock. */
+export function clock(start = T0) {
+  const state = { time: start.getTime() }
+  return {
+    now: () => new Date(state.time),
+    set: (date: Date) => void (state.time = date.getTime()),
+  }
+}
+
+/** API-signature headers for a key, from the real createAPISig. */
+export async function apiHeaders(key: string, secret: string, until = VALID_UNTIL) {
+  const { sig, msg } = await createAPISig(secret, until)
+  return { 'x-textile-api-key': key, 'x-textile-api-sig': sig, 'x-textile-api-sig-msg': msg }
+}
+
+/** A thread token for `identity` minted with the emulator's host key. */
+export async function hostToken(hub: Emulator, identity: PrivateKey, now = T0): Promise<string> {
+  const issuer = await importSigningKey(parsePrivateKey(hub.hostKey)!.seed)
+  return mintThreadToken({ issuer, subject: identity.public.toString(), now })
+}
+
+/** The outcome of a raw call. */
+export interface RawResult<T = Message> {
+  status: number
+  message: string
+  response?: T
+}
+
+type RequestClass = { new (): Message; deserializeBinary(bytes: Uint8Array): Message }
+
+/** A method descriptor for any path, so unknown or foreign paths can be called too. */
+export function descriptor(
+  path: string,
+  requestType: RequestClass = threads.ListDBsRequest,
+  responseType: RequestClass = threads.ListDBsReply,
+  streaming = false,
+) {
+  const [, serviceName, methodName] = path.split('/')
+  return {
+    methodName: methodName!,
+    service: { serviceName: serviceName! },
+    requestStream: streaming,
+    responseStream: streaming,
+    requestType,
+    responseType,
+  } as unknown as grpc.UnaryMethodDefinition<Message, Message>
+}
+
+/** One unary call; resolves with the status, never rejects. */
+export function rawUnary(
+  url: string,
+  method: grpc.UnaryMethodDefinition<Message, Message>,
+  request: Message,
+  metadata: Record<string, string>,
+): Promise<RawResult> {
+  return new Promise((resolve) => {
+    grpc.unary(method, {
+      host: url,
+      request,
+      metadata,
+      transport: WebsocketTransport(),
+      onEnd: ({ status, statusMessage, message }) =>
+        resolve({
+          status,
+          message: statusMessage,
+          response: (message as Message | null) ?? undefined,
+        }),
+    })
+  })
+}
+
+/** Script of one GetToken stream: what to send first, and how to answer the challenge. */
+export interface GetTokenScript {
+  first: Message
+  answer?: (challenge: Uint8Array) => Message | Promise<Message> | undefined
+}
+
+/** Runs GetToken on `path` with a script; resolves with status, message and the token if any. */
+export function rawGetToken(
+  url: string,
+  path: string,
+  metadata: Record<string, string>,
+  script: GetTokenScript,
+): Promise<RawResult<string> & { challenges: Uint8Array[] }> {
+  const method = descriptor(path, threads.GetTokenRequest, threads.GetTokenReply, true)
+  const client = grpc.client(method as never, { host: url, transport: WebsocketTransport() })
+  const challenges: Uint8Array[] = []
+  let token: string | undefined
+  return new Promise((resolve) => {
+    client.onMessage(async (raw) => {
+      const reply = raw as InstanceType<typeof threads.GetTokenReply>
+      if (reply.hasChallenge()) {
+        challenges.push(reply.getChallenge_asU8())
+        const next = await script.answer?.(reply.getChallenge_asU8())
+        if (next) {
+          client.send(next)
+          client.finishSend()
+        }
+      } else if (reply.hasToken()) token = reply.getToken()
+    })
+    client.onEnd((status, message) =>
+      resolve({ status, message, ...(token !== undefined && { response: token }), challenges }),
+    )
+    client.start(metadata)
+    client.send(script.first)
+  })
+}
+
+/** A GetTokenRequest carrying a key. */
+export function keyRequest(key: string) {
+  const request = new threads.GetTokenRequest()
+  request.setKey(key)
+  return request
+}
+
+/** A GetTokenRequest carrying a signature. */
+export function signatureRequest(signature: Uint8Array) {
+  const request = new threads.GetTokenRequest()
+  request.setSignature(signature)
+  return request
+}
