@@ -211,7 +211,14 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
       stream.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
       return
     }
-    const path = new URL(request.url ?? '/', 'http://emulator').pathname
+    // Go's r.URL.Path is percent-decoded; keep the raw path when it does not decode.
+    const raw = new URL(request.url ?? '/', 'http://emulator').pathname
+    let path = raw
+    try {
+      path = decodeURIComponent(raw)
+    } catch {
+      // keep raw
+    }
     wss.handleUpgrade(request, stream, head, (socket) => {
       sockets.add(socket)
       socket.once('close', () => sockets.delete(socket))
