@@ -1,0 +1,194 @@
+// `npm run build`: bundles the demo SPA (src/demo) for the browser into site/build/ and writes
+// site/build/config.json from the environment. Threat model: site/ is public, so the config is
+// built from an allowlist of non-secret variables (HUB_URL, DEMO_BANNER, CONTEXT) and never from
+// the whole environment; the bundle gets no `process.env` at all.
+// `--watch` rebuilds on every change: it is netlify dev's `[dev] command`.
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { gzipSync } from 'node:zlib'
+import * as esbuild from 'esbuild'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+/** Default hub: the local emulator `npm start` runs. */
+export const DEFAULT_HUB_URL = 'http://127.0.0.1:6007'
+
+const DEPLOYED_CONTEXTS = new Set(['production', 'deploy-preview', 'branch-deploy'])
+
+/** What the page reads from `build/config.json`. Public: never put a secret here. */
+export interface SiteConfig {
+  /** The hub's gRPC-web URL (`HUB_URL`). */
+  hubUrl: string
+  /** The functions' base path. */
+  endpoint: string
+  /** A notice shown on every page, e.g. on deploy previews (`DEMO_BANNER`). */
+  banner?: string
+  /** Netlify's deploy context at build time (`CONTEXT`: production, deploy-preview, …). */
+  context?: string
+}
+
+/**
+ * The public site configuration from environment variables (an allowlist, nothing else).
+ *
+ * @throws TypeError when `HUB_URL` is not an http(s) URL, or unset in a deployed Netlify context
+ *   (the message names the variable, never its value).
+ * @example
+ * siteConfig({ HUB_URL: 'https://hub.example' }) // { hubUrl: 'https://hub.example', endpoint: '/api' }
+ */
+export function siteConfig(env: Readonly<Record<string, string | undefined>>): SiteConfig {
+  // On Netlify's builders the emulator default would point every visitor at their own machine.
+  if (!env.HUB_URL?.trim() && DEPLOYED_CONTEXTS.has(env.CONTEXT ?? '')) {
+    throw new TypeError(`HUB_URL must be set for the ${env.CONTEXT} context`)
+  }
+  const hubUrl = (env.HUB_URL?.trim() || DEFAULT_HUB_URL).replace(/\/+$/, '')
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(hubUrl)
+  } catch {
+    parsed = undefined
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.username || parsed.password) {
+    throw new TypeError('HUB_URL must be an http:// or https:// URL without credentials')
+  }
+  const config: SiteConfig = { hubUrl, endpoint: '/api' }
+  const banner = env.DEMO_BANNER?.trim()
+  if (banner) config.banner = banner.slice(0, 200)
+  const context = env.CONTEXT?.trim()
+  if (context && /^[a-z0-9-]{1,40}$/.test(context)) config.context = context
+  return config
+}
+
+/** Options of {@link buildSite}. */
+export interface BuildSiteOptions {
+  /** Where the bundle and config.json go; default `site/build`. */
+  outdir?: string
+  /** The environment to read the public config from; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>
+  /** Keep rebuilding on changes until `stop()`. */
+  watch?: boolean
+}
+
+/** One output file and its size. */
+export interface BuiltFile {
+  path: string
+  bytes: number
+  gzipBytes: number
+}
+
+/** Result of {@link buildSite}. */
+export interface BuildSiteResult {
+  config: SiteConfig
+  files: BuiltFile[]
+  /** Stops watching (no-op without `watch`). */
+  stop: () => Promise<void>
+}
+
+/**
+ * Bundles `src/demo/app.ts` (ESM, minified, code-split) and writes `config.json` next to it.
+ *
+ * @throws TypeError for a bad `HUB_URL`; esbuild's error when the sources do not compile.
+ * @example
+ * const { files } = await buildSite({ env: { HUB_URL: 'https://hub.example' } })
+ */
+export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSiteResult> {
+  const outdir = options.outdir ?? join(ROOT, 'site', 'build')
+  const config = siteConfig(options.env ?? process.env)
+  // Stale chunks from earlier builds would otherwise pile up (chunk names carry a hash).
+  await rm(outdir, { recursive: true, force: true })
+  await mkdir(outdir, { recursive: true })
+  const writeConfig = () =>
+    writeFile(join(outdir, 'config.json'), JSON.stringify(config, null, 2) + '\n')
+
+  const buildOptions: esbuild.BuildOptions = {
+    absWorkingDir: ROOT,
+    entryPoints: { app: join(ROOT, 'src', 'demo', 'app.ts') },
+    outdir,
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    splitting: true,
+    minify: true,
+    sourcemap: 'linked',
+    target: ['es2022'],
+    chunkNames: 'chunks/[name]-[hash]',
+    legalComments: 'linked',
+    logLevel: 'warning',
+    // The pre-bundled @textile packages guard every Node global with `typeof`; only `global`
+    // (read by the util polyfill inside them) needs a name in browsers.
+    define: { global: 'globalThis' },
+    plugins: [pruneUnusedTextilePackages, writeConfigOnEnd(writeConfig)],
+  }
+
+  if (options.watch) {
+    const context = await esbuild.context(buildOptions)
+    await context.rebuild()
+    await context.watch()
+    return { config, files: await sizes(outdir), stop: () => context.dispose() }
+  }
+  await esbuild.build(buildOptions)
+  return { config, files: await sizes(outdir), stop: async () => {} }
+}
+
+// @textile/hub re-exports Buckets, Users and Filecoin, whose pre-bundled ESM builds esbuild must
+// assume have side effects (no `sideEffects` field). The demo uses none of them: declaring them
+// side-effect free lets tree shaking drop them (2.7 MB → 1.3 MB minified).
+const pruneUnusedTextilePackages: esbuild.Plugin = {
+  name: 'prune-unused-textile-packages',
+  setup(build) {
+    build.onResolve({ filter: /^@textile\/(buckets|users|hub-filecoin)$/ }, async (args) => {
+      if (args.pluginData === 'pruned') return undefined
+      const result = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'pruned',
+      })
+      return result.errors.length > 0 ? undefined : { ...result, sideEffects: false }
+    })
+  },
+}
+
+// config.json goes last so a watcher of it (tests, the page) never sees a half-built bundle.
+function writeConfigOnEnd(write: () => Promise<void>): esbuild.Plugin {
+  return {
+    name: 'write-config',
+    setup(build) {
+      build.onEnd(async (result) => {
+        if (result.errors.length === 0) await write()
+      })
+    },
+  }
+}
+
+async function sizes(outdir: string): Promise<BuiltFile[]> {
+  const files: BuiltFile[] = []
+  for (const entry of await readdir(outdir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.js')) continue
+    const path = join(entry.parentPath, entry.name)
+    const bytes = await readFile(path)
+    files.push({ path, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length })
+  }
+  return files.sort((a, b) => b.bytes - a.bytes)
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { watch: { type: 'boolean', default: false } } })
+  const result = await buildSite({ watch: values.watch })
+  for (const file of result.files) {
+    const name = file.path.slice(ROOT.length)
+    console.log(`build-site: ${name}  ${kib(file.bytes)} (gzip ${kib(file.gzipBytes)})`)
+  }
+  console.log(`build-site: config.json → hub ${result.config.hubUrl}`)
+  if (values.watch) {
+    console.log('build-site: watching src/ for changes')
+    const stop = () => void result.stop().then(() => process.exit(0))
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  }
+}

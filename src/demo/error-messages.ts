@@ -1,0 +1,112 @@
+// Every error the demo can show, as a stable code and a sentence a person can act on. The table is
+// a `Record` over the SDK's code union, so the compiler fails when the contract grows a code.
+import type { UserAuthErrorCode } from '../client/index.ts'
+
+/** Codes the demo itself adds for failures outside the SDK. */
+export type DemoErrorCode =
+  | 'invalid_key'
+  | 'storage_unavailable'
+  | 'config_unavailable'
+  | 'hub_call_failed'
+  | 'unexpected_error'
+
+/** Every code the page can render. */
+export type DisplayCode = UserAuthErrorCode | DemoErrorCode
+
+/** Code → the sentence the page shows. */
+export const ERROR_SENTENCES: Record<DisplayCode, string> = {
+  // Contract codes (problem+json from /api/challenge and /api/token).
+  invalid_request: 'The login request was malformed. Reload the page and try again.',
+  invalid_pubkey: 'The server could not read this identity’s public key.',
+  unsupported_key_type: 'Only Ed25519 identities can log in; create a new identity.',
+  invalid_envelope: 'The login challenge was not accepted. Log in again.',
+  envelope_expired: 'The login took too long and the challenge expired. Log in again.',
+  invalid_signature: 'The signature did not match this identity. Log in again.',
+  origin_not_allowed: 'This site’s address is not allowed to request credentials.',
+  pubkey_not_allowed: 'This identity is not on the list of allowed users.',
+  method_not_allowed: 'The login endpoint was called the wrong way.',
+  payload_too_large: 'The login request was too large.',
+  unsupported_media_type: 'The login request was not sent as JSON.',
+  server_misconfigured: 'The token service is not configured yet; the site owner must fix it.',
+  internal_error: 'The token service failed unexpectedly. Try again in a moment.',
+  // SDK codes.
+  network_error: 'The token service could not be reached. Check your connection.',
+  request_timeout: 'The token service did not answer in time. Try again.',
+  bad_response: 'The token service sent a response the page could not understand.',
+  rate_limited: 'Too many login attempts. Wait a minute and try again.',
+  sign_failed: 'This identity could not sign the login challenge.',
+  hub_url_required: 'The server issued no user token and the page knows no hub to ask.',
+  hub_error: 'The hub refused to issue a user token for this identity.',
+  hub_timeout: 'The hub did not answer the token request in time.',
+  // Demo codes.
+  invalid_key: 'That is not a Textile private key string (it starts with “bbaareq”).',
+  storage_unavailable: 'This browser blocks local storage: the identity lasts until you reload.',
+  config_unavailable: 'The page could not load build/config.json. Run `npm run build`.',
+  hub_call_failed: 'The hub rejected the request.',
+  unexpected_error: 'Something went wrong in the page.',
+}
+
+/** An error ready to render. */
+export interface DisplayError {
+  code: DisplayCode
+  sentence: string
+  /** Safe extra facts (server detail, hub message, request id). */
+  detail?: string
+}
+
+/** An error the demo raises with one of its own codes. */
+export class DemoError extends Error {
+  override name = 'DemoError'
+  constructor(
+    readonly code: DemoErrorCode,
+    readonly detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(ERROR_SENTENCES[code], options)
+  }
+}
+
+/**
+ * Turns anything thrown into a code, a sentence and optional detail. Errors without a known code
+ * get `fallback` (hub calls: `hub_call_failed`, since @textile/hub rejects with plain Errors that
+ * carry the gRPC message).
+ *
+ * @example
+ * describeError(new DemoError('invalid_key')) // { code: 'invalid_key', sentence: 'That is not…' }
+ */
+export function describeError(
+  error: unknown,
+  fallback: DemoErrorCode = 'unexpected_error',
+): DisplayError {
+  const record = (typeof error === 'object' && error !== null ? error : {}) as Record<
+    string,
+    unknown
+  >
+  const code =
+    typeof record.code === 'string' && Object.hasOwn(ERROR_SENTENCES, record.code)
+      ? record.code
+      : ''
+  if (code) {
+    const facts = [
+      typeof record.status === 'number' && `HTTP ${record.status}`,
+      text(record.detail),
+      text(record.grpcMessage) && `hub said: ${text(record.grpcMessage)}`,
+      text(record.requestId) && `request id ${text(record.requestId)}`,
+    ].filter(Boolean)
+    return {
+      code: code as DisplayCode,
+      sentence: ERROR_SENTENCES[code as DisplayCode],
+      ...(facts.length > 0 && { detail: facts.join(' · ') }),
+    }
+  }
+  const message = error instanceof Error ? text(error.message) : ''
+  return {
+    code: fallback,
+    sentence: ERROR_SENTENCES[fallback],
+    ...(message && { detail: message }),
+  }
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, 300) : ''
+}
