@@ -24,15 +24,31 @@ export interface NetlifyDev {
   stop: () => Promise<void>
 }
 
+/** Options of {@link startNetlifyDev}. */
+export interface NetlifyDevOptions {
+  /** Added to the environment; process env wins over `.env` and netlify.toml. */
+  env?: Record<string, string>
+  /** Extra CLI arguments. */
+  args?: string[]
+  timeoutMs?: number
+  /** `--context` (e.g. 'deploy-preview'); default netlify dev's own ('dev'). */
+  context?: string
+  /**
+   * Run netlify.toml's `[dev] command` (the demo's esbuild watch into site/build). Default false:
+   * tests that only call the functions skip it, so parallel instances never rewrite site/build.
+   */
+  site?: boolean
+}
+
 /**
  * Starts `netlify dev --offline` with the given environment (process env wins over `.env`).
  * Resolves when the server says it is ready.
  */
-export async function startNetlifyDev(
-  options: { env?: Record<string, string>; args?: string[]; timeoutMs?: number } = {},
-): Promise<NetlifyDev> {
+export async function startNetlifyDev(options: NetlifyDevOptions = {}): Promise<NetlifyDev> {
   const port = await freePort()
   const functionsPort = await freePort()
+  // netlify dev's static server otherwise takes 3999 for every instance: parallel tests race.
+  const staticPort = await freePort()
   const child = spawn(
     'npx',
     [
@@ -43,6 +59,10 @@ export async function startNetlifyDev(
       String(port),
       '--functions-port',
       String(functionsPort),
+      '--staticServerPort',
+      String(staticPort),
+      ...(options.context ? ['--context', options.context] : []),
+      ...(options.site ? [] : ['--command=']),
       ...(options.args ?? []),
     ],
     {
