@@ -179,7 +179,11 @@ function kib(bytes: number): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: { watch: { type: 'boolean', default: false } } })
-  const result = await buildSite({ watch: values.watch })
+  const result = await buildSite({ watch: values.watch }).catch((error: unknown) => {
+    // Configuration mistakes get one clear line; esbuild has already printed compile errors.
+    if (error instanceof TypeError) console.error(`build-site: ${error.message}`)
+    process.exit(1)
+  })
   for (const file of result.files) {
     const name = file.path.slice(ROOT.length)
     console.log(`build-site: ${name}  ${kib(file.bytes)} (gzip ${kib(file.gzipBytes)})`)
