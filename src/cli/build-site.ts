@@ -2,7 +2,8 @@
 // site/build/config.json from the environment. Threat model: site/ is public, so the config is
 // built from an allowlist of non-secret variables (HUB_URL, DEMO_BANNER, CONTEXT) and never from
 // the whole environment; the bundle gets no `process.env` at all.
-// `--watch` rebuilds on every change: it is netlify dev's `[dev] command`.
+// `--watch` rebuilds on every change: it is netlify dev's `[dev] command`. `--outdir` writes
+// elsewhere (tests serve a copy of site/ so parallel dev servers never share site/build).
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -123,7 +124,9 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
 
   if (options.watch) {
     const context = await esbuild.context(buildOptions)
-    await context.rebuild()
+    // A compile error while editing must not stop netlify dev (it exits with its [dev] command):
+    // esbuild has printed it, and the next save rebuilds.
+    await context.rebuild().catch(() => undefined)
     await context.watch()
     return { config, files: await sizes(outdir), stop: () => context.dispose() }
   }
@@ -178,12 +181,16 @@ function kib(bytes: number): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { watch: { type: 'boolean', default: false } } })
-  const result = await buildSite({ watch: values.watch }).catch((error: unknown) => {
-    // Configuration mistakes get one clear line; esbuild has already printed compile errors.
-    if (error instanceof TypeError) console.error(`build-site: ${error.message}`)
-    process.exit(1)
+  const { values } = parseArgs({
+    options: { watch: { type: 'boolean', default: false }, outdir: { type: 'string' } },
   })
+  const result = await buildSite({ watch: values.watch, outdir: values.outdir }).catch(
+    (error: unknown) => {
+      // Configuration mistakes get one clear line; esbuild has already printed compile errors.
+      if (error instanceof TypeError) console.error(`build-site: ${error.message}`)
+      process.exit(1)
+    },
+  )
   for (const file of result.files) {
     const name = file.path.slice(ROOT.length)
     console.log(`build-site: ${name}  ${kib(file.bytes)} (gzip ${kib(file.gzipBytes)})`)

@@ -3,7 +3,8 @@
 // emulator running in this process. Any console error, page error or failed request fails a test
 // unless the test expects it.
 import { existsSync } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PrivateKey } from '@textile/hub'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -74,11 +75,20 @@ async function waitForSite(dev: NetlifyDev, hubUrl: string): Promise<void> {
   throw new Error(`the [dev] command never wrote site/build/config.json:\n${dev.output()}`)
 }
 
+/**
+ * netlify dev serving a private copy of site/ (`--dir`), built by the build script in watch mode
+ * with netlify dev's environment (`--command`, as netlify.toml's [dev] command does) into that
+ * copy: other dev servers (`npm start`, its test) may be writing site/build at the same time.
+ */
 async function startSite(emulator: Emulator, env: Record<string, string>): Promise<NetlifyDev> {
-  // The previous instance's config could name the same hub: wait for this instance's build.
-  await rm(join(ROOT, 'site', 'build', 'config.json'), { force: true })
+  const dir = await mkdtemp(join(tmpdir(), 'ttp-demo-site-'))
+  await cp(join(ROOT, 'site'), dir, {
+    recursive: true,
+    filter: (source) => !source.startsWith(join(ROOT, 'site', 'build')),
+  })
   const dev = await startNetlifyDev({
     site: true,
+    args: ['--dir', dir, '--command', `tsx src/cli/build-site.ts --watch --outdir ${dir}/build`],
     env: {
       USER_API_KEY: SECRETS.USER_API_KEY,
       USER_API_SECRET: SECRETS.USER_API_SECRET,
@@ -90,11 +100,15 @@ async function startSite(emulator: Emulator, env: Record<string, string>): Promi
       ...env,
     },
   })
-  await waitForSite(dev, emulator.url).catch(async (error) => {
+  const stop = async () => {
     await dev.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+  await waitForSite(dev, emulator.url).catch(async (error) => {
+    await stop()
     throw error
   })
-  return dev
+  return { ...dev, stop }
 }
 
 async function logIn(page: Page): Promise<void> {
