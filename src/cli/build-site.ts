@@ -116,9 +116,8 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     chunkNames: 'chunks/[name]-[hash]',
     legalComments: 'linked',
     logLevel: 'warning',
-    // The pre-bundled @textile packages guard every Node global with `typeof`; only `global`
-    // (read by the util polyfill inside them) needs a name in browsers.
-    define: { global: 'globalThis' },
+    // No buffer/process/global shims: the pre-bundled @textile packages guard every Node global
+    // with `typeof` (test/demo/browser.test.ts runs the bundle in Chromium to keep it so).
     plugins: [pruneUnusedTextilePackages, writeConfigOnEnd(writeConfig)],
   }
 
