@@ -1,5 +1,9 @@
 // Textile key strings: multibase 'b' (base32) of the libp2p protobuf key (textile-protocol.md).
 // PublicKey = 08 <type> 12 <len> <data>; Ed25519 is type 1 with 32 bytes of data.
+// Threat model: a key string is an identity (allowlists, policy hooks and the hub compare strings),
+// so each key has exactly one accepted spelling: canonical base32, minimal varints, y < p. Keys of
+// small order are refused outright: for them an all-zero-S signature verifies for every message
+// (the identity point) or a fixed share of messages, so possession would prove nothing.
 import { decodeBase32, encodeBase32 } from './encoding.ts'
 import { TokenProviderError } from './errors.ts'
 
@@ -18,7 +22,8 @@ function parseKeyProto(bytes: Uint8Array): { type: number; data: Uint8Array } | 
       const byte = bytes[offset++]
       if (byte === undefined) return undefined
       value |= (byte & 0x7f) << shift
-      if ((byte & 0x80) === 0) return value
+      // A last byte of 0 after a continuation is an overlong (second) spelling of the same value.
+      if ((byte & 0x80) === 0) return byte === 0 && shift > 0 ? undefined : value
     }
     return undefined
   }
@@ -30,6 +35,25 @@ function parseKeyProto(bytes: Uint8Array): { type: number; data: Uint8Array } | 
   return { type, data: bytes.subarray(offset) }
 }
 
+/** Ed25519 encodings of small order, sign bit cleared (libsodium's blocklist, y < p ones). */
+const SMALL_ORDER = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+]
+
+/** True for a canonical (y < p, RFC 8032 §5.1.3) encoding of a point that is not of small order. */
+function isStrongPoint(key: Uint8Array): boolean {
+  let hex = ''
+  for (let i = 0; i < 32; i++)
+    hex += (i === 31 ? key[i]! & 0x7f : key[i]!).toString(16).padStart(2, '0')
+  if (SMALL_ORDER.includes(hex)) return false
+  // y >= p = 2^255 - 19 only when y is ffff…ff7f with a low byte of ed or more.
+  return !/^(e[d-f]|f[0-9a-f])f{60}7f$/.test(hex)
+}
+
 function decodeKeyString(text: string): { type: number; data: Uint8Array } | undefined {
   if (text.length < 2 || text.length > MAX_KEY_STRING || text[0] !== 'b') return undefined
   const bytes = decodeBase32(text.slice(1))
@@ -39,7 +63,8 @@ function decodeKeyString(text: string): { type: number; data: Uint8Array } | und
 /**
  * Decodes a Textile public key string into the raw 32-byte Ed25519 key.
  *
- * @throws `invalid_pubkey` when the string is not a decodable libp2p public key.
+ * @throws `invalid_pubkey` when the string is not a decodable libp2p public key, not its one
+ *   canonical spelling, or an Ed25519 point of small order.
  * @throws `unsupported_key_type` for a valid libp2p key of another type (RSA, Secp256k1, ECDSA).
  * @example
  * const raw = parsePublicKey('bbaareiekrdr525aj6gk72uw3fu6luxlszjtqtpy5sqjbx43uraa3id3plq')
@@ -48,7 +73,9 @@ export function parsePublicKey(text: string): Uint8Array {
   const key = decodeKeyString(text)
   if (!key || !KEY_TYPES.has(key.type)) throw new TokenProviderError('invalid_pubkey')
   if (key.type !== ED25519) throw new TokenProviderError('unsupported_key_type')
-  if (key.data.length !== 32) throw new TokenProviderError('invalid_pubkey')
+  if (key.data.length !== 32 || !isStrongPoint(key.data)) {
+    throw new TokenProviderError('invalid_pubkey')
+  }
   return key.data.slice()
 }
 

@@ -388,6 +388,12 @@ export const CATALOGUE: AttackCase[] = [
     [
       ['multibase B (upper-case base32)', { identity: 'multibase-B' }],
       ['non-zero padding bits in the last character', { identity: 'tail-bits' }],
+      // found: overlong varints decoded to the same key under a second spelling.
+      ['an overlong type varint (same key, second spelling)', { identity: 'overlong-type-varint' }],
+      [
+        'an overlong length varint (same key, second spelling)',
+        { identity: 'overlong-length-varint' },
+      ],
       [
         'an extra protobuf field after the key',
         {
@@ -399,6 +405,14 @@ export const CATALOGUE: AttackCase[] = [
       ['a hex multibase string', { literal: 'f080112' + '20' + '11'.repeat(32) }],
       ['a 2049-character key', { literal: 'b' + 'a'.repeat(2048) }],
       ['an Ed25519 key of zero bytes', { proto: '08011200' }],
+      // found: small-order points let an all-zero-S signature verify (see the small order cases).
+      ['the identity point', { raw: SMALL.identity }],
+      ['the point of order 2 (y = -1)', { raw: SMALL.minusOne }],
+      ['a point of order 4 (y = 0)', { raw: SMALL.zeroY }],
+      ['a point of order 8', { raw: SMALL.order8 }],
+      ['a non-canonical y = p', { raw: SMALL.pAsY }],
+      ['a non-canonical y = p + 1 (the identity again)', { raw: SMALL.pPlusOne }],
+      ['a non-canonical y = 2^255 - 1', { raw: SMALL.maxY }],
     ] as const
   ).map(([name, pubkey]): AttackCase => ({
     name: `pubkey: ${name}`,
@@ -422,6 +436,7 @@ export const CATALOGUE: AttackCase[] = [
       ['one trailing character', 'append-a', 'invalid_pubkey'],
       ['two trailing characters (a whole extra zero byte)', 'append-aa', 'invalid_pubkey'],
       ['a zero-width space', 'zero-width-suffix', 'invalid_pubkey'],
+      ['an overlong varint of the allowed key', 'overlong-type-varint', 'invalid_pubkey'],
     ] as const
   ).map(([name, transform, code]): AttackCase => ({
     name: `allowlist: ${name}`,
@@ -436,11 +451,35 @@ export const CATALOGUE: AttackCase[] = [
     expect: { status: 200 },
   },
   {
+    // found: before keys were canonical, this second spelling got credentials past the hook.
+    name: 'allowlist: a denylist policy dodged with an overlong varint spelling',
+    endpoint: 'token',
+    build: { kind: 'login', denyIdentity: true, pubkey: { identity: 'overlong-length-varint' } },
+    expect: { status: 400, code: 'invalid_pubkey' },
+  },
+  {
     name: 'allowlist: a denylist policy refuses the canonical spelling',
     endpoint: 'token',
     build: { kind: 'login', denyIdentity: true },
     expect: { status: 403, code: 'pubkey_not_allowed' },
   },
+
+  // ── Small-order keys through a real challenge. found: with S = 0 the identity point (and its
+  // second spelling y = p + 1) got credentials for every message; order 2, 4, 8 for 1 in 2, 4, 8.
+  ...(
+    [
+      ['the identity point, R = identity', SMALL.identity, SMALL.identity],
+      ['order 2, R = identity (1 message in 2)', SMALL.minusOne, SMALL.identity],
+      ['order 4 (negative zero), R = 0 (1 in 4)', SMALL.zeroYNegative, SMALL.zeroY],
+      ['order 8, R = 0 (1 in 8)', SMALL.order8, SMALL.zeroY],
+      ['non-canonical p + 1, R = identity', SMALL.pPlusOne, SMALL.identity],
+    ] as const
+  ).map(([name, key, r]): AttackCase => ({
+    name: `small order: forged proof for ${name}`,
+    endpoint: 'token',
+    build: { kind: 'login', pubkey: { raw: key }, signature: forged(r) },
+    expect: { status: 400, code: 'invalid_pubkey' },
+  })),
 
   // ── Envelope tampering ──────────────────────────────────────────────────────────────────────
   ...(
