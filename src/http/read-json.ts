@@ -17,7 +17,8 @@ export function isJsonContentType(value: string | null): boolean {
  *
  * @throws `unsupported_media_type` without a JSON content type.
  * @throws `payload_too_large` over {@link MAX_BODY_BYTES}.
- * @throws `invalid_request` when empty, not UTF-8, not JSON, or not an object.
+ * @throws `invalid_request` when empty, unreadable (aborted stream), not UTF-8, not JSON, or not an
+ *   object.
  * @example
  * const body = await readJsonObject(request)
  */
@@ -46,7 +47,12 @@ async function readLimited(request: Request): Promise<Uint8Array> {
   const chunks: Uint8Array[] = []
   let total = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    const { done, value } = await reader.read().catch((error: unknown) => {
+      // The client went away or sent a broken body: its problem, not an internal error.
+      throw new TokenProviderError('invalid_request', 'The body could not be read.', {
+        cause: error,
+      })
+    })
     if (done) break
     total += value.byteLength
     if (total > MAX_BODY_BYTES) {

@@ -222,6 +222,19 @@ export const CATALOGUE: AttackCase[] = [
     expect: { status: 200 },
   },
   {
+    // found: a body stream that errors (client gone mid-upload) was a 500 internal_error.
+    name: 'size: a streamed body the client aborts mid-way',
+    endpoint: 'challenge',
+    build: { kind: 'request', body: { stream: { chunkBytes: 512, chunks: 2, abort: true } } },
+    expect: bad('invalid_request'),
+  },
+  {
+    name: 'size: an aborted stream on the token endpoint',
+    endpoint: 'token',
+    build: { kind: 'request', body: { stream: { chunkBytes: 1, chunks: 1, abort: true } } },
+    expect: bad('invalid_request'),
+  },
+  {
     name: 'size: Content-Length written in hex (0x2001 = 8193)',
     endpoint: 'challenge',
     build: { kind: 'request', headers: { 'content-length': '0x2001' } },
