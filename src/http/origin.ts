@@ -1,7 +1,9 @@
 // Browser origins (RFC 6454). Same origin always works; others only when configured.
-// In a pattern, `*` stands for one or more of [a-z0-9-] inside the host: it never matches a dot,
-// a colon or a slash, so `https://deploy-preview-*--site.netlify.app` cannot be stretched to
-// `https://deploy-preview-1--site.netlify.app.evil.example`. The scheme must match exactly.
+// In a pattern, `*` stands for letters and digits with single hyphens inside (a slug) within the
+// host: it never matches a dot, a colon or a slash, so `https://deploy-preview-*--site.netlify.app`
+// cannot be stretched to `https://deploy-preview-1--site.netlify.app.evil.example`; and it never
+// starts, ends or contains `--`, Netlify's separator between a deploy and a site name, so it cannot
+// reach `https://deploy-preview-1--other--site.netlify.app` either. The scheme must match exactly.
 
 /** A compiled origin pattern. */
 export type OriginMatcher = (origin: string) => boolean
@@ -23,7 +25,7 @@ export function compileOriginPattern(pattern: string): OriginMatcher | undefined
     return undefined
   }
   if (!host.includes('*')) return (origin) => origin === text
-  const source = text.split('*').map(escapeRegExp).join('[a-z0-9-]+')
+  const source = text.split('*').map(escapeRegExp).join('[a-z0-9]+(?:-[a-z0-9]+)*')
   const regex = new RegExp(`^${source}$`)
   return (origin) => regex.test(origin)
 }

@@ -336,6 +336,12 @@ export const CATALOGUE: AttackCase[] = [
         PREVIEWS,
       ],
       ['a wildcard spanning a dot', 'https://deploy-preview-1.evil--site.netlify.app', PREVIEWS],
+      // found: `*` matched `1--evil`, so another Netlify site named `evil--site` passed.
+      [
+        'a wildcard spanning the -- site separator',
+        'https://deploy-preview-1--evil--site.netlify.app',
+        PREVIEWS,
+      ],
       ['a wildcard origin over http', 'http://deploy-preview-1--site.netlify.app', PREVIEWS],
       ['a literal star', 'https://deploy-preview-*--site.netlify.app', PREVIEWS],
     ] as const
