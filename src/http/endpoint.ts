@@ -91,14 +91,19 @@ export function createEndpoint(
       ...(code && { code }),
       ms: Math.round((performance.now() - started) * 100) / 100,
       ...(code === 'internal_error' && {
-        error: redact(
-          describe(failure),
-          SECRET_VARIABLES.map((name) => env[name]),
-        ),
+        error: redact(describe(failure), secretsOf(env)),
       }),
     })
     return response
   }
+}
+
+/** Every secret value: whole variables and each item of a list (a rotated CHALLENGE_SECRET). */
+function secretsOf(env: Env): string[] {
+  return SECRET_VARIABLES.flatMap((name) => {
+    const text = env[name]
+    return text ? [text, ...text.split(',').map((item) => item.trim())] : []
+  })
 }
 
 function defaultEnv(): Env {

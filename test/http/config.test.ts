@@ -126,4 +126,19 @@ describe('secrets', () => {
     expect(line.error).toContain('database said no to [redacted]')
     expect(JSON.stringify(line)).not.toContain(SECRETS.USER_API_SECRET)
   })
+
+  it('redacts each item of a rotated CHALLENGE_SECRET list in an internal_error line', async () => {
+    const old = 'old-secret-000000000000000000000000'
+    const d = deployment(
+      { CHALLENGE_SECRET: `new-secret-111111111111111111111111 , ${old}` },
+      {
+        policy: () => {
+          throw new Error(`cannot use ${old}`)
+        },
+      },
+    )
+    await d.challenge(post('/api/challenge', { pubkey: identity().public.toString() }))
+    const line = d.logs.at(-1)!
+    expect(line).toMatchObject({ code: 'internal_error', error: 'Error: cannot use [redacted]' })
+  })
 })
