@@ -1,6 +1,10 @@
 // POST /api/challenge: issue a signed, stateless challenge envelope for a Textile public key.
 import type { Config, Context } from '@netlify/functions'
 import { createChallengeHandler } from '../src/http/challenge-handler.ts'
+import { installNodeCrypto } from '../src/node/crypto.ts'
+
+// node:crypto behind the core's seam: same bytes as Web Crypto, without a thread-pool hop per call.
+installNodeCrypto()
 
 const handler = createChallengeHandler()
 

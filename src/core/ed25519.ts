@@ -1,6 +1,8 @@
 // Ed25519 (RFC 8032) on Web Crypto, so it runs unchanged in Node, Deno and browsers.
 // Verification is strict: a non-canonical S (S >= L) is rejected before Web Crypto sees it,
-// because not every implementation checks it (RFC 8032 §5.1.7 step 1).
+// because not every implementation checks it (RFC 8032 §5.1.7 step 1). An installed native
+// provider (crypto-provider.ts) takes over only after those checks.
+import { getCryptoProvider, type NativeKey } from './crypto-provider.ts'
 import { decodeBase64 } from './encoding.ts'
 
 /** The group order L, little-endian (RFC 8032 §5.1). */
@@ -43,19 +45,23 @@ export async function verifySignature(options: VerifySignatureOptions): Promise<
   if (publicKey.length !== 32 || signature.length !== 64) return false
   if (!isCanonicalScalar(signature.subarray(32))) return false
   try {
+    const provider = getCryptoProvider()
+    if (provider) return (await provider.ed25519Verify(publicKey, message, signature)) === true
     const key = await crypto.subtle.importKey('raw', bytes(publicKey), ALGORITHM, false, ['verify'])
     return await crypto.subtle.verify(ALGORITHM, key, bytes(signature), bytes(message))
   } catch {
-    // A public key that is not a valid point encoding fails to import.
+    // A public key that is not a valid point encoding fails to import (or the provider throws).
     return false
   }
 }
 
-/** An Ed25519 signing key, imported once and reused. */
+/** An Ed25519 signing key, imported once and reused: a Web Crypto key or a native provider's. */
 export interface SigningKey {
-  key: CryptoKey
+  key?: CryptoKey
   /** Raw 32-byte public key derived from the seed. */
   publicKey: Uint8Array
+  /** Set instead of `key` when a provider was installed at import time. */
+  native?: NativeKey
 }
 
 /**
@@ -66,6 +72,11 @@ export interface SigningKey {
  */
 export async function importSigningKey(seed: Uint8Array): Promise<SigningKey> {
   if (seed.length !== 32) throw new TypeError('an Ed25519 seed has 32 bytes')
+  const provider = getCryptoProvider()
+  if (provider) {
+    const { key: handle, publicKey } = provider.importEd25519Seed(seed)
+    return { publicKey, native: { provider, handle } }
+  }
   const pkcs8 = new Uint8Array(48)
   pkcs8.set(PKCS8_PREFIX)
   pkcs8.set(seed, 16)
@@ -80,7 +91,9 @@ export async function importSigningKey(seed: Uint8Array): Promise<SigningKey> {
 
 /** Signs bytes with an imported key: plain Ed25519, 64 bytes. */
 export async function sign(signer: SigningKey, message: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.sign(ALGORITHM, signer.key, bytes(message)))
+  const { native } = signer
+  if (native) return native.provider.ed25519Sign(native.handle, message)
+  return new Uint8Array(await crypto.subtle.sign(ALGORITHM, signer.key!, bytes(message)))
 }
 
 /** Web Crypto wants an ArrayBuffer-backed view; copy only when handed something else. */

@@ -1,0 +1,189 @@
+// The core's crypto seam: every textile-v1 vector and the envelope round trip give the same bytes
+// with Web Crypto and with the node:crypto provider, keys stay with the side that imported them,
+// and Ed25519 strictness (S < L) runs before any provider sees a signature.
+import { webcrypto } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import vectors from '../vectors/textile-v1.json' with { type: 'json' }
+import {
+  createChallengeKeyring,
+  decodeApiSecret,
+  deriveChallengeSecret,
+  formatPublicKey,
+  getCryptoProvider,
+  hmacSha256,
+  importApiSecret,
+  importHmacKey,
+  importSigningKey,
+  issueChallenge,
+  mintApiSignature,
+  mintThreadToken,
+  openChallenge,
+  parsePrivateKey,
+  setCryptoProvider,
+  sign,
+  toHex,
+  utf8,
+  verifySignature,
+  type CryptoProvider,
+} from '../../src/core/index.ts'
+import { installNodeCrypto, nodeCryptoProvider } from '../../src/node/crypto.ts'
+
+const hex = (text: string) => Uint8Array.from(text.match(/../g)!, (b) => parseInt(b, 16))
+const NOW = new Date('2030-01-01T00:00:00.000Z')
+const PUBKEY = vectors.threadToken.subjectPublicKeyString
+
+/** A provider that records what reaches it. */
+function spyProvider(): CryptoProvider & { verifies: number } {
+  const spy = {
+    ...nodeCryptoProvider,
+    name: 'spy',
+    verifies: 0,
+    ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) {
+      spy.verifies++
+      return nodeCryptoProvider.ed25519Verify(publicKey, message, signature)
+    },
+  }
+  return spy
+}
+
+afterEach(() => setCryptoProvider(undefined))
+
+describe.each([
+  ['Web Crypto', undefined],
+  ['node:crypto', nodeCryptoProvider],
+] as const)('core vectors with %s', (name, provider) => {
+  const use = () => setCryptoProvider(provider)
+
+  it('publicKey: the seed derives the vector public key', async () => {
+    use()
+    const signer = await importSigningKey(hex(vectors.publicKey.seedHex))
+    expect(toHex(signer.publicKey)).toBe(vectors.publicKey.rawHex)
+    expect(signer.native?.provider.name).toBe(provider?.name)
+  })
+
+  it('signature: signs to the vector and verifies it', async () => {
+    use()
+    const v = vectors.signature
+    const signer = await importSigningKey(hex(v.signerSeedHex))
+    const signature = await sign(signer, hex(v.messageHex))
+    expect(toHex(signature)).toBe(v.signatureHex)
+    await expect(
+      verifySignature({ publicKey: signer.publicKey, message: hex(v.messageHex), signature }),
+    ).resolves.toBe(true)
+    const flipped = signature.slice()
+    flipped[0]! ^= 1
+    await expect(
+      verifySignature({
+        publicKey: signer.publicKey,
+        message: hex(v.messageHex),
+        signature: flipped,
+      }),
+    ).resolves.toBe(false)
+  })
+
+  it('apiSignature: mints the vector sig and msg', async () => {
+    use()
+    const v = vectors.apiSignature
+    const secret = await importApiSecret(decodeApiSecret(v.secret)!)
+    expect(Boolean(secret.native)).toBe(provider !== undefined)
+    const result = await mintApiSignature({ secret, expiresAt: new Date(v.date) })
+    expect(result).toEqual({ sig: v.sig, msg: v.msg })
+  })
+
+  it('threadToken: mints the vector token', async () => {
+    use()
+    const v = vectors.threadToken
+    const issuer = await importSigningKey(parsePrivateKey(v.issuerPrivateKeyString)!.seed)
+    expect(formatPublicKey(issuer.publicKey)).toBe(v.issuerPublicKeyString)
+    const token = await mintThreadToken({
+      issuer,
+      subject: v.subjectPublicKeyString,
+      now: new Date(0),
+      iat: v.iat,
+    })
+    expect(token).toBe(v.token)
+  })
+
+  it('deriveChallengeSecret: equals Web Crypto HKDF-SHA256 deriveBits', async () => {
+    use()
+    const secret = vectors.apiSignature.secret
+    const base = await webcrypto.subtle.importKey('raw', utf8(secret), 'HKDF', false, [
+      'deriveBits',
+    ])
+    const params = {
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: new Uint8Array(0),
+      info: utf8('textile-token-provider/v1 challenge-hmac'),
+    }
+    const expected = new Uint8Array(await webcrypto.subtle.deriveBits(params, base, 256))
+    expect(toHex(await deriveChallengeSecret(secret))).toBe(toHex(expected))
+  })
+
+  it('envelopes: one issued with this provider opens with the other, and vice versa', async () => {
+    const secret = utf8('bench-challenge-secret-0123456789abcdef')
+    use()
+    const mine = await createChallengeKeyring([secret])
+    setCryptoProvider(provider ? undefined : nodeCryptoProvider)
+    const other = await createChallengeKeyring([secret])
+    expect(mine.signing.kid).toBe(other.signing.kid)
+    for (const [issuer, opener] of [
+      [mine, other],
+      [other, mine],
+    ]) {
+      const { envelope } = await issueChallenge({
+        keyring: issuer!,
+        pubkey: PUBKEY,
+        audience: '',
+        now: NOW,
+        ttlSeconds: 60,
+      })
+      await expect(openChallenge({ keyring: opener!, envelope, now: NOW })).resolves.toMatchObject({
+        pubkey: PUBKEY,
+      })
+    }
+  })
+
+  it(`rejects S = L + S' (non-canonical) before ${name} sees it`, async () => {
+    const spy = spyProvider()
+    setCryptoProvider(provider ? spy : undefined)
+    const v = vectors.signature
+    const signer = await importSigningKey(hex(v.signerSeedHex))
+    const signature = hex(v.signatureHex)
+    // S + L: the same point equation holds, so only the strict check can refuse it.
+    const L = hex('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010')
+    let carry = 0
+    for (let i = 0; i < 32; i++) {
+      const sum = signature[32 + i]! + L[i]! + carry
+      signature[32 + i] = sum & 0xff
+      carry = sum >> 8
+    }
+    expect(carry).toBe(0)
+    await expect(
+      verifySignature({ publicKey: signer.publicKey, message: hex(v.messageHex), signature }),
+    ).resolves.toBe(false)
+    expect(spy.verifies).toBe(0)
+  })
+
+  it('returns false (never throws) for a public key that is not a point', async () => {
+    use()
+    const publicKey = new Uint8Array(32).fill(0xff)
+    await expect(
+      verifySignature({ publicKey, message: new Uint8Array(0), signature: new Uint8Array(64) }),
+    ).resolves.toBe(false)
+  })
+})
+
+describe('setCryptoProvider()', () => {
+  it('installNodeCrypto installs node:crypto; keys keep the side that imported them', async () => {
+    const webKey = await importHmacKey(utf8('key'))
+    installNodeCrypto()
+    expect(getCryptoProvider()?.name).toBe('node:crypto')
+    const nodeKey = await importHmacKey(utf8('key'))
+    expect(webKey.native).toBeUndefined()
+    expect(nodeKey.native?.provider).toBe(nodeCryptoProvider)
+    setCryptoProvider(undefined)
+    const data = utf8('data')
+    expect(toHex(await hmacSha256(nodeKey, data))).toBe(toHex(await hmacSha256(webKey, data)))
+  })
+})
