@@ -1,0 +1,143 @@
+// End to end: SDK → real functions in-process → UserAuth → the real @textile/hub Client against
+// the project's hub emulator, in issuer mode and in hub-challenge mode (the SDK runs GetToken).
+import { Client, PrivateKey } from '@textile/hub'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { createUserAuthProvider } from '../../src/client/index.ts'
+import { startEmulator } from '../../src/emulator/index.ts'
+import { SECRETS } from '../helpers/fixtures.ts'
+import { clock } from './fakes.ts'
+import { ENDPOINT, functionsFetch, useFunctionEnv } from './functions-fetch.ts'
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>
+
+// The global WebSocket both the SDK and @textile/hub use, counting GetToken streams.
+const sockets = { getToken: 0 }
+class CountingWebSocket extends WebSocket {
+  constructor(url: string | URL, protocols?: string | string[]) {
+    super(url, protocols)
+    if (String(url).endsWith('/threads.pb.API/GetToken')) sockets.getToken++
+  }
+}
+
+let emulator: Emulator
+let restoreWebSocket: PropertyDescriptor | undefined
+beforeAll(async () => {
+  restoreWebSocket = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket')
+  Object.defineProperty(globalThis, 'WebSocket', {
+    value: CountingWebSocket,
+    configurable: true,
+    writable: true,
+  })
+  emulator = await startEmulator({
+    port: 0,
+    apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
+  })
+})
+afterAll(async () => {
+  await emulator?.close()
+  if (restoreWebSocket) Object.defineProperty(globalThis, 'WebSocket', restoreWebSocket)
+  else delete (globalThis as { WebSocket?: unknown }).WebSocket
+})
+
+describe('createUserAuthProvider() with @textile/hub and the emulator, issuer mode', () => {
+  const setEnv = useFunctionEnv({})
+
+  it('gives a UserAuth the hub accepts for newDB and getDBInfo, with one login for concurrent callers', async () => {
+    setEnv({ HUB_ISSUER_KEY: emulator.hostKey })
+    sockets.getToken = 0
+    const { fetch, calls } = functionsFetch()
+    const provider = createUserAuthProvider({
+      endpoint: ENDPOINT,
+      identity: PrivateKey.fromRandom(),
+      fetch,
+    })
+    await Promise.all([provider(), provider(), provider()])
+    expect(calls).toEqual({ challenge: 1, token: 1 })
+
+    const client = Client.withUserAuth(provider, emulator.url)
+    const threadID = await client.newDB(undefined, 'sdk-e2e')
+    await expect(client.getDBInfo(threadID)).resolves.toMatchObject({ addrs: expect.any(Array) })
+    expect(calls).toEqual({ challenge: 1, token: 1 })
+    expect(sockets.getToken).toBe(0)
+  })
+})
+
+describe('createUserAuthProvider() with @textile/hub and the emulator, hub-challenge mode', () => {
+  const setEnv = useFunctionEnv({})
+
+  it('answers GetToken once, and a refresh after expiry reuses the token', async () => {
+    setEnv({ HUB_ISSUER_KEY: undefined })
+    sockets.getToken = 0
+    const time = clock(new Date())
+    const { fetch, calls } = functionsFetch()
+    const provider = createUserAuthProvider({
+      endpoint: ENDPOINT,
+      identity: PrivateKey.fromRandom(),
+      hubUrl: emulator.url,
+      fetch,
+      now: time.now,
+    })
+    const [first] = await Promise.all([provider(), provider(), provider()])
+    expect(first!.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
+    expect(calls).toEqual({ challenge: 1, token: 1 })
+    expect(sockets.getToken).toBe(1)
+
+    const client = Client.withUserAuth(provider, emulator.url)
+    const threadID = await client.newDB(undefined, 'sdk-e2e-challenge')
+    await expect(client.getDBInfo(threadID)).resolves.toMatchObject({ addrs: expect.any(Array) })
+
+    time.advance(601_000)
+    const refreshed = await provider()
+    expect(refreshed.token).toBe(first!.token)
+    expect(calls).toEqual({ challenge: 2, token: 2 })
+    expect(sockets.getToken).toBe(1)
+    const again = Client.withUserAuth(async () => refreshed, emulator.url)
+    await expect(again.getDBInfo(threadID)).resolves.toMatchObject({ addrs: expect.any(Array) })
+  })
+
+  it('rejects with hub_error when the challenge signature does not verify at the hub', async () => {
+    setEnv({ HUB_ISSUER_KEY: undefined })
+    const id = PrivateKey.fromRandom()
+    // Signs the envelope honestly but the hub's 32-byte challenge with a flipped bit.
+    const identity = {
+      public: id.public,
+      sign: (bytes: Uint8Array) =>
+        id.sign(bytes.length === 32 ? bytes.map((b, i) => (i === 0 ? b ^ 1 : b)) : bytes),
+    }
+    const { fetch } = functionsFetch()
+    const provider = createUserAuthProvider({
+      endpoint: ENDPOINT,
+      identity,
+      hubUrl: emulator.url,
+      fetch,
+    })
+    await expect(provider()).rejects.toMatchObject({ code: 'hub_error', grpcStatus: 2 })
+  })
+
+  it('is needed: the hub refuses the same API signature without the token', async () => {
+    setEnv({ HUB_ISSUER_KEY: undefined })
+    const { fetch } = functionsFetch()
+    const provider = createUserAuthProvider({
+      endpoint: ENDPOINT,
+      identity: PrivateKey.fromRandom(),
+      hubUrl: emulator.url,
+      fetch,
+    })
+    const { token: _token, ...withoutToken } = await provider()
+    const client = Client.withUserAuth(async () => withoutToken, emulator.url)
+    await expect(client.newDB()).rejects.toThrow(/Token required/)
+  })
+
+  it('rejects with hub_error when the hub does not know the API key', async () => {
+    setEnv({ HUB_ISSUER_KEY: undefined, USER_API_KEY: 'bunknownkey0000000000000000a' })
+    const { fetch } = functionsFetch()
+    const provider = createUserAuthProvider({
+      endpoint: ENDPOINT,
+      identity: PrivateKey.fromRandom(),
+      hubUrl: emulator.url,
+      fetch,
+    })
+    await expect(provider()).rejects.toMatchObject({ code: 'hub_error', grpcStatus: 5 })
+  })
+})
