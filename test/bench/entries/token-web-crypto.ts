@@ -1,0 +1,8 @@
+// The project's token function without the node:crypto seam: the portable core on Web Crypto only
+// (what Deno or any host without a provider runs). Benchmarked beside functions/token.ts.
+import { createTokenHandler } from '../../../src/http/token-handler.ts'
+
+const handler = createTokenHandler()
+
+/** functions/token.ts minus installNodeCrypto(). */
+export default (request: Request) => handler(request)

@@ -1,0 +1,107 @@
+// `npm run bench [-- --json] [-- --quick]`: the project's functions beside a baseline written the way
+// Textile's examples do it (test/bench/baseline/token.ts) and the node:crypto floor, in one run.
+// Numbers only; nothing here is a test. See README "Performance".
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { bundle, type BundleResult } from './bundle.ts'
+import { benchEnv, writeFixtures } from './fixtures.ts'
+import { coldStarts, throughput, type ChildSpec, type ThroughputResult } from './processes.ts'
+import { formatReport, type BenchReport } from './report.ts'
+import { countRoundTrips } from './round-trips.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const json = process.argv.includes('--json')
+const quick = process.argv.includes('--quick')
+const log = (line: string) => process.stderr.write(line + '\n')
+
+const dir = mkdtempSync(join(tmpdir(), 'ttp-bench-'))
+try {
+  log('bench: fixtures')
+  const fixtures = await writeFixtures(dir)
+
+  log('bench: bundles and nft traces')
+  const entries = {
+    token: 'functions/token.ts',
+    tokenWebCrypto: 'test/bench/entries/token-web-crypto.ts',
+    challenge: 'functions/challenge.ts',
+    challengeWebCrypto: 'test/bench/entries/challenge-web-crypto.ts',
+    baseline: 'test/bench/baseline/token.ts',
+    floor: 'test/bench/floor/token.ts',
+    empty: 'test/bench/entries/empty.ts',
+  }
+  const sizes = {} as Record<keyof typeof entries, BundleResult>
+  for (const [name, entry] of Object.entries(entries) as [keyof typeof entries, string][]) {
+    sizes[name] = await bundle(root, entry, dir, name)
+  }
+
+  const issuer = benchEnv('issuer')
+  const hubMode = benchEnv('hub-challenge')
+  const spec = (
+    name: keyof typeof entries,
+    kind: ChildSpec['kind'],
+    env: Record<string, string>,
+    target: ChildSpec['target'] = 'token',
+  ): ChildSpec => ({ bundle: sizes[name].file, kind, target, fixtures, env })
+
+  const runs = quick ? 3 : 9
+  log(`bench: cold starts (${runs} fresh processes each)`)
+  const cold = coldStarts(
+    {
+      token: spec('token', 'handler', issuer),
+      tokenWebCrypto: spec('tokenWebCrypto', 'handler', issuer),
+      baseline: spec('baseline', 'handler', issuer),
+      floor: spec('floor', 'floor', issuer),
+      empty: spec('empty', 'handler', issuer),
+    },
+    runs,
+  )
+
+  const settings = {
+    warmupMs: quick ? 300 : 1000,
+    measureMs: quick ? 700 : 2000,
+    minRequests: 30,
+    maxRequests: quick ? 4000 : 12_000,
+    concurrency: [1, 16],
+  }
+  const rows: Array<[string, ChildSpec]> = [
+    ['token, node:crypto seam, issuer', spec('token', 'handler', issuer)],
+    ['token, node:crypto seam, hub-challenge', spec('token', 'handler', hubMode)],
+    ['token, Web Crypto only, issuer', spec('tokenWebCrypto', 'handler', issuer)],
+    ['token, Web Crypto only, hub-challenge', spec('tokenWebCrypto', 'handler', hubMode)],
+    ['baseline (@textile/hub)', spec('baseline', 'handler', issuer)],
+    ['floor: verify + HMAC', spec('floor', 'floor', issuer)],
+    ['floor + sign (issuer work)', spec('floor', 'floor-sign', issuer)],
+    ['challenge, node:crypto seam', spec('challenge', 'handler', issuer, 'challenge')],
+    ['challenge, Web Crypto only', spec('challengeWebCrypto', 'handler', issuer, 'challenge')],
+  ]
+  // Best of `rounds` per handler, rounds interleaved: other work on the machine can only slow a
+  // run down, so the best run is the least disturbed one.
+  const rounds = quick ? 1 : 2
+  const warm: Record<string, ThroughputResult[]> = {}
+  for (let round = 1; round <= rounds; round++) {
+    for (const [name, childSpec] of rows) {
+      log(`bench: throughput ${name} (round ${round}/${rounds})`)
+      const results = throughput(childSpec, settings)
+      const best = warm[name]
+      warm[name] = best ? best.map((b, i) => (results[i]!.rps > b.rps ? results[i]! : b)) : results
+    }
+  }
+
+  log('bench: round trips (SDK + in-process functions + hub emulator)')
+  const roundTrips = await countRoundTrips()
+
+  const report: BenchReport = {
+    node: process.version,
+    date: new Date().toISOString(),
+    sizes,
+    cold,
+    warm,
+    settings: { ...settings, rounds },
+    roundTrips,
+  }
+  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
