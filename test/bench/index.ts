@@ -101,7 +101,9 @@ try {
     settings: { ...settings, rounds },
     roundTrips,
   }
-  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report))
+  // Bundle paths point into the temporary directory, which is gone after the run.
+  const replacer = (key: string, value: unknown) => (key === 'file' ? undefined : value)
+  process.stdout.write(json ? JSON.stringify(report, replacer, 2) + '\n' : formatReport(report))
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }
