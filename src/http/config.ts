@@ -24,6 +24,7 @@ export const CONFIG_VARIABLES = [
   'CHALLENGE_TTL_SECONDS',
   'ALLOWED_ORIGINS',
   'ALLOWED_PUBKEYS',
+  'SINGLE_USE_ENVELOPES',
   'URL',
   'DEPLOY_PRIME_URL',
   'DEPLOY_URL',
@@ -46,6 +47,8 @@ export interface Config {
   allowedOrigins: readonly OriginMatcher[]
   /** When set, only these public key strings get credentials. */
   allowedPubkeys?: ReadonlySet<string>
+  /** Each envelope is redeemable once (`SINGLE_USE_ENVELOPES=true`; needs an envelope store). */
+  singleUse: boolean
 }
 
 /** Shortest accepted `CHALLENGE_SECRET` item, in characters. */
@@ -111,6 +114,7 @@ async function parseConfig(env: Env): Promise<Config> {
         throw misconfigured('ALLOWED_ORIGINS has an item that is not scheme://host[:port].')
       return matcher
     }),
+    singleUse: flag(env, 'SINGLE_USE_ENVELOPES'),
   }
 
   const issuerText = value(env, 'HUB_ISSUER_KEY')
@@ -152,6 +156,13 @@ function list(env: Env, name: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '')
+}
+
+function flag(env: Env, name: string): boolean {
+  const text = value(env, name)?.toLowerCase()
+  if (text === undefined || text === 'false') return false
+  if (text === 'true') return true
+  throw misconfigured(`${name} must be true or false.`)
 }
 
 function seconds(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -4,6 +4,7 @@
 import { TokenProviderError } from '../core/errors.ts'
 import { loadConfig, type Config, type Env } from './config.ts'
 import { corsHeaders, isOriginAllowed, preflightResponse } from './cors.ts'
+import type { EnvelopeStore } from './envelope-store.ts'
 import { consoleLogger, redact, type Logger } from './log.ts'
 import type { PubkeyPolicy } from './policy.ts'
 import { problemResponse } from './problem.ts'
@@ -19,6 +20,11 @@ export interface HandlerOptions {
   policy?: PubkeyPolicy
   /** Where the one log line per request goes; default JSON on the console. */
   logger?: Logger
+  /**
+   * Where redeemed envelopes are remembered when `SINGLE_USE_ENVELOPES=true`; default Netlify
+   * Blobs ({@link createBlobsEnvelopeStore}). Unused in the default stateless mode.
+   */
+  envelopeStore?: EnvelopeStore
 }
 
 /** A Netlify Functions v2 handler; `context` may be `{}` or absent. */

@@ -1,6 +1,12 @@
 export { createChallengeHandler, type ChallengeResponse } from './challenge-handler.ts'
 export { CONFIG_VARIABLES, loadConfig, type Config, type Env } from './config.ts'
 export type { Handler, HandlerOptions } from './endpoint.ts'
+export {
+  ENVELOPE_STORE_NAME,
+  createBlobsEnvelopeStore,
+  type BlobsEnvelopeStoreOptions,
+  type EnvelopeStore,
+} from './envelope-store.ts'
 export { consoleLogger, type LogRecord, type Logger } from './log.ts'
 export type { PolicyInput, PubkeyPolicy } from './policy.ts'
 export { STATUS, type ProblemBody } from './problem.ts'

@@ -5,11 +5,12 @@
 import { mintApiSignature } from '../core/api-signature.ts'
 import { verifySignature } from '../core/ed25519.ts'
 import { decodeBase64, utf8 } from '../core/encoding.ts'
-import { openChallenge } from '../core/envelope.ts'
+import { openChallenge, type ChallengeClaims } from '../core/envelope.ts'
 import { TokenProviderError } from '../core/errors.ts'
 import { parsePublicKey } from '../core/keys.ts'
 import { mintThreadToken } from '../core/thread-token.ts'
 import { createEndpoint, type Handler, type HandlerOptions } from './endpoint.ts'
+import { createBlobsEnvelopeStore, type EnvelopeStore } from './envelope-store.ts'
 import { checkPolicy } from './policy.ts'
 import { stringField } from './read-json.ts'
 
@@ -26,12 +27,15 @@ export interface TokenResponse {
  * Creates the token function: verifies the envelope and the user's signature over it, applies the
  * policy, and mints the API signature (and the thread token in issuer mode).
  *
- * @throws (as problem+json) `invalid_request`, `invalid_envelope`, `envelope_expired`,
- *   `origin_not_allowed`, `invalid_signature`, `pubkey_not_allowed`, and the transport codes.
+ * @throws (as problem+json) `invalid_request`, `invalid_envelope` (also "already used" in
+ *   single-use mode), `envelope_expired`, `origin_not_allowed`, `invalid_signature`,
+ *   `pubkey_not_allowed`, `internal_error` when the single-use store cannot answer, and the
+ *   transport codes.
  * @example
  * export default createTokenHandler()
  */
 export function createTokenHandler(options: HandlerOptions = {}): Handler {
+  let envelopeStore: EnvelopeStore | undefined
   return createEndpoint('token', options, async ({ request, body, config, origin, now }) => {
     const envelope = stringField(body, 'envelope')
     const signature = decodeBase64(stringField(body, 'signature'))
@@ -45,6 +49,10 @@ export function createTokenHandler(options: HandlerOptions = {}): Handler {
     }
     const pubkey = claims.pubkey
     await checkPolicy(config, options.policy, { pubkey, origin, stage: 'token', request })
+    if (config.singleUse) {
+      envelopeStore ??= options.envelopeStore ?? createBlobsEnvelopeStore()
+      await redeemOnce(envelopeStore, claims)
+    }
 
     const expiresAt = new Date(now.getTime() + config.apiSigTtlSeconds * 1000)
     const { sig, msg } = await mintApiSignature({ secret: config.apiSecret, expiresAt })
@@ -53,4 +61,15 @@ export function createTokenHandler(options: HandlerOptions = {}): Handler {
       response.token = await mintThreadToken({ issuer: config.issuer, subject: pubkey, now })
     return response
   })
+}
+
+/** Single-use mode: the first redemption of a nonce wins; a store failure fails closed. */
+async function redeemOnce(store: EnvelopeStore, claims: ChallengeClaims): Promise<void> {
+  let fresh: boolean
+  try {
+    fresh = await store.claim(claims.nonce, claims.expiresAt)
+  } catch (error) {
+    throw new TokenProviderError('internal_error', undefined, { cause: error })
+  }
+  if (!fresh) throw new TokenProviderError('invalid_envelope', 'The envelope was already used.')
 }

@@ -34,7 +34,7 @@ export interface Deployment {
 /** Creates a deployment with issuer mode on unless `HUB_ISSUER_KEY: undefined` is passed. */
 export function deployment(
   env: Env = {},
-  options: Pick<HandlerOptions, 'policy'> = {},
+  options: Pick<HandlerOptions, 'policy' | 'envelopeStore'> = {},
 ): Deployment {
   const state: Deployment = {
     env: { ...SECRETS, URL: SITE, ...env },

@@ -13,12 +13,12 @@ export interface Served {
 }
 
 /**
- * Serves handlers by exact path; anything else is a 404.
+ * Serves handlers by exact path (anything else is a 404), or one handler for every path.
  *
  * @example
  * const server = await serveHandlers({ '/api/challenge': challenge, '/api/token': token })
  */
-export async function serveHandlers(routes: Record<string, Handler>): Promise<Served> {
+export async function serveHandlers(routes: Record<string, Handler> | Handler): Promise<Served> {
   const server = createServer((req, res) => {
     bridge(routes, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500)
@@ -38,12 +38,12 @@ export async function serveHandlers(routes: Record<string, Handler>): Promise<Se
 }
 
 async function bridge(
-  routes: Record<string, Handler>,
+  routes: Record<string, Handler> | Handler,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`)
-  const handler = routes[url.pathname]
+  const handler = typeof routes === 'function' ? routes : routes[url.pathname]
   if (!handler) {
     res.writeHead(404).end()
     return
