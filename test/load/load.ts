@@ -5,9 +5,11 @@
 //   npm run load                                  # 10,000 logins, concurrency 100, both modes
 //   LOGINS=50000 CONCURRENCY=200 npm run load
 //   npm run load -- --mode=http
+//   npm run load -- --crypto=webcrypto     # the portable path instead of the functions' node:crypto
 // (`npm run load` is `node --expose-gc --import tsx test/load/load.ts`.)
 import { parseArgs } from 'node:util'
 import { createChallengeHandler, createTokenHandler, type LogRecord } from '../../src/http/index.ts'
+import { installNodeCrypto } from '../../src/node/crypto.ts'
 import { SECRETS, SITE } from '../helpers/fixtures.ts'
 import { serveHandlers } from './http-adapter.ts'
 import { makeIdentityPool } from './identities.ts'
@@ -19,8 +21,11 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: process.env.CONCURRENCY ?? '100' },
     identities: { type: 'string', default: '200' },
     mode: { type: 'string', default: 'both' },
+    crypto: { type: 'string', default: 'node' },
   },
 })
+// As functions/*.ts do at load time; keys are imported on the first request, after this.
+if (values.crypto === 'node') installNodeCrypto()
 const count = Number(values.logins)
 const concurrency = Number(values.concurrency)
 if (!(count > 0 && count <= 1_000_000 && concurrency > 0 && concurrency <= 2000)) {
@@ -55,6 +60,7 @@ function makeHandlers() {
 function report(mode: string, result: RunLoginsResult, before: Mem, after: Mem, logs: object) {
   const row = {
     mode,
+    crypto: values.crypto,
     logins: result.count,
     concurrency,
     'logins/s': Math.round(result.count / (result.elapsedMs / 1000)),
