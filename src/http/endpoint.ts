@@ -38,9 +38,17 @@ export interface EndpointInput {
   /** The request's `Origin`, or '' when it sent none. */
   origin: string
   now: Date
+  /** The environment this request was configured from (for endpoints with their own variables). */
+  env: Env
 }
 
-const SECRET_VARIABLES = ['USER_API_SECRET', 'CHALLENGE_SECRET', 'HUB_ISSUER_KEY']
+const SECRET_VARIABLES = [
+  'USER_API_SECRET',
+  'CHALLENGE_SECRET',
+  'HUB_ISSUER_KEY',
+  'JWT_HS256_SECRET',
+  'JWT_EDDSA_KEY',
+]
 
 /** Builds a handler around an endpoint's core step. */
 export function createEndpoint(
@@ -73,7 +81,7 @@ export function createEndpoint(
         throw new TokenProviderError('method_not_allowed')
       } else {
         const body = await readJsonObject(request)
-        const result = await run({ request, body, config, origin, now: now() })
+        const result = await run({ request, body, config, origin, now: now(), env })
         const headers = corsHeaders(origin)
         headers.set('Content-Type', 'application/json')
         headers.set('Cache-Control', 'no-store')
@@ -112,7 +120,8 @@ function secretsOf(env: Env): string[] {
   })
 }
 
-function defaultEnv(): Env {
+/** `process.env`, or `Netlify.env` where only it exists (edge functions pass their own `env`). */
+export function defaultEnv(): Env {
   const scope = globalThis as {
     process?: { env?: Env }
     Netlify?: { env?: { toObject?: () => Env } }
@@ -120,7 +129,8 @@ function defaultEnv(): Env {
   return scope.process?.env ?? scope.Netlify?.env?.toObject?.() ?? {}
 }
 
-function requestIdOf(request: Request, context: unknown): string {
+/** Netlify's request id (context or `x-nf-request-id`), else a fresh UUID. */
+export function requestIdOf(request: Request, context: unknown): string {
   const fromContext = (context as { requestId?: unknown } | undefined)?.requestId
   if (typeof fromContext === 'string' && fromContext) return fromContext.slice(0, 64)
   const header = request.headers.get('x-nf-request-id')

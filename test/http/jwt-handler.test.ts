@@ -1,0 +1,379 @@
+import { PrivateKey } from '@textile/hub'
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JSONWebKeySet,
+} from 'jose'
+import { describe, expect, it } from 'vitest'
+import type { Env, HandlerOptions } from '../../src/http/index.ts'
+import { createJwksHandler, createJwtHandler } from '../../src/http/index.ts'
+import {
+  NOW,
+  SECRETS,
+  SITE,
+  challengeFor,
+  deployment,
+  identity,
+  post,
+  problem,
+  signEnvelope,
+  type Deployment,
+} from '../helpers/fixtures.ts'
+
+const HS256_SECRET = 'jwt-hs256-secret-for-tests-0123456789abcdef'
+const EDDSA_SEED = new Uint8Array(32).fill(7)
+const EDDSA_KEY = PrivateKey.fromRawEd25519Seed(EDDSA_SEED).toString()
+const EDDSA_SEED_B64URL = Buffer.from(new Uint8Array(32).fill(9)).toString('base64url')
+
+/** A deployment with the JWT and JWKS functions over the same env, clock and log. */
+function jwtDeployment(
+  env: Env = {},
+  options: Pick<HandlerOptions, 'policy' | 'envelopeStore'> = {},
+) {
+  const d = deployment(env, options)
+  const shared: HandlerOptions = {
+    env: () => d.env,
+    now: () => d.clock.now,
+    logger: (record) => d.logs.push(record),
+    ...options,
+  }
+  return { ...d, jwt: createJwtHandler(shared), jwks: createJwksHandler(shared), d }
+}
+
+async function signedBody(d: Deployment, id = identity(), headers: Record<string, string> = {}) {
+  const envelope = await challengeFor(d, id, headers)
+  return { envelope, signature: await signEnvelope(id, envelope) }
+}
+
+const secretKey = new TextEncoder().encode(HS256_SECRET)
+
+describe('POST /api/jwt', () => {
+  it('mints an HS256 JWT that jose verifies, with kid, sub, iss, iat, exp and jti', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const id = identity()
+    const response = await t.jwt(post('/api/jwt', await signedBody(t.d, id)))
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    const body = await response.json()
+    expect(Object.keys(body).sort()).toEqual(['expiresAt', 'token'])
+    const { payload, protectedHeader } = await jwtVerify(body.token, secretKey, {
+      currentDate: NOW,
+      algorithms: ['HS256'],
+      issuer: SITE,
+      subject: id.public.toString(),
+    })
+    expect(protectedHeader).toEqual({
+      alg: 'HS256',
+      kid: expect.stringMatching(/^[\w-]{8}$/),
+      typ: 'JWT',
+    })
+    expect(payload).toEqual({
+      iss: SITE,
+      sub: id.public.toString(),
+      iat: NOW.getTime() / 1000,
+      exp: NOW.getTime() / 1000 + 900,
+      jti: expect.stringMatching(/^[\w-]{22}$/),
+    })
+    expect(body.expiresAt).toBe(new Date(NOW.getTime() + 900_000).toISOString())
+  })
+
+  it('derives a stable kid from the secret and a fresh jti per token', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const first = (await (await t.jwt(post('/api/jwt', await signedBody(t.d)))).json()).token
+    const second = (await (await t.jwt(post('/api/jwt', await signedBody(t.d)))).json()).token
+    expect(decodeProtectedHeader(first).kid).toBe(decodeProtectedHeader(second).kid)
+    const other = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET + 'x' })
+    const third = (await (await other.jwt(post('/api/jwt', await signedBody(other.d)))).json())
+      .token
+    expect(decodeProtectedHeader(third).kid).not.toBe(decodeProtectedHeader(first).kid)
+    const jti = async (token: string) =>
+      (await jwtVerify(token, secretKey, { currentDate: NOW })).payload.jti
+    expect(await jti(first)).not.toBe(await jti(second))
+  })
+
+  it('adds JWT_CLAIMS, JWT_AUDIENCE, JWT_ISSUER and JWT_TTL_SECONDS', async () => {
+    const t = jwtDeployment({
+      JWT_HS256_SECRET: HS256_SECRET,
+      JWT_CLAIMS: '{"role":"member","scopes":["read","write"]}',
+      JWT_AUDIENCE: 'https://api.hivekit.example, https://other.example',
+      JWT_ISSUER: 'https://auth.example',
+      JWT_TTL_SECONDS: '60',
+    })
+    const { token } = await (await t.jwt(post('/api/jwt', await signedBody(t.d)))).json()
+    const { payload } = await jwtVerify(token, secretKey, {
+      currentDate: NOW,
+      issuer: 'https://auth.example',
+      audience: 'https://api.hivekit.example',
+    })
+    expect(payload).toMatchObject({
+      role: 'member',
+      scopes: ['read', 'write'],
+      aud: ['https://api.hivekit.example', 'https://other.example'],
+      exp: NOW.getTime() / 1000 + 60,
+    })
+  })
+
+  it('mints an EdDSA JWT that verifies against the served JWKS', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY, JWT_AUDIENCE: 'svc' })
+    const id = identity()
+    const { token } = await (await t.jwt(post('/api/jwt', await signedBody(t.d, id)))).json()
+    const jwksResponse = await t.jwks(new Request(SITE + '/.well-known/jwks.json'))
+    expect(jwksResponse.status).toBe(200)
+    expect(jwksResponse.headers.get('content-type')).toBe('application/jwk-set+json')
+    expect(jwksResponse.headers.get('access-control-allow-origin')).toBe('*')
+    const jwks = (await jwksResponse.json()) as JSONWebKeySet
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), {
+      currentDate: NOW,
+      algorithms: ['EdDSA'],
+      audience: 'svc',
+    })
+    expect(payload.sub).toBe(id.public.toString())
+    const [key] = jwks.keys
+    expect(key).toEqual({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: Buffer.from(PrivateKey.fromRawEd25519Seed(EDDSA_SEED).public.pubKey).toString('base64url'),
+      kid: protectedHeader.kid,
+      alg: 'EdDSA',
+      use: 'sig',
+    })
+    expect(protectedHeader.kid).toBe(await calculateJwkThumbprint(key!))
+  })
+
+  it('accepts a base64url seed as JWT_EDDSA_KEY', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_SEED_B64URL })
+    const { token } = await (await t.jwt(post('/api/jwt', await signedBody(t.d)))).json()
+    const jwks = await (await t.jwks(new Request(SITE + '/api/jwks'))).json()
+    await expect(
+      jwtVerify(token, createLocalJWKSet(jwks), { currentDate: NOW }),
+    ).resolves.toMatchObject({ protectedHeader: { alg: 'EdDSA' } })
+  })
+
+  it('signs with the first JWT_EDDSA_KEY item and publishes all of them', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: `${EDDSA_SEED_B64URL}, ${EDDSA_KEY}` })
+    const { token } = await (await t.jwt(post('/api/jwt', await signedBody(t.d)))).json()
+    const jwks = await (await t.jwks(new Request(SITE + '/api/jwks'))).json()
+    expect(jwks.keys).toHaveLength(2)
+    expect(decodeProtectedHeader(token).kid).toBe(jwks.keys[0].kid)
+  })
+
+  it('throws invalid_envelope for a tampered envelope', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const id = identity()
+    const body = await signedBody(t.d, id)
+    const flipped =
+      body.envelope.slice(0, -2) + (body.envelope.at(-2) === 'A' ? 'B' : 'A') + body.envelope.at(-1)
+    const response = await t.jwt(
+      post('/api/jwt', { envelope: flipped, signature: await signEnvelope(id, flipped) }),
+    )
+    expect(response.status).toBe(401)
+    expect(await problem(response)).toMatchObject({ code: 'invalid_envelope' })
+  })
+
+  it('throws invalid_signature for another key', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const envelope = await challengeFor(t.d, identity())
+    const signature = await signEnvelope(identity(), envelope)
+    const response = await t.jwt(post('/api/jwt', { envelope, signature }))
+    expect(response.status).toBe(401)
+    expect(await problem(response)).toMatchObject({ code: 'invalid_signature' })
+  })
+
+  it('throws envelope_expired when now is past the envelope expiry', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const body = await signedBody(t.d)
+    t.d.clock.now = new Date(NOW.getTime() + 120_000)
+    const response = await t.jwt(post('/api/jwt', body))
+    expect(await problem(response)).toMatchObject({ code: 'envelope_expired', status: 401 })
+  })
+
+  it('throws origin_not_allowed when the envelope was issued to another origin', async () => {
+    const t = jwtDeployment({
+      JWT_HS256_SECRET: HS256_SECRET,
+      ALLOWED_ORIGINS: 'https://app.example',
+    })
+    const body = await signedBody(t.d, identity(), { origin: 'https://app.example' })
+    const response = await t.jwt(post('/api/jwt', body, { origin: SITE }))
+    expect(response.status).toBe(403)
+    expect(await problem(response)).toMatchObject({ code: 'origin_not_allowed' })
+  })
+
+  it('throws origin_not_allowed for an Origin that is not allowed at all', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const body = await signedBody(t.d)
+    const response = await t.jwt(post('/api/jwt', body, { origin: 'https://evil.example' }))
+    expect(await problem(response)).toMatchObject({ code: 'origin_not_allowed', status: 403 })
+  })
+
+  it('throws pubkey_not_allowed when ALLOWED_PUBKEYS refuses the key', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const body = await signedBody(t.d)
+    t.d.env.ALLOWED_PUBKEYS = identity().public.toString()
+    const response = await t.jwt(post('/api/jwt', body))
+    expect(await problem(response)).toMatchObject({ code: 'pubkey_not_allowed', status: 403 })
+  })
+
+  it('throws pubkey_not_allowed when the policy hook refuses the key', async () => {
+    const refused = identity()
+    const t = jwtDeployment(
+      { JWT_HS256_SECRET: HS256_SECRET },
+      {
+        policy: ({ pubkey, stage }) =>
+          stage === 'challenge' || pubkey !== refused.public.toString(),
+      },
+    )
+    const response = await t.jwt(post('/api/jwt', await signedBody(t.d, refused)))
+    expect(await problem(response)).toMatchObject({ code: 'pubkey_not_allowed' })
+    const ok = await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    expect(ok.status).toBe(200)
+  })
+
+  it('throws invalid_envelope "already used" in single-use mode after /api/token', async () => {
+    const seen = new Set<string>()
+    const envelopeStore = {
+      claim: async (nonce: string) => !seen.has(nonce) && Boolean(seen.add(nonce)),
+    }
+    const t = jwtDeployment(
+      { JWT_HS256_SECRET: HS256_SECRET, SINGLE_USE_ENVELOPES: 'true' },
+      { envelopeStore },
+    )
+    const body = await signedBody(t.d)
+    expect((await t.d.token(post('/api/token', body))).status).toBe(200)
+    const response = await t.jwt(post('/api/jwt', body))
+    expect(await problem(response)).toMatchObject({ code: 'invalid_envelope' })
+  })
+
+  it('throws invalid_request for a body without a signature', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const { envelope } = await signedBody(t.d)
+    const response = await t.jwt(post('/api/jwt', { envelope }))
+    expect(await problem(response)).toMatchObject({ code: 'invalid_request', status: 400 })
+  })
+
+  it('throws method_not_allowed for GET', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const response = await t.jwt(new Request(SITE + '/api/jwt'))
+    expect(response.status).toBe(405)
+    expect(await problem(response)).toMatchObject({ code: 'method_not_allowed' })
+  })
+
+  it.each([
+    ['neither key is set', {}, 'JWT_HS256_SECRET or JWT_EDDSA_KEY is not set.'],
+    [
+      'both keys are set',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_EDDSA_KEY: EDDSA_KEY },
+      'Set only one of JWT_HS256_SECRET and JWT_EDDSA_KEY.',
+    ],
+    ['the secret is short', { JWT_HS256_SECRET: 'short' }, /^JWT_HS256_SECRET must be/],
+    ['the EdDSA key is unreadable', { JWT_EDDSA_KEY: 'bnotakey' }, /^JWT_EDDSA_KEY has an item/],
+    [
+      'a rotated EdDSA item is unreadable',
+      { JWT_EDDSA_KEY: `${EDDSA_KEY},AAAA` },
+      /^JWT_EDDSA_KEY has an item/,
+    ],
+    [
+      'the TTL is not a number',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_TTL_SECONDS: '15m' },
+      /^JWT_TTL_SECONDS/,
+    ],
+    [
+      'JWT_CLAIMS is not JSON',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '{role:1}' },
+      'JWT_CLAIMS is not valid JSON.',
+    ],
+    [
+      'JWT_CLAIMS is an array',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '["a"]' },
+      'JWT_CLAIMS must be a JSON object.',
+    ],
+    [
+      'JWT_CLAIMS is null',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: 'null' },
+      'JWT_CLAIMS must be a JSON object.',
+    ],
+    [
+      'JWT_CLAIMS sets sub',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '{"sub":"admin"}' },
+      /^JWT_CLAIMS may not set iss, sub/,
+    ],
+    [
+      'JWT_CLAIMS sets exp',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '{"ok":1,"exp":9999999999}' },
+      /^JWT_CLAIMS may not set/,
+    ],
+    [
+      'JWT_CLAIMS sets __proto__',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '{"__proto__":{"admin":true}}' },
+      /__proto__/,
+    ],
+    [
+      'JWT_CLAIMS is too long',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: JSON.stringify({ a: 'x'.repeat(5000) }) },
+      /^JWT_CLAIMS must be at most/,
+    ],
+  ])('throws server_misconfigured when %s', async (_case, env, detail) => {
+    const t = jwtDeployment(env)
+    const response = await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    expect(response.status).toBe(500)
+    const body = await problem(response)
+    expect(body).toMatchObject({ code: 'server_misconfigured' })
+    expect(body.detail).toEqual(typeof detail === 'string' ? detail : expect.stringMatching(detail))
+    for (const secret of [HS256_SECRET, EDDSA_KEY, SECRETS.USER_API_SECRET]) {
+      expect(JSON.stringify(body)).not.toContain(secret)
+    }
+  })
+
+  it('never logs a secret', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    await t.jwt(post('/api/jwt', { envelope: 'x', signature: 'AAAA' }))
+    expect(t.d.logs.filter((line) => line.fn === 'jwt').map((line) => line.status)).toEqual([
+      200, 401,
+    ])
+    expect(JSON.stringify(t.d.logs)).not.toContain(EDDSA_KEY)
+  })
+})
+
+describe('GET /api/jwks', () => {
+  it('throws server_misconfigured naming JWT_EDDSA_KEY in HS256 mode', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const response = await t.jwks(new Request(SITE + '/api/jwks'))
+    expect(response.status).toBe(500)
+    const body = await problem(response)
+    expect(body).toMatchObject({ code: 'server_misconfigured' })
+    expect(body.detail).toMatch(/^JWT_EDDSA_KEY is not set/)
+    expect(JSON.stringify(body)).not.toContain(HS256_SECRET)
+  })
+
+  it('throws method_not_allowed for POST with an Allow header', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    const response = await t.jwks(post('/api/jwks', {}))
+    expect(response.status).toBe(405)
+    expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+    expect(await problem(response)).toMatchObject({ code: 'method_not_allowed' })
+  })
+
+  it('is cacheable, public, and never contains the private half', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    const response = await t.jwks(new Request(SITE + '/api/jwks'))
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300')
+    const text = await response.text()
+    expect(text).not.toContain('"d"')
+    const head = await t.jwks(new Request(SITE + '/api/jwks', { method: 'HEAD' }))
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+  })
+})
+
+describe('functions/jwt.ts and functions/jwks.ts', () => {
+  it('serve /api/jwt, /api/jwks and /.well-known/jwks.json', async () => {
+    const jwt = await import('../../functions/jwt.ts')
+    const jwks = await import('../../functions/jwks.ts')
+    expect(jwt.config.path).toBe('/api/jwt')
+    expect(jwks.config.path).toEqual(['/api/jwks', '/.well-known/jwks.json'])
+    expect(typeof jwt.default).toBe('function')
+    expect(typeof jwks.default).toBe('function')
+  })
+})
