@@ -38,6 +38,8 @@ export interface NetlifyDevOptions {
    * tests that only call the functions skip it, so parallel instances never rewrite site/build.
    */
   site?: boolean
+  /** Project directory to run in (a private copy with its own `.env`); default the repository. */
+  cwd?: string
 }
 
 /**
@@ -66,7 +68,7 @@ export async function startNetlifyDev(options: NetlifyDevOptions = {}): Promise<
       ...(options.args ?? []),
     ],
     {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CI: 'true', NO_UPDATE_NOTIFIER: '1', BROWSER: 'none', ...options.env },

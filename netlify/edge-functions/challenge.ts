@@ -1,0 +1,11 @@
+// POST /api/challenge on Netlify Edge Functions (Deno), when TTP_RUNTIME=edge; otherwise the request
+// falls through to functions/challenge.ts. Same core and pipeline, Web Crypto only.
+import { createChallengeHandler } from '../../src/http/challenge-handler.ts'
+import { serveOnEdge } from '../edge-runtime.ts'
+
+export default serveOnEdge(createChallengeHandler)
+
+export const config = {
+  path: '/api/challenge',
+  rateLimit: { windowLimit: 30, windowSize: 60, aggregateBy: ['ip', 'domain'] },
+}

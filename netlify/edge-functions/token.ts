@@ -1,0 +1,11 @@
+// POST /api/token on Netlify Edge Functions (Deno), when TTP_RUNTIME=edge; otherwise the request
+// falls through to functions/token.ts. Same core and pipeline, Web Crypto only.
+import { createTokenHandler } from '../../src/http/token-handler.ts'
+import { serveOnEdge } from '../edge-runtime.ts'
+
+export default serveOnEdge(createTokenHandler)
+
+export const config = {
+  path: '/api/token',
+  rateLimit: { windowLimit: 30, windowSize: 60, aggregateBy: ['ip', 'domain'] },
+}

@@ -1,0 +1,52 @@
+// Serving the functions from Netlify Edge Functions (Deno) instead of serverless (Node), chosen by
+// configuration: TTP_RUNTIME=edge. Netlify runs an edge function before a serverless function on
+// the same path, so both are always deployed and the edge one decides per request: with
+// TTP_RUNTIME=edge it answers (and marks the response `x-ttp-runtime: edge`); otherwise it returns
+// nothing and Netlify passes the untouched request on to functions/*.ts.
+// Environment: Deno 2 defines a `process` global whose `env` is the Deno process environment, not
+// the site's variables, so the handlers get `Netlify.env.toObject()` explicitly, never the default.
+import type { Env, Handler, HandlerOptions } from '../src/http/index.ts'
+
+/** The variable that selects the runtime: `edge`, or anything else (default) for serverless. */
+export const RUNTIME_VARIABLE = 'TTP_RUNTIME'
+/** The response header that says an edge function answered. */
+export const RUNTIME_HEADER = 'x-ttp-runtime'
+
+/** The part of Netlify's edge global used here (docs.netlify.com, Edge Functions API). */
+interface NetlifyEdgeGlobal {
+  env: { get(name: string): string | undefined; toObject(): Record<string, string> }
+}
+
+function netlifyEnv(): NetlifyEdgeGlobal['env'] {
+  const scope = globalThis as { Netlify?: NetlifyEdgeGlobal }
+  if (!scope.Netlify) throw new TypeError('not running in Netlify Edge Functions')
+  return scope.Netlify.env
+}
+
+/** The site's variables inside an edge function. */
+export const edgeEnv = (): Env => netlifyEnv().toObject()
+
+/** True when this deployment serves the functions from the edge. */
+export function isEdgeSelected(): boolean {
+  return netlifyEnv().get(RUNTIME_VARIABLE)?.trim().toLowerCase() === 'edge'
+}
+
+/**
+ * Wraps a handler factory as an edge function that answers only when `TTP_RUNTIME=edge`.
+ * Returning `undefined` lets Netlify continue to the serverless function on the same path.
+ *
+ * @example
+ * export default serveOnEdge(createTokenHandler)
+ */
+export function serveOnEdge(
+  create: (options: HandlerOptions) => Handler,
+): (request: Request, context: unknown) => Promise<Response | undefined> {
+  let handler: Handler | undefined
+  return async (request, context) => {
+    if (!isEdgeSelected()) return undefined
+    handler ??= create({ env: edgeEnv })
+    const response = await handler(request, context)
+    response.headers.set(RUNTIME_HEADER, 'edge')
+    return response
+  }
+}

@@ -1,0 +1,42 @@
+// A private copy of the project for `netlify dev` runs that need their own `.env`: netlify dev gives
+// edge functions only variables from `.env` files and the Netlify UI, never from process env or
+// netlify.toml, so an edge test cannot configure them the way serverless tests do.
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
+
+/** Netlify's own Deno bootstrap from npm, so edge functions run offline (netlify-offline.md). */
+export const EDGE_BOOTSTRAP = `file://${ROOT}node_modules/@netlify/edge-functions-dev/dist/deno/bootstrap.mjs`
+
+/**
+ * Starts `netlify dev --offline` on a temporary copy of the project (functions, edge functions,
+ * src, netlify.toml; node_modules linked) whose `.env` holds `env`. Stopping removes the copy.
+ */
+export async function startPrivateNetlifyDev(env: Record<string, string>): Promise<NetlifyDev> {
+  const dir = await mkdtemp(join(tmpdir(), 'ttp-netlify-'))
+  try {
+    for (const name of ['functions', 'netlify', 'src', 'package.json', 'netlify.toml']) {
+      await cp(join(ROOT, name), join(dir, name), { recursive: true })
+    }
+    await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+    await mkdir(join(dir, 'site'))
+    const lines = Object.entries(env).map(([name, value]) => `${name}=${value}`)
+    await writeFile(join(dir, '.env'), lines.join('\n') + '\n')
+    const dev = await startNetlifyDev({
+      cwd: dir,
+      env: { ...env, NETLIFY_EDGE_BOOTSTRAP: EDGE_BOOTSTRAP },
+    })
+    return {
+      ...dev,
+      stop: async () => {
+        await dev.stop()
+        // Netlify's children may still flush .netlify/ for a moment after the group is stopped.
+        await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+      },
+    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+}
