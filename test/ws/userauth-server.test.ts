@@ -130,7 +130,7 @@ describe('ws /ws/userauth, issuer mode', () => {
       sig: auth.sig,
       msg: auth.msg,
     })
-    const client = Client.withUserAuth(() => auth, emulator.url)
+    const client = Client.withUserAuth(async () => auth, emulator.url)
     const threadID = await client.newDB(undefined, 'ws-issuer')
     await expect(client.getDBInfo(threadID)).resolves.toMatchObject({ addrs: expect.any(Array) })
   })
@@ -161,11 +161,14 @@ describe('ws /ws/userauth, hub-challenge mode (no HUB_ISSUER_KEY)', () => {
     const auth = await loginWithChallenge(id, server.url)
     expect(Object.keys(auth).sort()).toEqual(['key', 'msg', 'sig'])
     // As the example's "simple credentials" flow does: client.getToken(identity) at the hub.
-    const client = Client.withUserAuth(() => auth, emulator.url)
+    const client = Client.withUserAuth(async () => auth, emulator.url)
     const token = await client.getToken(id)
     expect(token).toEqual(expect.any(String))
     const full = { ...auth, token }
-    const threadID = await Client.withUserAuth(() => full, emulator.url).newDB(undefined, 'ws-hub')
+    const threadID = await Client.withUserAuth(async () => full, emulator.url).newDB(
+      undefined,
+      'ws-hub',
+    )
     expect(threadID.toString()).toEqual(expect.any(String))
   })
 })
