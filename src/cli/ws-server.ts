@@ -8,7 +8,7 @@ import { startUserAuthServer } from '../ws/userauth-server.ts'
 loadDotenv({ quiet: true })
 installNodeCrypto()
 
-const port = Number(process.env.PORT ?? 3001)
+const port = Number(process.env.PORT || 3001)
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error('ws-server: PORT must be a port number')
   process.exit(1)
