@@ -3,7 +3,7 @@
 // a fresh one. User-group key: USER_API_KEY / USER_API_SECRET, else a fresh pair.
 // Prints the URL and the .env lines that point the functions and clients at it.
 import { parseArgs } from 'node:util'
-import { startEmulator } from '../src/emulator/index.ts'
+import { startEmulator } from '../emulator/index.ts'
 
 const { values: args } = parseArgs({
   options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } },
