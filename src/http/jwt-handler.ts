@@ -5,16 +5,10 @@
 // binds the proven key (`sub`), a short lifetime and a random `jti` the service may use to refuse
 // replays; its permission claims come from configuration, never from the request.
 import { SignJWT } from 'jose'
-import { verifySignature } from '../core/ed25519.ts'
-import { decodeBase64, encodeBase64Url, utf8 } from '../core/encoding.ts'
-import { openChallenge } from '../core/envelope.ts'
-import { TokenProviderError } from '../core/errors.ts'
-import { parsePublicKey } from '../core/keys.ts'
+import { encodeBase64Url } from '../core/encoding.ts'
 import { createEndpoint, type Handler, type HandlerOptions } from './endpoint.ts'
-import { createBlobsEnvelopeStore, type EnvelopeStore } from './envelope-store.ts'
 import { loadJwtConfig } from './jwt-config.ts'
-import { checkPolicy } from './policy.ts'
-import { stringField } from './read-json.ts'
+import { createPossessionCheck } from './prove-possession.ts'
 
 /** The 200 body of POST /api/jwt. */
 export interface JwtResponse {
@@ -35,32 +29,12 @@ export interface JwtResponse {
  * export default createJwtHandler({ policy: ({ pubkey }) => isMember(pubkey) })
  */
 export function createJwtHandler(options: HandlerOptions = {}): Handler {
-  let envelopeStore: EnvelopeStore | undefined
-  return createEndpoint('jwt', options, async ({ request, body, config, origin, now, env }) => {
+  const prove = createPossessionCheck(options)
+  return createEndpoint('jwt', options, async (input) => {
     // Configuration first: a deployment without a JWT key answers every request the same way.
-    const jwt = await loadJwtConfig(env)
-    const envelope = stringField(body, 'envelope')
-    const signature = decodeBase64(stringField(body, 'signature'))
-    if (!signature) throw new TokenProviderError('invalid_request', '"signature" is not base64.')
-
-    const claims = await openChallenge({ keyring: config.keyring, envelope, now })
-    if (claims.audience !== origin) throw new TokenProviderError('origin_not_allowed')
-    const publicKey = parsePublicKey(claims.pubkey)
-    if (!(await verifySignature({ publicKey, message: utf8(envelope), signature }))) {
-      throw new TokenProviderError('invalid_signature')
-    }
-    const pubkey = claims.pubkey
-    await checkPolicy(config, options.policy, { pubkey, origin, stage: 'token', request })
-    if (config.singleUse) {
-      envelopeStore ??= options.envelopeStore ?? createBlobsEnvelopeStore()
-      let fresh: boolean
-      try {
-        fresh = await envelopeStore.claim(claims.nonce, claims.expiresAt)
-      } catch (error) {
-        throw new TokenProviderError('internal_error', undefined, { cause: error })
-      }
-      if (!fresh) throw new TokenProviderError('invalid_envelope', 'The envelope was already used.')
-    }
+    const jwt = await loadJwtConfig(input.env)
+    const { pubkey } = await prove(input)
+    const { request, now } = input
 
     const iat = Math.floor(now.getTime() / 1000)
     const exp = iat + jwt.ttlSeconds

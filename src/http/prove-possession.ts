@@ -1,0 +1,59 @@
+// The proof of possession that every credential-minting endpoint runs, in one place and one order:
+// body shape → envelope MAC and lifetime → audience = origin → Ed25519 signature over the envelope
+// → policy → (single-use mode) first redemption. Nothing is minted until all of it passed.
+import { verifySignature } from '../core/ed25519.ts'
+import { decodeBase64, utf8 } from '../core/encoding.ts'
+import { openChallenge, type ChallengeClaims } from '../core/envelope.ts'
+import { TokenProviderError } from '../core/errors.ts'
+import { parsePublicKey } from '../core/keys.ts'
+import type { EndpointInput, HandlerOptions } from './endpoint.ts'
+import { createBlobsEnvelopeStore, type EnvelopeStore } from './envelope-store.ts'
+import { checkPolicy } from './policy.ts'
+import { stringField } from './read-json.ts'
+
+/** Checks a `{envelope, signature}` body and returns the proven claims. */
+export type PossessionCheck = (input: EndpointInput) => Promise<ChallengeClaims>
+
+/**
+ * Creates the check for one handler (it keeps that handler's single-use store, made on first use).
+ *
+ * @throws `invalid_request`, `invalid_envelope` (also "already used" in single-use mode),
+ *   `envelope_expired`, `origin_not_allowed`, `invalid_signature`, `pubkey_not_allowed`,
+ *   `internal_error` when the single-use store cannot answer.
+ * @example
+ * const prove = createPossessionCheck(options)
+ * const { pubkey } = await prove(input)
+ */
+export function createPossessionCheck(options: HandlerOptions): PossessionCheck {
+  let store: EnvelopeStore | undefined
+  return async ({ request, body, config, origin, now }) => {
+    const envelope = stringField(body, 'envelope')
+    const signature = decodeBase64(stringField(body, 'signature'))
+    if (!signature) throw new TokenProviderError('invalid_request', '"signature" is not base64.')
+
+    const claims = await openChallenge({ keyring: config.keyring, envelope, now })
+    if (claims.audience !== origin) throw new TokenProviderError('origin_not_allowed')
+    const publicKey = parsePublicKey(claims.pubkey)
+    if (!(await verifySignature({ publicKey, message: utf8(envelope), signature }))) {
+      throw new TokenProviderError('invalid_signature')
+    }
+    const pubkey = claims.pubkey
+    await checkPolicy(config, options.policy, { pubkey, origin, stage: 'token', request })
+    if (config.singleUse) {
+      store ??= options.envelopeStore ?? createBlobsEnvelopeStore()
+      await redeemOnce(store, claims)
+    }
+    return claims
+  }
+}
+
+/** Single-use mode: the first redemption of a nonce wins; a store failure fails closed. */
+async function redeemOnce(store: EnvelopeStore, claims: ChallengeClaims): Promise<void> {
+  let fresh: boolean
+  try {
+    fresh = await store.claim(claims.nonce, claims.expiresAt)
+  } catch (error) {
+    throw new TokenProviderError('internal_error', undefined, { cause: error })
+  }
+  if (!fresh) throw new TokenProviderError('invalid_envelope', 'The envelope was already used.')
+}
