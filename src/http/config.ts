@@ -9,10 +9,20 @@ import {
   deriveChallengeSecret,
   type ChallengeKeyring,
 } from '../core/envelope.ts'
-import { TokenProviderError } from '../core/errors.ts'
 import type { HmacKey } from '../core/hmac.ts'
 import { parsePrivateKey, parsePublicKey } from '../core/keys.ts'
+import {
+  cachedByValues,
+  flag,
+  list,
+  misconfigured,
+  seconds,
+  value,
+  type Env,
+} from './env-values.ts'
 import { compileOriginPattern, originOf, type OriginMatcher } from './origin.ts'
+
+export type { Env } from './env-values.ts'
 
 /** The environment variables the functions read (design.md, Configuration). */
 export const CONFIG_VARIABLES = [
@@ -29,9 +39,6 @@ export const CONFIG_VARIABLES = [
   'DEPLOY_PRIME_URL',
   'DEPLOY_URL',
 ] as const
-
-/** A source of environment values. */
-export type Env = Readonly<Record<string, string | undefined>>
 
 /** Validated, imported configuration. */
 export interface Config {
@@ -54,8 +61,6 @@ export interface Config {
 /** Shortest accepted `CHALLENGE_SECRET` item, in characters. */
 export const MIN_CHALLENGE_SECRET_LENGTH = 32
 
-let cache: { values: string; config: Promise<Config> } | undefined
-
 /**
  * Loads and validates the configuration; cached while the relevant values stay the same.
  *
@@ -63,18 +68,10 @@ let cache: { values: string; config: Promise<Config> } | undefined
  * @example
  * const config = await loadConfig(process.env)
  */
-export function loadConfig(env: Env): Promise<Config> {
-  const values = JSON.stringify(CONFIG_VARIABLES.map((name) => env[name] ?? null))
-  if (cache?.values !== values) {
-    const config = parseConfig(env)
-    cache = { values, config }
-    // A failed load is not kept: the next request tries again (and fails the same way, cheaply).
-    config.catch(() => {
-      if (cache?.config === config) cache = undefined
-    })
-  }
-  return cache.config
-}
+export const loadConfig: (env: Env) => Promise<Config> = cachedByValues(
+  CONFIG_VARIABLES,
+  parseConfig,
+)
 
 async function parseConfig(env: Env): Promise<Config> {
   const apiKey = value(env, 'USER_API_KEY')
@@ -144,37 +141,4 @@ async function importIssuer(text: string): Promise<SigningKey> {
     throw misconfigured('HUB_ISSUER_KEY is inconsistent (its public half does not match).')
   }
   return issuer
-}
-
-function value(env: Env, name: string): string | undefined {
-  const text = env[name]?.trim()
-  return text ? text : undefined
-}
-
-function list(env: Env, name: string): string[] {
-  return (value(env, name) ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '')
-}
-
-function flag(env: Env, name: string): boolean {
-  const text = value(env, name)?.toLowerCase()
-  if (text === undefined || text === 'false') return false
-  if (text === 'true') return true
-  throw misconfigured(`${name} must be true or false.`)
-}
-
-function seconds(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const text = value(env, name)
-  if (text === undefined) return fallback
-  const number = /^\d+$/.test(text) ? Number(text) : NaN
-  if (!(number >= min && number <= max)) {
-    throw misconfigured(`${name} must be a whole number of seconds from ${min} to ${max}.`)
-  }
-  return number
-}
-
-function misconfigured(detail: string): TokenProviderError {
-  return new TokenProviderError('server_misconfigured', detail)
 }

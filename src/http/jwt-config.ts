@@ -4,9 +4,8 @@
 // halves (JWKS) ever leave it.
 import { calculateJwkThumbprint, type JWK } from 'jose'
 import { encodeBase64Url, decodeBase64, utf8 } from '../core/encoding.ts'
-import { TokenProviderError } from '../core/errors.ts'
 import { parsePrivateKey } from '../core/keys.ts'
-import type { Env } from './config.ts'
+import { cachedByValues, misconfigured, seconds, value, type Env } from './env-values.ts'
 import { originOf } from './origin.ts'
 
 /** The environment variables the JWT minter reads (README, "JWTs for other services"). */
@@ -48,8 +47,6 @@ export interface JwtConfig {
   claims: Readonly<Record<string, unknown>>
 }
 
-let cache: { values: string; config: Promise<JwtConfig> } | undefined
-
 /**
  * Loads and validates the JWT minter's configuration; cached while the values stay the same.
  *
@@ -59,17 +56,10 @@ let cache: { values: string; config: Promise<JwtConfig> } | undefined
  * @example
  * const { signer, ttlSeconds } = await loadJwtConfig(process.env)
  */
-export function loadJwtConfig(env: Env): Promise<JwtConfig> {
-  const values = JSON.stringify(JWT_CONFIG_VARIABLES.map((name) => env[name] ?? null))
-  if (cache?.values !== values) {
-    const config = parseJwtConfig(env)
-    cache = { values, config }
-    config.catch(() => {
-      if (cache?.config === config) cache = undefined
-    })
-  }
-  return cache.config
-}
+export const loadJwtConfig: (env: Env) => Promise<JwtConfig> = cachedByValues(
+  JWT_CONFIG_VARIABLES,
+  parseJwtConfig,
+)
 
 async function parseJwtConfig(env: Env): Promise<JwtConfig> {
   const secret = value(env, 'JWT_HS256_SECRET')
@@ -171,23 +161,4 @@ function parseClaims(text: string | undefined): Record<string, unknown> {
   }
   if (names.includes('__proto__')) throw misconfigured('JWT_CLAIMS may not set __proto__.')
   return Object.freeze(parsed as Record<string, unknown>)
-}
-
-function value(env: Env, name: string): string | undefined {
-  const text = env[name]?.trim()
-  return text ? text : undefined
-}
-
-function seconds(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const text = value(env, name)
-  if (text === undefined) return fallback
-  const number = /^\d+$/.test(text) ? Number(text) : NaN
-  if (!(number >= min && number <= max)) {
-    throw misconfigured(`${name} must be a whole number of seconds from ${min} to ${max}.`)
-  }
-  return number
-}
-
-function misconfigured(detail: string): TokenProviderError {
-  return new TokenProviderError('server_misconfigured', detail)
 }

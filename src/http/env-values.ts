@@ -1,0 +1,84 @@
+// Reading configuration from environment variables: trimmed values, comma lists, booleans and
+// bounded seconds, each failing with `server_misconfigured` naming the variable (never its value),
+// and a loader cache keyed by the values themselves, so an env change is picked up at once.
+import { TokenProviderError } from '../core/errors.ts'
+
+/** A source of environment values. */
+export type Env = Readonly<Record<string, string | undefined>>
+
+/** The trimmed value, or undefined when unset or blank. */
+export function value(env: Env, name: string): string | undefined {
+  const text = env[name]?.trim()
+  return text ? text : undefined
+}
+
+/** A comma-separated list; whitespace around items and empty items are ignored. */
+export function list(env: Env, name: string): string[] {
+  return (value(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+/**
+ * `true` / `false` (any case); unset is false.
+ *
+ * @throws `server_misconfigured` for anything else.
+ */
+export function flag(env: Env, name: string): boolean {
+  const text = value(env, name)?.toLowerCase()
+  if (text === undefined || text === 'false') return false
+  if (text === 'true') return true
+  throw misconfigured(`${name} must be true or false.`)
+}
+
+/**
+ * A whole number of seconds within bounds, or the fallback when unset.
+ *
+ * @throws `server_misconfigured` when out of bounds or not a whole number.
+ */
+export function seconds(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const text = value(env, name)
+  if (text === undefined) return fallback
+  const number = /^\d+$/.test(text) ? Number(text) : NaN
+  if (!(number >= min && number <= max)) {
+    throw misconfigured(`${name} must be a whole number of seconds from ${min} to ${max}.`)
+  }
+  return number
+}
+
+/** The coded configuration error; `detail` names the variable, never its value. */
+export function misconfigured(detail: string): TokenProviderError {
+  return new TokenProviderError('server_misconfigured', detail)
+}
+
+/**
+ * Wraps a config parser in a cache keyed by the values of `names`. A failed load is not kept: the
+ * next request tries again (and fails the same way, cheaply).
+ *
+ * @example
+ * export const loadConfig = cachedByValues(CONFIG_VARIABLES, parseConfig)
+ */
+export function cachedByValues<T>(
+  names: readonly string[],
+  parse: (env: Env) => Promise<T>,
+): (env: Env) => Promise<T> {
+  let cache: { values: string; config: Promise<T> } | undefined
+  return (env) => {
+    const values = JSON.stringify(names.map((name) => env[name] ?? null))
+    if (cache?.values !== values) {
+      const config = parse(env)
+      cache = { values, config }
+      config.catch(() => {
+        if (cache?.config === config) cache = undefined
+      })
+    }
+    return cache.config
+  }
+}
