@@ -1,11 +1,7 @@
-// GET /api/jwks and /.well-known/jwks.json: the public keys that verify /api/jwt's EdDSA tokens.
-import type { Config, Context } from '@netlify/functions'
-import { createJwksHandler } from '../src/http/jwt-jwks-handler.ts'
+// /api/jwks, /.well-known/jwks.json: the public keys that verify the JWT function's EdDSA tokens.
+// Netlify reads `config` from this file only: keep it a literal here (textile-token-provider).
+export { default } from '../src/netlify/jwks.ts'
 
-const handler = createJwksHandler()
-
-export default (request: Request, context: Context) => handler(request, context)
-
-export const config: Config = {
+export const config = {
   path: ['/api/jwks', '/.well-known/jwks.json'],
 }

@@ -1,4 +1,22 @@
-// textile-token-provider: the server side. The browser SDK is `textile-token-provider/client`.
-export * from './http/index.ts'
+// textile-token-provider: the server side, for hosts that call web-standard handlers
+// (`(request: Request, context?) => Promise<Response>`): Netlify Functions v2 and Edge Functions,
+// Deno, Bun, or Node behind an adapter. Ready-made Netlify functions are
+// `textile-token-provider/netlify/{challenge,token,jwt,jwks}`; the browser SDK is
+// `textile-token-provider/client`.
+export { createChallengeHandler, type ChallengeResponse } from './http/challenge-handler.ts'
+export { createTokenHandler, type TokenResponse } from './http/token-handler.ts'
+export { createJwtHandler, type JwtResponse } from './http/jwt-handler.ts'
+export { createJwksHandler } from './http/jwks-handler.ts'
+export type { HandlerOptions, RequestHandler } from './http/endpoint.ts'
+export type { Env } from './http/env-values.ts'
+export type { PolicyInput, PubkeyPolicy } from './http/policy.ts'
+export {
+  createBlobsEnvelopeStore,
+  type BlobsEnvelopeStoreOptions,
+  type EnvelopeStore,
+} from './http/envelope-store.ts'
+export { consoleLogger, type LogRecord, type Logger } from './http/log.ts'
+export type { ProblemBody } from './http/problem.ts'
 export { TokenProviderError, isErrorCode, type ErrorCode } from './core/errors.ts'
-export { formatPublicKey, parsePublicKey } from './core/keys.ts'
+export type { CryptoProvider } from './core/crypto-provider.ts'
+export { webCryptoProvider } from './core/web-crypto.ts'

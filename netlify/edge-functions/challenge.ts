@@ -1,7 +1,7 @@
-// POST /api/challenge on Netlify Edge Functions (Deno), when TTP_RUNTIME=edge; otherwise the request
+// POST /api/challenge on Netlify Edge Functions (Deno) when TTP_RUNTIME=edge; otherwise the request
 // falls through to functions/challenge.ts. Same core and pipeline, Web Crypto only.
-import { createChallengeHandler } from '../../src/http/challenge-handler.ts'
-import { serveOnEdge } from '../edge-runtime.ts'
+import { createChallengeHandler } from '../../src/index.ts'
+import { serveOnEdge } from '../../src/netlify/edge.ts'
 
 export default serveOnEdge(createChallengeHandler)
 

@@ -1,7 +1,7 @@
-// POST /api/token on Netlify Edge Functions (Deno), when TTP_RUNTIME=edge; otherwise the request
+// POST /api/token on Netlify Edge Functions (Deno) when TTP_RUNTIME=edge; otherwise the request
 // falls through to functions/token.ts. Same core and pipeline, Web Crypto only.
-import { createTokenHandler } from '../../src/http/token-handler.ts'
-import { serveOnEdge } from '../edge-runtime.ts'
+import { createTokenHandler } from '../../src/index.ts'
+import { serveOnEdge } from '../../src/netlify/edge.ts'
 
 export default serveOnEdge(createTokenHandler)
 

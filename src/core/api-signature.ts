@@ -1,6 +1,7 @@
-// The hub's API signature (textile-protocol.md, @textile/security createAPISig):
+// The hub's API signature (docs/protocol.md, @textile/security createAPISig):
 // msg = expiry.toISOString(); sig = 'b' + base32(HMAC-SHA256(multibase-decoded secret, UTF-8(msg))).
 import { decodeBase32, encodeBase32, utf8 } from './encoding.ts'
+import type { CryptoProvider } from './crypto-provider.ts'
 import { hmacSha256, importHmacKey, type HmacKey } from './hmac.ts'
 
 /** Decodes a hub API secret (multibase base32, as the hub issues it); undefined if it is not one. */
@@ -11,8 +12,11 @@ export function decodeApiSecret(secret: string): Uint8Array | undefined {
 }
 
 /** Imports a decoded API secret once for {@link mintApiSignature}. */
-export function importApiSecret(secretBytes: Uint8Array): Promise<HmacKey> {
-  return importHmacKey(secretBytes)
+export function importApiSecret(
+  secretBytes: Uint8Array,
+  provider?: CryptoProvider,
+): Promise<HmacKey> {
+  return importHmacKey(secretBytes, provider)
 }
 
 /** Options of {@link mintApiSignature}. */

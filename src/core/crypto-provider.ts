@@ -1,14 +1,13 @@
-// The runtime seam (SimpleWebAuthn's helpers/iso/* is the model): the core speaks Web Crypto only,
-// and a host may install faster native primitives behind this interface. Web Crypto's HMAC and
-// Ed25519 are asynchronous (a thread-pool hop per call in Node), which dominates a request that
-// needs only microseconds of work. Threat model: a provider sees secrets and must be byte-identical
-// to Web Crypto; the core still runs every strictness check (Ed25519 S < L, lengths) before it.
-// A key belongs to whichever side imported it: keys imported with a provider installed use it,
-// keys imported without one use Web Crypto, whatever is installed later.
+// The runtime seam (SimpleWebAuthn's helpers/iso/* is the model): the core's HMAC and Ed25519 go
+// through a provider that the caller passes in. Web Crypto (web-crypto.ts) is the default and runs
+// everywhere; a host may pass faster native primitives (src/node/crypto.ts for node:crypto).
+// Threat model: a provider sees secrets and must be byte-identical to Web Crypto; the core still
+// runs every strictness check (Ed25519 S < L, lengths) before a provider sees a signature.
+// A key remembers the provider that imported it, so one handler never mixes two.
 
 /**
- * Native HMAC-SHA256 and Ed25519 primitives. Handles are opaque to the core; results must equal
- * Web Crypto's byte for byte. Any method may return synchronously.
+ * HMAC-SHA256 and Ed25519 primitives. Handles are opaque to the core; results must equal Web
+ * Crypto's byte for byte. Any method may return synchronously.
  */
 export interface CryptoProvider {
   /** Shown in benchmarks and logs, such as `'node:crypto'`. */
@@ -24,36 +23,28 @@ export interface CryptoProvider {
     signature: Uint8Array,
   ): boolean | Promise<boolean>
   /** Prepares an Ed25519 signing key from its 32-byte seed and derives the raw public key. */
-  importEd25519Seed(seed: Uint8Array): { key: unknown; publicKey: Uint8Array }
+  importEd25519Seed(
+    seed: Uint8Array,
+  ): { key: unknown; publicKey: Uint8Array } | Promise<{ key: unknown; publicKey: Uint8Array }>
   /** Plain Ed25519 signature (64 bytes) with a key from {@link CryptoProvider.importEd25519Seed}. */
   ed25519Sign(key: unknown, message: Uint8Array): Uint8Array | Promise<Uint8Array>
 }
 
-/** A key prepared by a provider, remembered with the provider that made it. */
-export interface NativeKey {
-  provider: CryptoProvider
-  handle: unknown
-}
-
-let installed: CryptoProvider | undefined
+/** PKCS #8 prefix of an Ed25519 private key (RFC 8410 §7); the 32-byte seed follows. */
+const ED25519_PKCS8_PREFIX = [
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+]
 
 /**
- * Installs a native provider for the core's HMAC and Ed25519 (or removes it with `undefined`).
- * Call it once at startup, before keys are imported; hosts without one use Web Crypto.
+ * The PKCS #8 DER of an Ed25519 seed (RFC 8410 §7), the form key imports take. Zero it after use.
  *
  * @example
- * setCryptoProvider(nodeCryptoProvider) // functions/token.ts, from src/node/crypto.ts
+ * const der = ed25519Pkcs8(seed) // 48 bytes
  */
-export function setCryptoProvider(provider: CryptoProvider | undefined): void {
-  installed = provider
-}
-
-/**
- * The installed provider, if any.
- *
- * @example
- * getCryptoProvider()?.name // 'node:crypto' in the Netlify functions, undefined elsewhere
- */
-export function getCryptoProvider(): CryptoProvider | undefined {
-  return installed
+export function ed25519Pkcs8(seed: Uint8Array): Uint8Array<ArrayBuffer> {
+  if (seed.length !== 32) throw new TypeError('an Ed25519 seed has 32 bytes')
+  const der = new Uint8Array(48)
+  der.set(ED25519_PKCS8_PREFIX)
+  der.set(seed, 16)
+  return der
 }

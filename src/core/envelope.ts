@@ -9,7 +9,8 @@
 // - Rotation: a key id names the secret; the first secret signs, all verify.
 import { decodeBase64, encodeBase64Url, timingSafeEqual, utf8 } from './encoding.ts'
 import { TokenProviderError } from './errors.ts'
-import { hkdfSha256, hmacSha256, importHmacKey, type HmacKey } from './hmac.ts'
+import type { CryptoProvider } from './crypto-provider.ts'
+import { hkdfSha256, hmacSha256, importHmacKey, keyId, type HmacKey } from './hmac.ts'
 
 const VERSION = 'ttp1'
 /** Longest envelope accepted; real ones are ~330 characters with a 60-character pubkey. */
@@ -19,7 +20,7 @@ export const CLOCK_SKEW_SECONDS = 5
 const NONCE_BYTES = 16
 const SEGMENT = /^[A-Za-z0-9_-]+$/
 const HKDF_INFO = 'textile-token-provider/v1 challenge-hmac'
-const KID_LABEL = utf8('textile-token-provider/v1 key-id')
+const KID_LABEL = 'textile-token-provider/v1 key-id'
 
 /** The HMAC keys of a deployment: the first signs, every one verifies. */
 export interface ChallengeKeyring {
@@ -34,13 +35,16 @@ export interface ChallengeKeyring {
  * @example
  * const keyring = await createChallengeKeyring([utf8(process.env.CHALLENGE_SECRET)])
  */
-export async function createChallengeKeyring(secrets: Uint8Array[]): Promise<ChallengeKeyring> {
+export async function createChallengeKeyring(
+  secrets: Uint8Array[],
+  provider?: CryptoProvider,
+): Promise<ChallengeKeyring> {
   if (secrets.length === 0) throw new TypeError('at least one challenge secret')
   const verifying = new Map<string, HmacKey>()
   let signing: ChallengeKeyring['signing'] | undefined
   for (const secret of secrets) {
-    const key = await importHmacKey(secret)
-    const kid = encodeBase64Url((await hmacSha256(key, KID_LABEL)).subarray(0, 6))
+    const key = await importHmacKey(secret, provider)
+    const kid = await keyId(key, KID_LABEL)
     verifying.set(kid, key)
     signing ??= { kid, key }
   }
@@ -48,8 +52,11 @@ export async function createChallengeKeyring(secrets: Uint8Array[]): Promise<Cha
 }
 
 /** Derives the challenge secret from the API secret when `CHALLENGE_SECRET` is unset (own label). */
-export function deriveChallengeSecret(apiSecret: string): Promise<Uint8Array> {
-  return hkdfSha256(utf8(apiSecret), HKDF_INFO, 32)
+export function deriveChallengeSecret(
+  apiSecret: string,
+  provider?: CryptoProvider,
+): Promise<Uint8Array> {
+  return hkdfSha256(utf8(apiSecret), HKDF_INFO, 32, provider)
 }
 
 /** Options of {@link issueChallenge}. */

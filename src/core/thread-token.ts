@@ -1,11 +1,10 @@
-// The hub's user token, minted as go-threads thread.NewToken does (textile-protocol.md):
+// The hub's user token, minted as go-threads thread.NewToken does (docs/protocol.md):
 // header {"alg":"Ed25519","typ":"JWT"}, payload {"iat","iss","sub"} in that order, no exp,
 // Ed25519 over ASCII(header.payload). Holding the host key is what makes this possible at all.
 import { sign, type SigningKey } from './ed25519.ts'
-import { encodeBase64Url, utf8 } from './encoding.ts'
+import { signCompactJws } from './jws.ts'
 import { formatPublicKey } from './keys.ts'
 
-const HEADER = encodeBase64Url(utf8('{"alg":"Ed25519","typ":"JWT"}'))
 /** The hub rejects an `iat` ahead of its own clock; mint this far in the past. */
 export const THREAD_TOKEN_BACKDATE_SECONDS = 60
 
@@ -27,11 +26,11 @@ export interface MintThreadTokenOptions {
  * @example
  * const token = await mintThreadToken({ issuer, subject: pubkey, now: new Date() })
  */
-export async function mintThreadToken(options: MintThreadTokenOptions): Promise<string> {
+export function mintThreadToken(options: MintThreadTokenOptions): Promise<string> {
   const iat =
     options.iat ?? Math.floor(options.now.getTime() / 1000) - THREAD_TOKEN_BACKDATE_SECONDS
   const payload = { iat, iss: formatPublicKey(options.issuer.publicKey), sub: options.subject }
-  const input = HEADER + '.' + encodeBase64Url(utf8(JSON.stringify(payload)))
-  const signature = await sign(options.issuer, utf8(input))
-  return input + '.' + encodeBase64Url(signature)
+  return signCompactJws({ alg: 'Ed25519', typ: 'JWT' }, payload, (input) =>
+    sign(options.issuer, input),
+  )
 }

@@ -1,9 +1,10 @@
 // POST /api/challenge {pubkey} → {envelope, expiresAt}: no storage, one HMAC.
 import { issueChallenge } from '../core/envelope.ts'
 import { parsePublicKey } from '../core/keys.ts'
-import { createEndpoint, type Handler, type HandlerOptions } from './endpoint.ts'
+import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
 import { checkPolicy } from './policy.ts'
 import { stringField } from './read-json.ts'
+import { textileConfig } from './textile-config.ts'
 
 /** The 200 body of POST /api/challenge. */
 export interface ChallengeResponse {
@@ -13,27 +14,38 @@ export interface ChallengeResponse {
 }
 
 /**
- * Creates the challenge function: validates the key, applies the policy, issues an envelope bound
- * to the key and the caller's origin.
+ * Creates the challenge function: validates the key, applies the policy (unless
+ * `POLICY_AT_CHALLENGE=false`), issues an envelope bound to the key and the caller's origin.
  *
  * @throws (as problem+json) `invalid_request`, `invalid_pubkey`, `unsupported_key_type`,
  *   `pubkey_not_allowed`, `origin_not_allowed`, and the transport codes of every endpoint.
  * @example
  * export default createChallengeHandler({ policy: ({ pubkey }) => isMember(pubkey) })
  */
-export function createChallengeHandler(options: HandlerOptions = {}): Handler {
-  return createEndpoint('challenge', options, async ({ request, body, config, origin, now }) => {
-    const pubkey = stringField(body, 'pubkey')
-    parsePublicKey(pubkey)
-    await checkPolicy(config, options.policy, { pubkey, origin, stage: 'challenge', request })
-    const { envelope, expiresAt } = await issueChallenge({
-      keyring: config.keyring,
-      pubkey,
-      audience: origin,
-      now,
-      ttlSeconds: config.challengeTtlSeconds,
-    })
-    const response: ChallengeResponse = { envelope, expiresAt: expiresAt.toISOString() }
-    return response
-  })
+export function createChallengeHandler(options: HandlerOptions = {}): RequestHandler {
+  return createEndpoint(
+    {
+      name: 'challenge',
+      methods: ['POST'],
+      config: textileConfig,
+      origins: 'site',
+      async run({ request, body, config, origin, now }) {
+        const pubkey = stringField(body, 'pubkey')
+        parsePublicKey(pubkey)
+        if (config.policyAtChallenge) {
+          await checkPolicy(config, options.policy, { pubkey, origin, stage: 'challenge', request })
+        }
+        const { envelope, expiresAt } = await issueChallenge({
+          keyring: config.keyring,
+          pubkey,
+          audience: origin,
+          now,
+          ttlSeconds: config.challengeTtlSeconds,
+        })
+        const response: ChallengeResponse = { envelope, expiresAt: expiresAt.toISOString() }
+        return { body: response }
+      },
+    },
+    options,
+  )
 }

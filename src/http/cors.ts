@@ -1,12 +1,19 @@
 // Origin checks and CORS headers. Same origin always works; the site's own deploy URLs and
 // ALLOWED_ORIGINS patterns are allowed; any other Origin (including "null") is refused.
-import type { Config } from './config.ts'
+import type { OriginMatcher } from './origin.ts'
+
+/** The origin rules of a deployment (part of its configuration). */
+export interface OriginRules {
+  /** The site's own origins (URL, DEPLOY_PRIME_URL, DEPLOY_URL, the deploy's site URL). */
+  siteOrigins: ReadonlySet<string>
+  allowedOrigins: readonly OriginMatcher[]
+}
 
 /** True when a request's `Origin` may use the functions. */
-export function isOriginAllowed(config: Config, origin: string, requestUrl: string): boolean {
+export function isOriginAllowed(rules: OriginRules, origin: string, requestUrl: string): boolean {
   if (origin === 'null') return false
-  if (config.siteOrigins.has(origin)) return true
-  if (config.allowedOrigins.some((matches) => matches(origin))) return true
+  if (rules.siteOrigins.has(origin)) return true
+  if (rules.allowedOrigins.some((matches) => matches(origin))) return true
   try {
     return new URL(requestUrl).origin === origin
   } catch {
@@ -14,20 +21,20 @@ export function isOriginAllowed(config: Config, origin: string, requestUrl: stri
   }
 }
 
-/** Headers that let an allowed cross origin read the response (errors included). */
+/** Headers that let an allowed cross origin (or `*` for public data) read the response. */
 export function corsHeaders(origin: string): Headers {
   const headers = new Headers()
   if (origin) {
     headers.set('Access-Control-Allow-Origin', origin)
-    headers.set('Vary', 'Origin')
+    if (origin !== '*') headers.set('Vary', 'Origin')
   }
   return headers
 }
 
 /** The 204 answer to an allowed preflight. */
-export function preflightResponse(origin: string): Response {
-  const headers = corsHeaders(origin)
-  headers.set('Access-Control-Allow-Methods', 'POST, OPTIONS')
+export function preflightResponse(cors: Headers, methods: string): Response {
+  const headers = new Headers(cors)
+  headers.set('Access-Control-Allow-Methods', methods)
   headers.set('Access-Control-Allow-Headers', 'Content-Type')
   headers.set('Access-Control-Max-Age', '600')
   headers.set('Cache-Control', 'no-store')

@@ -1,25 +1,40 @@
-// The request pipeline both functions share: config → origin → method → body → core → respond.
-// Every outcome is a contract response; anything unexpected becomes internal_error, logged with a
-// request id and a redacted message, and never shown to the client.
-import { TokenProviderError } from '../core/errors.ts'
-import { loadConfig, type Config, type Env } from './config.ts'
-import { corsHeaders, isOriginAllowed, preflightResponse } from './cors.ts'
+// The one request pipeline of every endpoint: config → origin → method → body → run → respond.
+// It knows nothing about the endpoints: each brings its name, methods, configuration source (with
+// its own secrets) and a run step. Every outcome is a contract response with the same CORS
+// handling and one log line; anything unexpected becomes internal_error, logged with a request id
+// and a redacted message, and never shown to the client.
+import type { CryptoProvider } from '../core/crypto-provider.ts'
+import { TokenProviderError, type ErrorCode } from '../core/errors.ts'
+import { webCryptoProvider } from '../core/web-crypto.ts'
+import {
+  createConfigLoader,
+  secretValues,
+  type ConfigSource,
+  type DeployFacts,
+} from './config-source.ts'
+import { corsHeaders, isOriginAllowed, preflightResponse, type OriginRules } from './cors.ts'
 import type { EnvelopeStore } from './envelope-store.ts'
+import type { Env } from './env-values.ts'
 import { consoleLogger, redact, type Logger } from './log.ts'
 import type { PubkeyPolicy } from './policy.ts'
 import { problemResponse } from './problem.ts'
 import { readJsonObject } from './read-json.ts'
 
-/** Options shared by {@link createChallengeHandler} and {@link createTokenHandler}. */
+/** Options of every handler factory. */
 export interface HandlerOptions {
   /** Where configuration comes from; default `process.env` (or `Netlify.env` where only it exists). */
   env?: () => Env
   /** The clock; default the wall clock. */
   now?: () => Date
-  /** The app's own user model, consulted after `ALLOWED_PUBKEYS`. */
-  policy?: PubkeyPolicy
   /** Where the one log line per request goes; default JSON on the console. */
   logger?: Logger
+  /**
+   * HMAC and Ed25519 primitives; default Web Crypto. The ready-made Netlify functions pass
+   * node:crypto (`textile-token-provider/node`).
+   */
+  crypto?: CryptoProvider
+  /** The app's own user model, consulted after `ALLOWED_PUBKEYS`. */
+  policy?: PubkeyPolicy
   /**
    * Where redeemed envelopes are remembered when `SINGLE_USE_ENVELOPES=true`; default Netlify
    * Blobs ({@link createBlobsEnvelopeStore}). Unused in the default stateless mode.
@@ -27,97 +42,115 @@ export interface HandlerOptions {
   envelopeStore?: EnvelopeStore
 }
 
-/** A Netlify Functions v2 handler; `context` may be `{}` or absent. */
-export type Handler = (request: Request, context?: unknown) => Promise<Response>
+/** A web-standard handler, as Netlify Functions v2 and Edge Functions call it; `context` may be `{}`. */
+export type RequestHandler = (request: Request, context?: unknown) => Promise<Response>
 
-/** What an endpoint's core step receives. */
-export interface EndpointInput {
+/** The HTTP methods an endpoint may serve (OPTIONS preflight is always answered). */
+export type EndpointMethod = 'GET' | 'HEAD' | 'POST'
+
+/** What an endpoint's run step receives. */
+export interface EndpointInput<C> {
   request: Request
+  /** The JSON object body of a POST; `{}` for other methods. */
   body: Record<string, unknown>
-  config: Config
+  config: C
   /** The request's `Origin`, or '' when it sent none. */
   origin: string
   now: Date
-  /** The environment this request was configured from (for endpoints with their own variables). */
-  env: Env
 }
 
-const SECRET_VARIABLES = [
-  'USER_API_SECRET',
-  'CHALLENGE_SECRET',
-  'HUB_ISSUER_KEY',
-  'JWT_HS256_SECRET',
-  'JWT_EDDSA_KEY',
-]
+/** What a run step answers: a JSON body, plus headers that replace the defaults. */
+export interface EndpointResult {
+  body: unknown
+  /** Default `Content-Type: application/json` and `Cache-Control: no-store`. */
+  headers?: Record<string, string>
+}
 
-/** Builds a handler around an endpoint's core step. */
-export function createEndpoint(
-  fn: string,
-  options: HandlerOptions,
-  run: (input: EndpointInput) => Promise<object>,
-): Handler {
+/** Everything that makes one endpoint. */
+export interface EndpointSpec<C> {
+  /** Named in every log line (`fn`). */
+  name: string
+  methods: readonly EndpointMethod[]
+  config: ConfigSource<C>
+  /**
+   * Who may call from a browser: `'site'`, the configuration's origin rules (the response echoes
+   * an allowed `Origin`; others get `origin_not_allowed`); `'any'`, public data (`*`).
+   */
+  origins: C extends OriginRules ? 'site' | 'any' : 'any'
+  run(input: EndpointInput<C>): Promise<EndpointResult>
+}
+
+/**
+ * Builds a handler from an endpoint's spec and the caller's options.
+ *
+ * @example
+ * return createEndpoint({ name: 'challenge', methods: ['POST'], config: textileConfig, origins: 'site', run }, options)
+ */
+export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions): RequestHandler {
   const readEnv = options.env ?? defaultEnv
   const now = options.now ?? (() => new Date())
   const logger = options.logger ?? consoleLogger
+  const load = createConfigLoader(spec.config, options.crypto ?? webCryptoProvider)
+  const allow = [...spec.methods, 'OPTIONS'].join(', ')
 
   return async (request, context) => {
     const started = performance.now()
     const requestId = requestIdOf(request, context)
-    let origin = ''
-    let allowed = false
+    const env = readEnv()
+    const deploy = deployFactsOf(context)
+    const origin = request.headers.get('origin') ?? ''
+    let cors: Headers | undefined
     let response: Response
     let failure: unknown
-    const env = readEnv()
     try {
-      const config = await loadConfig(env)
-      origin = request.headers.get('origin') ?? ''
-      if (origin && !isOriginAllowed(config, origin, request.url)) {
-        throw new TokenProviderError('origin_not_allowed')
+      let config: C | undefined
+      if (spec.origins === 'site') {
+        config = await load(env, deploy)
+        if (origin && !isOriginAllowed(config as OriginRules, origin, request.url)) {
+          throw new TokenProviderError('origin_not_allowed')
+        }
       }
-      allowed = true
+      cors = corsHeaders(spec.origins === 'any' ? '*' : origin)
+      const method = request.method as EndpointMethod
       if (request.method === 'OPTIONS') {
-        response = preflightResponse(origin)
-      } else if (request.method !== 'POST') {
+        response = preflightResponse(cors, allow)
+      } else if (!spec.methods.includes(method)) {
         throw new TokenProviderError('method_not_allowed')
       } else {
-        const body = await readJsonObject(request)
-        const result = await run({ request, body, config, origin, now: now(), env })
-        const headers = corsHeaders(origin)
+        config ??= await load(env, deploy)
+        const body = method === 'POST' ? await readJsonObject(request) : {}
+        const result = await spec.run({ request, body, config, origin, now: now() })
+        const headers = new Headers(cors)
         headers.set('Content-Type', 'application/json')
         headers.set('Cache-Control', 'no-store')
-        response = new Response(JSON.stringify(result), { status: 200, headers })
+        for (const [name, value] of Object.entries(result.headers ?? {})) headers.set(name, value)
+        const text = method === 'HEAD' ? null : JSON.stringify(result.body)
+        response = new Response(text, { status: 200, headers })
       }
     } catch (error) {
       failure = error
       const coded = TokenProviderError.from(error)
-      const headers = allowed ? corsHeaders(origin) : new Headers()
-      if (coded.code === 'method_not_allowed') headers.set('Allow', 'POST, OPTIONS')
+      const headers = new Headers(cors)
+      if (coded.code === 'method_not_allowed') headers.set('Allow', allow)
       response = problemResponse(coded, { requestId, headers })
     }
-    const code = failure === undefined ? undefined : TokenProviderError.from(failure).code
+    const code: ErrorCode | undefined =
+      failure === undefined ? undefined : TokenProviderError.from(failure).code
     logger({
       level: code === 'internal_error' ? 'error' : code ? 'warn' : 'info',
       event: 'request',
-      fn,
+      fn: spec.name,
       requestId,
       method: request.method,
       status: response.status,
       ...(code && { code }),
       ms: Math.round((performance.now() - started) * 100) / 100,
       ...(code === 'internal_error' && {
-        error: redact(describe(failure), secretsOf(env)),
+        error: redact(describe(failure), secretValues(spec.config, env)),
       }),
     })
     return response
   }
-}
-
-/** Every secret value: whole variables and each item of a list (a rotated CHALLENGE_SECRET). */
-function secretsOf(env: Env): string[] {
-  return SECRET_VARIABLES.flatMap((name) => {
-    const text = env[name]
-    return text ? [text, ...text.split(',').map((item) => item.trim())] : []
-  })
 }
 
 /** `process.env`, or `Netlify.env` where only it exists (edge functions pass their own `env`). */
@@ -136,6 +169,21 @@ export function requestIdOf(request: Request, context: unknown): string {
   const header = request.headers.get('x-nf-request-id')
   if (header && /^[\w-]{1,64}$/.test(header)) return header
   return crypto.randomUUID()
+}
+
+/**
+ * The deploy facts in a Netlify `Context` (`deploy.context`, `site.url`); `{}` for other hosts.
+ * Read defensively: only short slugs and http(s) URLs count.
+ */
+export function deployFactsOf(context: unknown): DeployFacts {
+  const scope = context as
+    { deploy?: { context?: unknown }; site?: { url?: unknown } } | undefined | null
+  const facts: DeployFacts = {}
+  const name = scope?.deploy?.context
+  if (typeof name === 'string' && /^[a-z0-9-]{1,64}$/.test(name)) facts.context = name
+  const url = scope?.site?.url
+  if (typeof url === 'string' && /^https?:\/\/[^\s]{1,253}$/.test(url)) facts.siteUrl = url
+  return facts
 }
 
 function describe(error: unknown): string {

@@ -1,6 +1,5 @@
 // Reading configuration from environment variables: trimmed values, comma lists, booleans and
-// bounded seconds, each failing with `server_misconfigured` naming the variable (never its value),
-// and a loader cache keyed by the values themselves, so an env change is picked up at once.
+// bounded seconds, each failing with `server_misconfigured` naming the variable (never its value).
 import { TokenProviderError } from '../core/errors.ts'
 
 /** A source of environment values. */
@@ -21,14 +20,15 @@ export function list(env: Env, name: string): string[] {
 }
 
 /**
- * `true` / `false` (any case); unset is false.
+ * `true` / `false` (any case); unset is `fallback` (default false).
  *
  * @throws `server_misconfigured` for anything else.
  */
-export function flag(env: Env, name: string): boolean {
+export function flag(env: Env, name: string, fallback = false): boolean {
   const text = value(env, name)?.toLowerCase()
-  if (text === undefined || text === 'false') return false
+  if (text === undefined) return fallback
   if (text === 'true') return true
+  if (text === 'false') return false
   throw misconfigured(`${name} must be true or false.`)
 }
 
@@ -56,29 +56,4 @@ export function seconds(
 /** The coded configuration error; `detail` names the variable, never its value. */
 export function misconfigured(detail: string): TokenProviderError {
   return new TokenProviderError('server_misconfigured', detail)
-}
-
-/**
- * Wraps a config parser in a cache keyed by the values of `names`. A failed load is not kept: the
- * next request tries again (and fails the same way, cheaply).
- *
- * @example
- * export const loadConfig = cachedByValues(CONFIG_VARIABLES, parseConfig)
- */
-export function cachedByValues<T>(
-  names: readonly string[],
-  parse: (env: Env) => Promise<T>,
-): (env: Env) => Promise<T> {
-  let cache: { values: string; config: Promise<T> } | undefined
-  return (env) => {
-    const values = JSON.stringify(names.map((name) => env[name] ?? null))
-    if (cache?.values !== values) {
-      const config = parse(env)
-      cache = { values, config }
-      config.catch(() => {
-        if (cache?.config === config) cache = undefined
-      })
-    }
-    return cache.config
-  }
 }

@@ -2,13 +2,16 @@
 // pattern), after the same proof of possession as POST /api/token.
 // Threat model: the same envelope checks as the token function, in the same order (MAC, expiry,
 // audience = origin, Ed25519 signature, policy, single use); only then is anything signed. The JWT
-// binds the proven key (`sub`), a short lifetime and a random `jti` the service may use to refuse
-// replays; its permission claims come from configuration, never from the request.
-import { SignJWT } from 'jose'
+// binds the proven key (`sub`), a deployment-chosen issuer and audience, a short lifetime and a
+// random `jti` the service may use to refuse replays; its permission claims come from
+// configuration, never from the request.
 import { encodeBase64Url } from '../core/encoding.ts'
-import { createEndpoint, type Handler, type HandlerOptions } from './endpoint.ts'
-import { loadJwtConfig } from './jwt-config.ts'
+import { signCompactJws } from '../core/jws.ts'
+import type { ConfigSource } from './config-source.ts'
+import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
+import { jwtConfig, type JwtConfig } from './jwt-config.ts'
 import { createPossessionCheck } from './prove-possession.ts'
+import { textileConfig, type TextileConfig } from './textile-config.ts'
 
 /** The 200 body of POST /api/jwt. */
 export interface JwtResponse {
@@ -16,6 +19,16 @@ export interface JwtResponse {
   token: string
   /** RFC 3339; the JWT's `exp`. */
   expiresAt: string
+}
+
+// The envelopes come from the Textile keyring, so both configurations are needed (Textile first).
+const jwtEndpointConfig: ConfigSource<TextileConfig & { jwt: JwtConfig }> = {
+  variables: [...textileConfig.variables, ...jwtConfig.variables],
+  secrets: [...textileConfig.secrets, ...jwtConfig.secrets],
+  parse: async (input) => ({
+    ...(await textileConfig.parse(input)),
+    jwt: await jwtConfig.parse(input),
+  }),
 }
 
 /**
@@ -28,29 +41,36 @@ export interface JwtResponse {
  * @example
  * export default createJwtHandler({ policy: ({ pubkey }) => isMember(pubkey) })
  */
-export function createJwtHandler(options: HandlerOptions = {}): Handler {
+export function createJwtHandler(options: HandlerOptions = {}): RequestHandler {
   const prove = createPossessionCheck(options)
-  return createEndpoint('jwt', options, async (input) => {
-    // Configuration first: a deployment without a JWT key answers every request the same way.
-    const jwt = await loadJwtConfig(input.env)
-    const { pubkey } = await prove(input)
-    const { request, now } = input
-
-    const iat = Math.floor(now.getTime() / 1000)
-    const exp = iat + jwt.ttlSeconds
-    const builder = new SignJWT({ ...jwt.claims })
-      .setProtectedHeader({ alg: jwt.signer.alg, kid: jwt.signer.kid, typ: 'JWT' })
-      .setIssuer(jwt.issuer ?? new URL(request.url).origin)
-      .setSubject(pubkey)
-      .setIssuedAt(iat)
-      .setExpirationTime(exp)
-      .setJti(encodeBase64Url(crypto.getRandomValues(new Uint8Array(16))))
-    if (jwt.audience)
-      builder.setAudience(jwt.audience.length === 1 ? jwt.audience[0]! : jwt.audience)
-    const response: JwtResponse = {
-      token: await builder.sign(jwt.signer.key),
-      expiresAt: new Date(exp * 1000).toISOString(),
-    }
-    return response
-  })
+  return createEndpoint(
+    {
+      name: 'jwt',
+      methods: ['POST'],
+      config: jwtEndpointConfig,
+      origins: 'site',
+      async run(input) {
+        const { pubkey } = await prove(input)
+        const { jwt } = input.config
+        const iat = Math.floor(input.now.getTime() / 1000)
+        const exp = iat + jwt.ttlSeconds
+        const claims = {
+          ...jwt.claims,
+          iss: jwt.issuer,
+          sub: pubkey,
+          aud: jwt.audience.length === 1 ? jwt.audience[0] : jwt.audience,
+          iat,
+          exp,
+          jti: encodeBase64Url(crypto.getRandomValues(new Uint8Array(16))),
+        }
+        const header = { alg: jwt.signer.alg, kid: jwt.signer.kid, typ: jwt.type }
+        const response: JwtResponse = {
+          token: await signCompactJws(header, claims, jwt.signer.sign),
+          expiresAt: new Date(exp * 1000).toISOString(),
+        }
+        return { body: response }
+      },
+    },
+    options,
+  )
 }

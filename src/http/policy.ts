@@ -1,7 +1,7 @@
 // Who may obtain credentials. The built-in user model is the ALLOWED_PUBKEYS allowlist; an app's
 // own user model (a database lookup, an invite list, a paywall) plugs in as a `PubkeyPolicy`.
 import { TokenProviderError } from '../core/errors.ts'
-import type { Config } from './config.ts'
+import type { TextileConfig } from './textile-config.ts'
 
 /** What a policy decides on. `origin` is '' for clients that send no `Origin` header. */
 export interface PolicyInput {
@@ -20,7 +20,7 @@ export type PubkeyPolicy = (input: PolicyInput) => boolean | Promise<boolean>
  * @throws `pubkey_not_allowed` when either refuses.
  */
 export async function checkPolicy(
-  config: Config,
+  config: TextileConfig,
   policy: PubkeyPolicy | undefined,
   input: PolicyInput,
 ): Promise<void> {

@@ -10,9 +10,10 @@ import type { EndpointInput, HandlerOptions } from './endpoint.ts'
 import { createBlobsEnvelopeStore, type EnvelopeStore } from './envelope-store.ts'
 import { checkPolicy } from './policy.ts'
 import { stringField } from './read-json.ts'
+import type { TextileConfig } from './textile-config.ts'
 
 /** Checks a `{envelope, signature}` body and returns the proven claims. */
-export type PossessionCheck = (input: EndpointInput) => Promise<ChallengeClaims>
+export type PossessionCheck = (input: EndpointInput<TextileConfig>) => Promise<ChallengeClaims>
 
 /**
  * Creates the check for one handler (it keeps that handler's single-use store, made on first use).
@@ -34,7 +35,8 @@ export function createPossessionCheck(options: HandlerOptions): PossessionCheck 
     const claims = await openChallenge({ keyring: config.keyring, envelope, now })
     if (claims.audience !== origin) throw new TokenProviderError('origin_not_allowed')
     const publicKey = parsePublicKey(claims.pubkey)
-    if (!(await verifySignature({ publicKey, message: utf8(envelope), signature }))) {
+    const message = utf8(envelope)
+    if (!(await verifySignature({ publicKey, message, signature, crypto: options.crypto }))) {
       throw new TokenProviderError('invalid_signature')
     }
     const pubkey = claims.pubkey

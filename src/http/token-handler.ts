@@ -3,8 +3,9 @@
 // deployment issued for the same origin (prove-possession.ts); only then is a credential minted.
 import { mintApiSignature } from '../core/api-signature.ts'
 import { mintThreadToken } from '../core/thread-token.ts'
-import { createEndpoint, type Handler, type HandlerOptions } from './endpoint.ts'
+import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
 import { createPossessionCheck } from './prove-possession.ts'
+import { textileConfig } from './textile-config.ts'
 
 /** The 200 body of POST /api/token: a `@textile/hub` `UserAuth`. */
 export interface TokenResponse {
@@ -26,16 +27,26 @@ export interface TokenResponse {
  * @example
  * export default createTokenHandler()
  */
-export function createTokenHandler(options: HandlerOptions = {}): Handler {
+export function createTokenHandler(options: HandlerOptions = {}): RequestHandler {
   const prove = createPossessionCheck(options)
-  return createEndpoint('token', options, async (input) => {
-    const { pubkey } = await prove(input)
-    const { config, now } = input
-    const expiresAt = new Date(now.getTime() + config.apiSigTtlSeconds * 1000)
-    const { sig, msg } = await mintApiSignature({ secret: config.apiSecret, expiresAt })
-    const response: TokenResponse = { key: config.apiKey, sig, msg }
-    if (config.issuer)
-      response.token = await mintThreadToken({ issuer: config.issuer, subject: pubkey, now })
-    return response
-  })
+  return createEndpoint(
+    {
+      name: 'token',
+      methods: ['POST'],
+      config: textileConfig,
+      origins: 'site',
+      async run(input) {
+        const { pubkey } = await prove(input)
+        const { config, now } = input
+        const expiresAt = new Date(now.getTime() + config.apiSigTtlSeconds * 1000)
+        const { sig, msg } = await mintApiSignature({ secret: config.apiSecret, expiresAt })
+        const response: TokenResponse = { key: config.apiKey, sig, msg }
+        if (config.issuer) {
+          response.token = await mintThreadToken({ issuer: config.issuer, subject: pubkey, now })
+        }
+        return { body: response }
+      },
+    },
+    options,
+  )
 }

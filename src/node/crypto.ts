@@ -1,7 +1,7 @@
 // The Node implementation of the core's crypto seam (src/core/crypto-provider.ts): node:crypto's
 // synchronous HMAC and Ed25519 (OpenSSL, the same library behind Node's Web Crypto), without the
-// thread-pool hop of each crypto.subtle call. Installed by the Netlify functions only; src/core and
-// src/client stay Web Crypto so they run in Deno and browsers.
+// thread-pool hop of each crypto.subtle call. The ready-made Netlify functions pass it to their
+// handlers; src/core and src/client default to Web Crypto so they run in Deno and browsers.
 import {
   createHmac,
   createPrivateKey,
@@ -11,23 +11,19 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto'
-import { setCryptoProvider, type CryptoProvider } from '../core/crypto-provider.ts'
+import { ed25519Pkcs8, type CryptoProvider } from '../core/crypto-provider.ts'
 
 /** Uint8Array view of a Buffer, so results look exactly like Web Crypto's. */
 function view(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
 }
 
-/** PKCS #8 prefix of an Ed25519 private key (RFC 8410 §7); the 32-byte seed follows. */
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
-
 /**
  * node:crypto behind the core's {@link CryptoProvider} seam. Raw public keys are imported as JWK
  * (`x` = the raw key): an order of magnitude faster in Node 20 than SPKI DER.
  *
  * @example
- * import { setCryptoProvider } from '../src/core/crypto-provider.ts'
- * setCryptoProvider(nodeCryptoProvider)
+ * export default createTokenHandler({ crypto: nodeCryptoProvider })
  */
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node:crypto',
@@ -47,21 +43,14 @@ export const nodeCryptoProvider: CryptoProvider = {
     return verify(null, message, key, signature)
   },
   importEd25519Seed: (seed) => {
-    const der = Buffer.concat([PKCS8_PREFIX, seed])
-    const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
-    der.fill(0)
-    const x = createPublicKey(key).export({ format: 'jwk' }).x ?? ''
-    return { key, publicKey: new Uint8Array(Buffer.from(x, 'base64url')) }
+    const der = ed25519Pkcs8(seed)
+    try {
+      const key = createPrivateKey({ key: Buffer.from(der.buffer), format: 'der', type: 'pkcs8' })
+      const x = createPublicKey(key).export({ format: 'jwk' }).x ?? ''
+      return { key, publicKey: new Uint8Array(Buffer.from(x, 'base64url')) }
+    } finally {
+      der.fill(0)
+    }
   },
   ed25519Sign: (key, message) => view(sign(null, message, key as KeyObject)),
-}
-
-/**
- * Installs {@link nodeCryptoProvider} for the core; the Netlify functions call it at load time.
- *
- * @example
- * installNodeCrypto() // first statement of functions/token.ts
- */
-export function installNodeCrypto(): void {
-  setCryptoProvider(nodeCryptoProvider)
 }

@@ -8,7 +8,7 @@
 // /api/token verifies; every check (MAC, expiry, origin, signature, policy) is the handlers'.
 import { encodeBase64Url } from '../core/encoding.ts'
 import { TokenProviderError, isErrorCode, type ErrorCode } from '../core/errors.ts'
-import type { Handler } from '../http/endpoint.ts'
+import type { RequestHandler } from '../http/endpoint.ts'
 import { decodeBufferJson, encodeBufferJson, type BufferJson } from './buffer-json.ts'
 
 /** A message the server sends. */
@@ -20,8 +20,8 @@ export type ServerMessage =
 /** Options of {@link createUserAuthSession}. */
 export interface UserAuthSessionOptions {
   /** The challenge and token handlers (shared by all connections; they hold no per-user state). */
-  challenge: Handler
-  token: Handler
+  challenge: RequestHandler
+  token: RequestHandler
   /** The URL the connection was opened on, as http(s) (same-origin checks compare against it). */
   url: string
   /** The browser's `Origin` from the upgrade request, if any. */
@@ -45,7 +45,7 @@ export function createUserAuthSession(
   options: UserAuthSessionOptions,
 ): (text: string) => Promise<ServerMessage> {
   let envelope: string | undefined
-  const call = async (handler: Handler, body: object) => {
+  const call = async (handler: RequestHandler, body: object) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (options.origin) headers.origin = options.origin
     const request = new Request(options.url, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { STATUS } from '../../src/http/index.ts'
+import { STATUS } from '../../src/http/problem.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { CATALOGUE } from './catalogue.ts'
 import { interpret } from './interpret.ts'

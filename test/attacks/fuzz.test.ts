@@ -9,7 +9,8 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { encodeBase32 } from '../../src/core/encoding.ts'
 import { isErrorCode } from '../../src/core/errors.ts'
-import { CONFIG_VARIABLES, STATUS } from '../../src/http/index.ts'
+import { STATUS } from '../../src/http/problem.ts'
+import { textileConfig } from '../../src/http/textile-config.ts'
 import { NOW, SECRETS, SITE, deployment, type Deployment } from '../helpers/fixtures.ts'
 import { textileSigner, type Signer } from './interpret.ts'
 
@@ -354,7 +355,7 @@ describe('fuzzing the configuration (deliberately broken)', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom(...CONFIG_VARIABLES),
+          fc.constantFrom(...textileConfig.variables),
           fc.oneof(fc.constant(undefined), fc.string({ maxLength: 80 }), headerValue),
           randomSample,
           async (variable, value, sample) => {

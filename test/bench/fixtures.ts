@@ -5,7 +5,7 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decodeApiSecret, formatPublicKey, parsePrivateKey, toHex } from '../../src/core/index.ts'
-import { createChallengeHandler, type Env } from '../../src/http/index.ts'
+import { createChallengeHandler, type Env } from '../../src/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 
 /** The site the bench requests are addressed to (no Origin header: audience ''). */

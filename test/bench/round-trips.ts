@@ -5,7 +5,7 @@ import { PrivateKey } from '@textile/hub'
 import WebSocket from 'ws'
 import { createUserAuthProvider, type FetchLike } from '../../src/client/index.ts'
 import { startEmulator } from '../../src/emulator/index.ts'
-import { createChallengeHandler, createTokenHandler } from '../../src/http/index.ts'
+import { createChallengeHandler, createTokenHandler } from '../../src/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { benchEnv, SITE } from './fixtures.ts'
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUserAuthProvider } from '../../src/client/index.ts'
-import type { Handler } from '../../src/http/index.ts'
+import type { RequestHandler } from '../../src/index.ts'
 import { deployment, identity, type Deployment } from '../helpers/fixtures.ts'
 import { serveHandlers, type Served } from '../load/http-adapter.ts'
 import { installWebSocket } from './fakes.ts'
@@ -23,7 +23,7 @@ let brokenOrigin: string
 const faults: Record<string, Fault[]> = { '/api/challenge': [], '/api/token': [] }
 
 /** Serves the real handlers, after consuming the scripted faults of each path. */
-function withFaults(handlers: Record<string, Handler>): Handler {
+function withFaults(handlers: Record<string, RequestHandler>): RequestHandler {
   return async (request) => {
     const path = new URL(request.url).pathname
     const fault = faults[path]?.shift() ?? 'pass'

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, vi } from 'vitest'
 import challenge from '../../functions/challenge.ts'
 import token from '../../functions/token.ts'
 import type { FetchLike } from '../../src/client/index.ts'
-import { CONFIG_VARIABLES } from '../../src/http/index.ts'
+import { textileConfig } from '../../src/http/textile-config.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 
 /** The site the functions answer for; the SDK's endpoint in these tests. */
@@ -36,7 +36,7 @@ export function functionsFetch() {
  * after it; also silences the functions' request log lines. Returns a setter for one test.
  */
 export function useFunctionEnv(base: Record<string, string | undefined>) {
-  const names = [...CONFIG_VARIABLES, 'HUB_URL']
+  const names = [...textileConfig.variables, 'HUB_URL']
   let saved: Record<string, string | undefined> = {}
   const set = (vars: Record<string, string | undefined>) => {
     for (const [name, value] of Object.entries(vars)) {

@@ -7,7 +7,14 @@ import {
   type Env,
   type HandlerOptions,
   type LogRecord,
-} from '../../src/http/index.ts'
+} from '../../src/index.ts'
+import {
+  jsonPost,
+  login as loginWith,
+  signEnvelope as signWith,
+  signerOf,
+  type Transport,
+} from './login.ts'
 
 /** Fixed secrets of the test deployment (all made up; the issuer is the vector's). */
 export const SECRETS = {
@@ -34,7 +41,7 @@ export interface Deployment {
 /** Creates a deployment with issuer mode on unless `HUB_ISSUER_KEY: undefined` is passed. */
 export function deployment(
   env: Env = {},
-  options: Pick<HandlerOptions, 'policy' | 'envelopeStore'> = {},
+  options: Pick<HandlerOptions, 'policy' | 'envelopeStore' | 'crypto'> = {},
 ): Deployment {
   const state: Deployment = {
     env: { ...SECRETS, URL: SITE, ...env },
@@ -56,11 +63,7 @@ export function deployment(
 
 /** A POST with a JSON body (or raw text) and optional Origin. */
 export function post(path: string, body: unknown, headers: Record<string, string> = {}): Request {
-  return new Request(SITE + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  })
+  return new Request(SITE + path, jsonPost(body, headers))
 }
 
 /** A fresh random identity, as an app would make it. */
@@ -68,10 +71,17 @@ export function identity(): PrivateKey {
   return PrivateKey.fromRandom()
 }
 
+/** The deployment's handlers as a transport for {@link loginWith login()} (paths below {@link SITE}). */
+export function handlersOf(d: Deployment): Transport {
+  return (path, init) => {
+    const handler = path === '/api/challenge' ? d.challenge : d.token
+    return handler(new Request(SITE + path, init), {})
+  }
+}
+
 /** Signs UTF-8(envelope) with the identity; base64url. */
-export async function signEnvelope(id: PrivateKey, envelope: string): Promise<string> {
-  const signature = await id.sign(new TextEncoder().encode(envelope))
-  return Buffer.from(signature).toString('base64url')
+export function signEnvelope(id: PrivateKey, envelope: string): Promise<string> {
+  return signWith(signerOf(id), envelope)
 }
 
 /** Runs /api/challenge and returns the envelope (asserting 200). */
@@ -80,24 +90,28 @@ export async function challengeFor(
   id: PrivateKey,
   headers: Record<string, string> = {},
 ): Promise<string> {
-  const response = await d.challenge(
-    post('/api/challenge', { pubkey: id.public.toString() }, headers),
+  const response = await handlersOf(d)(
+    '/api/challenge',
+    jsonPost({ pubkey: id.public.toString() }, headers),
   )
   if (response.status !== 200)
     throw new Error(`challenge ${response.status}: ${await response.text()}`)
   return ((await response.json()) as { envelope: string }).envelope
 }
 
-/** Full login; returns the token response. */
+/** Full login against the deployment's handlers; returns the token response. */
 export async function login(
   d: Deployment,
   id: PrivateKey,
   headers: Record<string, string> = {},
 ): Promise<Response> {
-  const envelope = await challengeFor(d, id, headers)
-  return d.token(
-    post('/api/token', { envelope, signature: await signEnvelope(id, envelope) }, headers),
-  )
+  const { challenge, redeemed } = await loginWith({
+    transport: handlersOf(d),
+    signer: signerOf(id),
+    headers,
+  })
+  if (!redeemed) throw new Error(`challenge ${challenge.status}: ${await challenge.text()}`)
+  return redeemed
 }
 
 /** Reads a problem+json body and checks the shape every error must have. */

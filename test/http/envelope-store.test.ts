@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BlobsServer } from '@netlify/blobs/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBlobsEnvelopeStore, type EnvelopeStore } from '../../src/http/index.ts'
+import { createBlobsEnvelopeStore, type EnvelopeStore } from '../../src/index.ts'
 import {
   challengeFor,
   deployment,

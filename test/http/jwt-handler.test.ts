@@ -2,13 +2,14 @@ import { PrivateKey } from '@textile/hub'
 import {
   calculateJwkThumbprint,
   createLocalJWKSet,
+  decodeJwt,
   decodeProtectedHeader,
   jwtVerify,
   type JSONWebKeySet,
 } from 'jose'
 import { describe, expect, it } from 'vitest'
-import type { Env, HandlerOptions } from '../../src/http/index.ts'
-import { createJwksHandler, createJwtHandler } from '../../src/http/index.ts'
+import type { Env, HandlerOptions } from '../../src/index.ts'
+import { createJwksHandler, createJwtHandler } from '../../src/index.ts'
 import {
   NOW,
   SECRETS,
@@ -30,7 +31,7 @@ const EDDSA_SEED_B64URL = Buffer.from(new Uint8Array(32).fill(9)).toString('base
 /** A deployment with the JWT and JWKS functions over the same env, clock and log. */
 function jwtDeployment(
   env: Env = {},
-  options: Pick<HandlerOptions, 'policy' | 'envelopeStore'> = {},
+  options: Pick<HandlerOptions, 'policy' | 'envelopeStore' | 'crypto'> = {},
 ) {
   const d = deployment(env, options)
   const shared: HandlerOptions = {
@@ -50,7 +51,7 @@ async function signedBody(d: Deployment, id = identity(), headers: Record<string
 const secretKey = new TextEncoder().encode(HS256_SECRET)
 
 describe('POST /api/jwt', () => {
-  it('mints an HS256 JWT that jose verifies, with kid, sub, iss, iat, exp and jti', async () => {
+  it('mints an HS256 JWT that jose verifies, with kid, typ, sub, iss, aud, iat, exp and jti', async () => {
     const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
     const id = identity()
     const response = await t.jwt(post('/api/jwt', await signedBody(t.d, id)))
@@ -62,21 +63,68 @@ describe('POST /api/jwt', () => {
       currentDate: NOW,
       algorithms: ['HS256'],
       issuer: SITE,
+      audience: SITE,
       subject: id.public.toString(),
+      typ: 'ttp+jwt',
     })
     expect(protectedHeader).toEqual({
       alg: 'HS256',
       kid: expect.stringMatching(/^[\w-]{8}$/),
-      typ: 'JWT',
+      typ: 'ttp+jwt',
     })
     expect(payload).toEqual({
       iss: SITE,
+      aud: SITE,
       sub: id.public.toString(),
       iat: NOW.getTime() / 1000,
       exp: NOW.getTime() / 1000 + 900,
       jti: expect.stringMatching(/^[\w-]{22}$/),
     })
     expect(body.expiresAt).toBe(new Date(NOW.getTime() + 900_000).toISOString())
+  })
+
+  it('never mints a JWT without aud: the issuer when JWT_AUDIENCE is unset (RFC 8725 §3.9)', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET, JWT_ISSUER: 'https://auth.example' })
+    const { token } = await (await t.jwt(post('/api/jwt', await signedBody(t.d)))).json()
+    expect(decodeJwt(token).aud).toBe('https://auth.example')
+  })
+
+  it('throws server_misconfigured naming JWT_ISSUER without JWT_ISSUER or a site URL, whatever the Host', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const body = await signedBody(t.d)
+    t.d.env.URL = undefined
+    const request = new Request('https://attacker.example/api/jwt', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const response = await t.jwt(request)
+    expect(await problem(response)).toMatchObject({ code: 'server_misconfigured' })
+    expect((await t.jwt(post('/api/jwt', body))).status).toBe(500)
+    expect(t.d.logs.at(-1)).toMatchObject({ code: 'server_misconfigured' })
+  })
+
+  it("takes iss from the deploy's site URL (context.site.url) when URL is unset", async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
+    const body = await signedBody(t.d)
+    t.d.env.URL = undefined
+    const context = { site: { url: 'https://site.example' }, deploy: { context: 'production' } }
+    const response = await t.jwt(post('/api/jwt', body), context)
+    expect(response.status).toBe(200)
+    const { token } = await response.json()
+    expect(decodeJwt(token)).toMatchObject({ iss: SITE, aud: SITE })
+  })
+
+  it('writes JWT_TYPE into typ, and refuses a JWT_TYPE that is not a type name', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET, JWT_TYPE: 'JWT' })
+    const { token } = await (await t.jwt(post('/api/jwt', await signedBody(t.d)))).json()
+    expect(decodeProtectedHeader(token).typ).toBe('JWT')
+    t.d.env.JWT_TYPE = 'a b'
+    const response = await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    expect(await problem(response)).toMatchObject({
+      code: 'server_misconfigured',
+      detail: expect.stringContaining('JWT_TYPE'),
+    })
   })
 
   it('derives a stable kid from the secret and a fresh jti per token', async () => {

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
-import type { Handler } from '../../src/http/index.ts'
+import type { RequestHandler } from '../../src/index.ts'
 
 /** A running server. */
 export interface Served {
@@ -18,7 +18,9 @@ export interface Served {
  * @example
  * const server = await serveHandlers({ '/api/challenge': challenge, '/api/token': token })
  */
-export async function serveHandlers(routes: Record<string, Handler> | Handler): Promise<Served> {
+export async function serveHandlers(
+  routes: Record<string, RequestHandler> | RequestHandler,
+): Promise<Served> {
   const server = createServer((req, res) => {
     bridge(routes, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500)
@@ -38,7 +40,7 @@ export async function serveHandlers(routes: Record<string, Handler> | Handler): 
 }
 
 async function bridge(
-  routes: Record<string, Handler> | Handler,
+  routes: Record<string, RequestHandler> | RequestHandler,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SECRETS, SITE, deployment, type Deployment } from '../helpers/fixtures.ts'
 import { serveHandlers, type Served } from './http-adapter.ts'
 import { makeIdentityPool } from './identities.ts'
-import { runLogins, type Transport } from './run-logins.ts'
+import type { Transport } from '../helpers/login.ts'
+import { runLogins } from './run-logins.ts'
 
 const identities = makeIdentityPool(50)
 const COUNT = 300

@@ -8,12 +8,18 @@
 //   npm run load -- --crypto=webcrypto     # the portable path instead of the functions' node:crypto
 // (`npm run load` is `node --expose-gc --import tsx test/load/load.ts`.)
 import { parseArgs } from 'node:util'
-import { createChallengeHandler, createTokenHandler, type LogRecord } from '../../src/http/index.ts'
-import { installNodeCrypto } from '../../src/node/crypto.ts'
+import {
+  createChallengeHandler,
+  createTokenHandler,
+  type LogRecord,
+  type RequestHandler,
+} from '../../src/index.ts'
+import { nodeCryptoProvider } from '../../src/node/crypto.ts'
 import { SECRETS, SITE } from '../helpers/fixtures.ts'
 import { serveHandlers } from './http-adapter.ts'
 import { makeIdentityPool } from './identities.ts'
-import { quantile, runLogins, type RunLoginsResult, type Transport } from './run-logins.ts'
+import type { Transport } from '../helpers/login.ts'
+import { quantile, runLogins, type RunLoginsResult } from './run-logins.ts'
 
 const { values } = parseArgs({
   options: {
@@ -24,8 +30,8 @@ const { values } = parseArgs({
     crypto: { type: 'string', default: 'node' },
   },
 })
-// As functions/*.ts do at load time; keys are imported on the first request, after this.
-if (values.crypto === 'node') installNodeCrypto()
+// As the ready-made functions do (src/netlify/*.ts), unless --crypto=webcrypto.
+const crypto = values.crypto === 'node' ? nodeCryptoProvider : undefined
 const count = Number(values.logins)
 const concurrency = Number(values.concurrency)
 if (!(count > 0 && count <= 1_000_000 && concurrency > 0 && concurrency <= 2000)) {
@@ -49,7 +55,7 @@ function makeHandlers() {
     lines[key] = (lines[key] ?? 0) + 1
   }
   const env = { ...SECRETS, URL: SITE }
-  const options = { env: () => env, logger }
+  const options = { env: () => env, logger, crypto }
   return {
     lines,
     challenge: createChallengeHandler(options),
@@ -81,8 +87,11 @@ let failed = false
 
 if (values.mode === 'both' || values.mode === 'inprocess') {
   const handlers = makeHandlers()
-  const routes = { '/api/challenge': handlers.challenge, '/api/token': handlers.token }
-  const transport: Transport = (path, init) => routes[path](new Request(SITE + path, init), {})
+  const routes: Record<string, RequestHandler> = {
+    '/api/challenge': handlers.challenge,
+    '/api/token': handlers.token,
+  }
+  const transport: Transport = (path, init) => routes[path]!(new Request(SITE + path, init), {})
   // Warm up (config import, JIT) outside the measurement.
   await runLogins({ transport, identities, count: 200, concurrency: 20 })
   const before = memory()

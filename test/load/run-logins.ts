@@ -1,12 +1,6 @@
 // Drives full logins (challenge → sign → token) at a fixed concurrency and measures them.
-import { encodeBase64Url } from '../../src/core/encoding.ts'
+import { login, type Transport } from '../helpers/login.ts'
 import type { PoolIdentity } from './identities.ts'
-
-/** How a login reaches the functions: in-process handlers or fetch over HTTP. */
-export type Transport = (
-  path: '/api/challenge' | '/api/token',
-  init: RequestInit,
-) => Promise<Response>
 
 /** Options of {@link runLogins}. */
 export interface RunLoginsOptions {
@@ -28,29 +22,15 @@ export interface RunLoginsResult {
   errors: number
 }
 
-const JSON_POST = { method: 'POST', headers: { 'content-type': 'application/json' } }
-
 /** One full login; returns the final status (`-1` for a 200 without a UserAuth). */
 export async function loginOnce(transport: Transport, id: PoolIdentity): Promise<number> {
-  const challenge = await transport('/api/challenge', {
-    ...JSON_POST,
-    body: JSON.stringify({ pubkey: id.pubkey }),
-  })
-  if (challenge.status !== 200) {
-    await challenge.body?.cancel()
-    return challenge.status
+  const { challenge, redeemed } = await login({ transport, signer: id })
+  const last = redeemed ?? challenge
+  if (last.status !== 200) {
+    await last.body?.cancel()
+    return last.status
   }
-  const { envelope } = (await challenge.json()) as { envelope: string }
-  const signature = encodeBase64Url(id.sign(new TextEncoder().encode(envelope)))
-  const token = await transport('/api/token', {
-    ...JSON_POST,
-    body: JSON.stringify({ envelope, signature }),
-  })
-  if (token.status !== 200) {
-    await token.body?.cancel()
-    return token.status
-  }
-  const auth = (await token.json()) as { key?: unknown; sig?: unknown; msg?: unknown }
+  const auth = (await last.json()) as { key?: unknown; sig?: unknown; msg?: unknown }
   return typeof auth.key === 'string' &&
     typeof auth.sig === 'string' &&
     typeof auth.msg === 'string'

@@ -5,23 +5,17 @@ import { PrivateKey } from '@textile/hub'
 import { createAPISig } from '@textile/security'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SECRETS } from '../helpers/fixtures.ts'
+import { fetchTransport, login, signerOf } from '../helpers/login.ts'
 import type { NetlifyDev } from '../helpers/netlify-dev.ts'
 import { startPrivateNetlifyDev } from './private-project.ts'
 
 async function loginOver(url: string, id: PrivateKey) {
-  const post = (path: string, body: unknown) =>
-    fetch(url + path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-  const challenge = await post('/api/challenge', { pubkey: id.public.toString() })
+  const { challenge, redeemed } = await login({
+    transport: fetchTransport(url),
+    signer: signerOf(id),
+  })
   expect(challenge.status).toBe(200)
-  const { envelope } = await challenge.json()
-  const signature = Buffer.from(await id.sign(new TextEncoder().encode(envelope))).toString(
-    'base64url',
-  )
-  return { challenge, token: await post('/api/token', { envelope, signature }) }
+  return { challenge, token: redeemed! }
 }
 
 describe.each([

@@ -1,15 +1,15 @@
 // The core's crypto seam: every textile-v1 vector and the envelope round trip give the same bytes
-// with Web Crypto and with the node:crypto provider, keys stay with the side that imported them,
-// and Ed25519 strictness (S < L) runs before any provider sees a signature.
+// with Web Crypto and with the node:crypto provider, passed explicitly; keys stay with the
+// provider that imported them, and Ed25519 strictness (S < L) runs before any provider sees a
+// signature.
 import { webcrypto } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import vectors from '../vectors/textile-v1.json' with { type: 'json' }
 import {
   createChallengeKeyring,
   decodeApiSecret,
   deriveChallengeSecret,
   formatPublicKey,
-  getCryptoProvider,
   hmacSha256,
   importApiSecret,
   importHmacKey,
@@ -19,56 +19,55 @@ import {
   mintThreadToken,
   openChallenge,
   parsePrivateKey,
-  setCryptoProvider,
   sign,
   toHex,
   utf8,
   verifySignature,
+  webCryptoProvider,
   type CryptoProvider,
 } from '../../src/core/index.ts'
-import { installNodeCrypto, nodeCryptoProvider } from '../../src/node/crypto.ts'
+import { nodeCryptoProvider } from '../../src/node/crypto.ts'
 
 const hex = (text: string) => Uint8Array.from(text.match(/../g)!, (b) => parseInt(b, 16))
 const NOW = new Date('2030-01-01T00:00:00.000Z')
 const PUBKEY = vectors.threadToken.subjectPublicKeyString
 
 /** A provider that records what reaches it. */
-function spyProvider(): CryptoProvider & { verifies: number } {
+function spyProvider(base: CryptoProvider): CryptoProvider & { verifies: number } {
   const spy = {
-    ...nodeCryptoProvider,
+    ...base,
     name: 'spy',
     verifies: 0,
     ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) {
       spy.verifies++
-      return nodeCryptoProvider.ed25519Verify(publicKey, message, signature)
+      return base.ed25519Verify(publicKey, message, signature)
     },
   }
   return spy
 }
 
-afterEach(() => setCryptoProvider(undefined))
-
 describe.each([
-  ['Web Crypto', undefined],
+  ['Web Crypto', webCryptoProvider],
   ['node:crypto', nodeCryptoProvider],
 ] as const)('core vectors with %s', (name, provider) => {
-  const use = () => setCryptoProvider(provider)
-
   it('publicKey: the seed derives the vector public key', async () => {
-    use()
-    const signer = await importSigningKey(hex(vectors.publicKey.seedHex))
+    const signer = await importSigningKey(hex(vectors.publicKey.seedHex), provider)
     expect(toHex(signer.publicKey)).toBe(vectors.publicKey.rawHex)
-    expect(signer.native?.provider.name).toBe(provider?.name)
+    expect(signer.provider).toBe(provider)
   })
 
   it('signature: signs to the vector and verifies it', async () => {
-    use()
     const v = vectors.signature
-    const signer = await importSigningKey(hex(v.signerSeedHex))
+    const signer = await importSigningKey(hex(v.signerSeedHex), provider)
     const signature = await sign(signer, hex(v.messageHex))
     expect(toHex(signature)).toBe(v.signatureHex)
     await expect(
-      verifySignature({ publicKey: signer.publicKey, message: hex(v.messageHex), signature }),
+      verifySignature({
+        publicKey: signer.publicKey,
+        message: hex(v.messageHex),
+        signature,
+        crypto: provider,
+      }),
     ).resolves.toBe(true)
     const flipped = signature.slice()
     flipped[0]! ^= 1
@@ -77,23 +76,22 @@ describe.each([
         publicKey: signer.publicKey,
         message: hex(v.messageHex),
         signature: flipped,
+        crypto: provider,
       }),
     ).resolves.toBe(false)
   })
 
   it('apiSignature: mints the vector sig and msg', async () => {
-    use()
     const v = vectors.apiSignature
-    const secret = await importApiSecret(decodeApiSecret(v.secret)!)
-    expect(Boolean(secret.native)).toBe(provider !== undefined)
+    const secret = await importApiSecret(decodeApiSecret(v.secret)!, provider)
+    expect(secret.provider).toBe(provider)
     const result = await mintApiSignature({ secret, expiresAt: new Date(v.date) })
     expect(result).toEqual({ sig: v.sig, msg: v.msg })
   })
 
   it('threadToken: mints the vector token', async () => {
-    use()
     const v = vectors.threadToken
-    const issuer = await importSigningKey(parsePrivateKey(v.issuerPrivateKeyString)!.seed)
+    const issuer = await importSigningKey(parsePrivateKey(v.issuerPrivateKeyString)!.seed, provider)
     expect(formatPublicKey(issuer.publicKey)).toBe(v.issuerPublicKeyString)
     const token = await mintThreadToken({
       issuer,
@@ -105,7 +103,6 @@ describe.each([
   })
 
   it('deriveChallengeSecret: equals Web Crypto HKDF-SHA256 deriveBits', async () => {
-    use()
     const secret = vectors.apiSignature.secret
     const base = await webcrypto.subtle.importKey('raw', utf8(secret), 'HKDF', false, [
       'deriveBits',
@@ -117,15 +114,16 @@ describe.each([
       info: utf8('textile-token-provider/v1 challenge-hmac'),
     }
     const expected = new Uint8Array(await webcrypto.subtle.deriveBits(params, base, 256))
-    expect(toHex(await deriveChallengeSecret(secret))).toBe(toHex(expected))
+    expect(toHex(await deriveChallengeSecret(secret, provider))).toBe(toHex(expected))
   })
 
   it('envelopes: one issued with this provider opens with the other, and vice versa', async () => {
     const secret = utf8('bench-challenge-secret-0123456789abcdef')
-    use()
-    const mine = await createChallengeKeyring([secret])
-    setCryptoProvider(provider ? undefined : nodeCryptoProvider)
-    const other = await createChallengeKeyring([secret])
+    const mine = await createChallengeKeyring([secret], provider)
+    const other = await createChallengeKeyring(
+      [secret],
+      provider === nodeCryptoProvider ? webCryptoProvider : nodeCryptoProvider,
+    )
     expect(mine.signing.kid).toBe(other.signing.kid)
     for (const [issuer, opener] of [
       [mine, other],
@@ -145,10 +143,9 @@ describe.each([
   })
 
   it(`rejects S = L + S' (non-canonical) before ${name} sees it`, async () => {
-    const spy = spyProvider()
-    setCryptoProvider(provider ? spy : undefined)
+    const spy = spyProvider(provider)
     const v = vectors.signature
-    const signer = await importSigningKey(hex(v.signerSeedHex))
+    const signer = await importSigningKey(hex(v.signerSeedHex), provider)
     const signature = hex(v.signatureHex)
     // S + L: the same point equation holds, so only the strict check can refuse it.
     const L = hex('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010')
@@ -160,30 +157,48 @@ describe.each([
     }
     expect(carry).toBe(0)
     await expect(
-      verifySignature({ publicKey: signer.publicKey, message: hex(v.messageHex), signature }),
+      verifySignature({
+        publicKey: signer.publicKey,
+        message: hex(v.messageHex),
+        signature,
+        crypto: spy,
+      }),
     ).resolves.toBe(false)
     expect(spy.verifies).toBe(0)
   })
 
   it('returns false (never throws) for a public key that is not a point', async () => {
-    use()
     const publicKey = new Uint8Array(32).fill(0xff)
     await expect(
-      verifySignature({ publicKey, message: new Uint8Array(0), signature: new Uint8Array(64) }),
+      verifySignature({
+        publicKey,
+        message: new Uint8Array(0),
+        signature: new Uint8Array(64),
+        crypto: provider,
+      }),
     ).resolves.toBe(false)
   })
 })
 
-describe('setCryptoProvider()', () => {
-  it('installNodeCrypto installs node:crypto; keys keep the side that imported them', async () => {
+describe('crypto providers', () => {
+  it('keep their keys: a key made by one provider is used by that provider only', async () => {
     const webKey = await importHmacKey(utf8('key'))
-    installNodeCrypto()
-    expect(getCryptoProvider()?.name).toBe('node:crypto')
-    const nodeKey = await importHmacKey(utf8('key'))
-    expect(webKey.native).toBeUndefined()
-    expect(nodeKey.native?.provider).toBe(nodeCryptoProvider)
-    setCryptoProvider(undefined)
+    const nodeKey = await importHmacKey(utf8('key'), nodeCryptoProvider)
+    expect(webKey.provider).toBe(webCryptoProvider)
+    expect(nodeKey.provider).toBe(nodeCryptoProvider)
+    expect(nodeKey.handle).not.toBeInstanceOf(CryptoKey)
     const data = utf8('data')
     expect(toHex(await hmacSha256(nodeKey, data))).toBe(toHex(await hmacSha256(webKey, data)))
+  })
+
+  it('are per handler: a node:crypto handler and a Web Crypto handler in one process', async () => {
+    const { deployment, login, identity } = await import('../helpers/fixtures.ts')
+    const spy = spyProvider(nodeCryptoProvider)
+    const withSpy = deployment({}, { crypto: spy })
+    const plain = deployment()
+    expect((await login(withSpy, identity())).status).toBe(200)
+    expect(spy.verifies).toBe(1)
+    expect((await login(plain, identity())).status).toBe(200)
+    expect(spy.verifies).toBe(1)
   })
 })

@@ -5,7 +5,8 @@
 // nothing and Netlify passes the untouched request on to functions/*.ts.
 // Environment: Deno 2 defines a `process` global whose `env` is the Deno process environment, not
 // the site's variables, so the handlers get `Netlify.env.toObject()` explicitly, never the default.
-import type { Env, Handler, HandlerOptions } from '../src/http/index.ts'
+import type { HandlerOptions, RequestHandler } from '../http/endpoint.ts'
+import type { Env } from '../http/env-values.ts'
 
 /** The variable that selects the runtime: `edge`, or anything else (default) for serverless. */
 export const RUNTIME_VARIABLE = 'TTP_RUNTIME'
@@ -32,19 +33,21 @@ export function isEdgeSelected(): boolean {
 }
 
 /**
- * Wraps a handler factory as an edge function that answers only when `TTP_RUNTIME=edge`.
+ * Wraps a handler factory (and its options; `env` defaults to `Netlify.env`) as an edge function
+ * that answers only when `TTP_RUNTIME=edge`.
  * Returning `undefined` lets Netlify continue to the serverless function on the same path.
  *
  * @example
  * export default serveOnEdge(createTokenHandler)
  */
 export function serveOnEdge(
-  create: (options: HandlerOptions) => Handler,
+  create: (options: HandlerOptions) => RequestHandler,
+  options: HandlerOptions = {},
 ): (request: Request, context: unknown) => Promise<Response | undefined> {
-  let handler: Handler | undefined
+  let handler: RequestHandler | undefined
   return async (request, context) => {
     if (!isEdgeSelected()) return undefined
-    handler ??= create({ env: edgeEnv })
+    handler ??= create({ ...options, env: options.env ?? edgeEnv })
     const response = await handler(request, context)
     response.headers.set(RUNTIME_HEADER, 'edge')
     return response

@@ -1,7 +1,9 @@
-// Configuration from environment variables, validated once per distinct set of values.
+// Configuration of the Textile endpoints from environment variables, validated once per distinct
+// set of values (and deploy facts).
 // Threat model: the values are secrets. Errors name the variable, never the value; the parsed
 // config holds imported CryptoKeys (non-extractable) rather than the secret strings where it can.
 import { decodeApiSecret, importApiSecret } from '../core/api-signature.ts'
+import type { CryptoProvider } from '../core/crypto-provider.ts'
 import { importSigningKey, type SigningKey } from '../core/ed25519.ts'
 import { timingSafeEqual, utf8 } from '../core/encoding.ts'
 import {
@@ -11,37 +13,13 @@ import {
 } from '../core/envelope.ts'
 import type { HmacKey } from '../core/hmac.ts'
 import { parsePrivateKey, parsePublicKey } from '../core/keys.ts'
-import {
-  cachedByValues,
-  flag,
-  list,
-  misconfigured,
-  seconds,
-  value,
-  type Env,
-} from './env-values.ts'
-import { compileOriginPattern, originOf, type OriginMatcher } from './origin.ts'
+import type { ConfigInput, ConfigSource } from './config-source.ts'
+import type { OriginRules } from './cors.ts'
+import { flag, list, misconfigured, seconds, value } from './env-values.ts'
+import { compileOriginPattern, originOf } from './origin.ts'
 
-export type { Env } from './env-values.ts'
-
-/** The environment variables the functions read (design.md, Configuration). */
-export const CONFIG_VARIABLES = [
-  'USER_API_KEY',
-  'USER_API_SECRET',
-  'CHALLENGE_SECRET',
-  'HUB_ISSUER_KEY',
-  'API_SIG_TTL_SECONDS',
-  'CHALLENGE_TTL_SECONDS',
-  'ALLOWED_ORIGINS',
-  'ALLOWED_PUBKEYS',
-  'SINGLE_USE_ENVELOPES',
-  'URL',
-  'DEPLOY_PRIME_URL',
-  'DEPLOY_URL',
-] as const
-
-/** Validated, imported configuration. */
-export interface Config {
+/** Validated, imported configuration of the Textile endpoints. */
+export interface TextileConfig extends OriginRules {
   apiKey: string
   apiSecret: HmacKey
   keyring: ChallengeKeyring
@@ -49,11 +27,10 @@ export interface Config {
   issuer?: SigningKey
   apiSigTtlSeconds: number
   challengeTtlSeconds: number
-  /** The site's own origins (URL, DEPLOY_PRIME_URL, DEPLOY_URL). */
-  siteOrigins: ReadonlySet<string>
-  allowedOrigins: readonly OriginMatcher[]
   /** When set, only these public key strings get credentials. */
   allowedPubkeys?: ReadonlySet<string>
+  /** Also run the policy at challenge time (`POLICY_AT_CHALLENGE`, default true). */
+  policyAtChallenge: boolean
   /** Each envelope is redeemable once (`SINGLE_USE_ENVELOPES=true`; needs an envelope store). */
   singleUse: boolean
 }
@@ -61,19 +38,41 @@ export interface Config {
 /** Shortest accepted `CHALLENGE_SECRET` item, in characters. */
 export const MIN_CHALLENGE_SECRET_LENGTH = 32
 
-/**
- * Loads and validates the configuration; cached while the relevant values stay the same.
- *
- * @throws `server_misconfigured` naming the first bad variable (never its value).
- * @example
- * const config = await loadConfig(process.env)
- */
-export const loadConfig: (env: Env) => Promise<Config> = cachedByValues(
-  CONFIG_VARIABLES,
-  parseConfig,
-)
+/** API signature lifetime when `API_SIG_TTL_SECONDS` is unset, per deploy context (seconds). */
+export const DEFAULT_API_SIG_TTL_SECONDS = { production: 600, preview: 300 } as const
 
-async function parseConfig(env: Env): Promise<Config> {
+/** Deploy contexts that count as previews: shorter default lifetimes. */
+const PREVIEW_CONTEXTS = new Set(['deploy-preview', 'branch-deploy'])
+
+/**
+ * The configuration of /api/challenge and /api/token (README, Configuration): variables, secrets
+ * and a parser that imports every key once with the handler's crypto provider.
+ *
+ * @throws (from `parse`) `server_misconfigured` naming the first bad variable (never its value).
+ * @example
+ * const config = await textileConfig.parse({ env: process.env, crypto: webCryptoProvider, deploy: {} })
+ */
+export const textileConfig: ConfigSource<TextileConfig> = {
+  variables: [
+    'USER_API_KEY',
+    'USER_API_SECRET',
+    'CHALLENGE_SECRET',
+    'HUB_ISSUER_KEY',
+    'API_SIG_TTL_SECONDS',
+    'CHALLENGE_TTL_SECONDS',
+    'ALLOWED_ORIGINS',
+    'ALLOWED_PUBKEYS',
+    'POLICY_AT_CHALLENGE',
+    'SINGLE_USE_ENVELOPES',
+    'URL',
+    'DEPLOY_PRIME_URL',
+    'DEPLOY_URL',
+  ],
+  secrets: ['USER_API_SECRET', 'CHALLENGE_SECRET', 'HUB_ISSUER_KEY'],
+  parse: parseTextileConfig,
+}
+
+async function parseTextileConfig({ env, crypto, deploy }: ConfigInput): Promise<TextileConfig> {
   const apiKey = value(env, 'USER_API_KEY')
   if (!apiKey) throw misconfigured('USER_API_KEY is not set.')
   if (!/^[\x21-\x7e]{1,256}$/.test(apiKey)) throw misconfigured('USER_API_KEY is not a hub key.')
@@ -91,18 +90,26 @@ async function parseConfig(env: Env): Promise<Config> {
   const keyring = await createChallengeKeyring(
     challengeSecrets.length > 0
       ? challengeSecrets.map(utf8)
-      : [await deriveChallengeSecret(apiSecretText)],
+      : [await deriveChallengeSecret(apiSecretText, crypto)],
+    crypto,
   )
+  const preview = deploy.context !== undefined && PREVIEW_CONTEXTS.has(deploy.context)
 
-  const config: Config = {
+  const config: TextileConfig = {
     apiKey,
-    apiSecret: await importApiSecret(apiSecretBytes),
+    apiSecret: await importApiSecret(apiSecretBytes, crypto),
     keyring,
-    apiSigTtlSeconds: seconds(env, 'API_SIG_TTL_SECONDS', 600, 30, 86_400),
+    apiSigTtlSeconds: seconds(
+      env,
+      'API_SIG_TTL_SECONDS',
+      DEFAULT_API_SIG_TTL_SECONDS[preview ? 'preview' : 'production'],
+      30,
+      86_400,
+    ),
     challengeTtlSeconds: seconds(env, 'CHALLENGE_TTL_SECONDS', 60, 5, 600),
     siteOrigins: new Set(
-      ['URL', 'DEPLOY_PRIME_URL', 'DEPLOY_URL']
-        .map((name) => originOf(value(env, name)))
+      [...['URL', 'DEPLOY_PRIME_URL', 'DEPLOY_URL'].map((name) => value(env, name)), deploy.siteUrl]
+        .map(originOf)
         .filter((origin): origin is string => origin !== undefined),
     ),
     allowedOrigins: list(env, 'ALLOWED_ORIGINS').map((pattern) => {
@@ -111,11 +118,12 @@ async function parseConfig(env: Env): Promise<Config> {
         throw misconfigured('ALLOWED_ORIGINS has an item that is not scheme://host[:port].')
       return matcher
     }),
+    policyAtChallenge: flag(env, 'POLICY_AT_CHALLENGE', true),
     singleUse: flag(env, 'SINGLE_USE_ENVELOPES'),
   }
 
   const issuerText = value(env, 'HUB_ISSUER_KEY')
-  if (issuerText) config.issuer = await importIssuer(issuerText)
+  if (issuerText) config.issuer = await importIssuer(issuerText, crypto)
 
   const pubkeys = list(env, 'ALLOWED_PUBKEYS')
   if (pubkeys.length > 0) {
@@ -131,10 +139,10 @@ async function parseConfig(env: Env): Promise<Config> {
   return config
 }
 
-async function importIssuer(text: string): Promise<SigningKey> {
+async function importIssuer(text: string, crypto: CryptoProvider): Promise<SigningKey> {
   const parsed = parsePrivateKey(text)
   if (!parsed) throw misconfigured('HUB_ISSUER_KEY is not an Ed25519 private key string.')
-  const issuer = await importSigningKey(parsed.seed)
+  const issuer = await importSigningKey(parsed.seed, crypto)
   parsed.seed.fill(0)
   // A key string whose stored public half does not match its seed would mint tokens the hub rejects.
   if (!timingSafeEqual(issuer.publicKey, parsed.publicKey)) {
