@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
-import { EMULATOR_PORT, ensureDevEnv } from './dev-env.ts'
+import { EMULATOR_PORT, ensureDevEnv } from './env-file.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const started = performance.now()

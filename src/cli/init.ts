@@ -1,0 +1,320 @@
+// `textile-token-provider init`: adds the token provider's functions to an existing Netlify site.
+// It writes one small file per function into the site's functions folder, each re-exporting a
+// ready-made handler of the package with a literal `config` (function-files.ts says why), and
+// prints what to set next. Non-interactive and idempotent: a second run changes nothing, a file
+// the user changed is never overwritten without --force, and a taken route is refused, not shadowed.
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { FUNCTIONS, functionFileText, type FunctionSpec } from './function-files.ts'
+
+/** The package name: what the written files import from. */
+export const PACKAGE_NAME = 'textile-token-provider'
+/** Netlify's default functions folder. */
+export const DEFAULT_FUNCTIONS_DIR = 'netlify/functions'
+/** The written files are named `textile-<function>.<ext>`, so they never take a site's own names. */
+export const FILE_PREFIX = 'textile-'
+
+/** Usage of the command. */
+export const INIT_USAGE = `textile-token-provider init [options]
+
+Adds POST <base>/challenge and POST <base>/token (and, with --jwt, POST <base>/jwt and
+GET <base>/jwks) to the Netlify site in the current folder, as files in its functions folder
+(netlify.toml [functions] directory, else netlify/functions). Prints what to set next.
+
+  --base <path>           base path of the routes (default /api); use it when /api is taken
+  --jwt                   also add the JWT minter and its JWKS
+  --functions-dir <dir>   write here instead of the site's functions folder
+  --ext <ts|mts|js|mjs>   file extension (default: .ts/.mts for TypeScript sites, else .js/.mjs,
+                          the m-variant when package.json is not "type": "module")
+  --dir <path>            the site (default the current folder)
+  --force                 overwrite files that differ from what init writes
+  --dry-run               say what would change, change nothing`
+
+/** Options of {@link runInit}. */
+export interface InitOptions {
+  /** The site's root folder. */
+  dir: string
+  base?: string
+  jwt?: boolean
+  functionsDir?: string
+  ext?: 'ts' | 'mts' | 'js' | 'mjs'
+  force?: boolean
+  dryRun?: boolean
+}
+
+/** What happened to one file. */
+export interface InitFile {
+  path: string
+  routes: string[]
+  status: 'created' | 'unchanged' | 'overwritten' | 'kept'
+}
+
+/** The result of {@link runInit}. */
+export interface InitResult {
+  functionsDir: string
+  base: string
+  files: InitFile[]
+  /** Routes already served by something else in the site (the run wrote nothing then). */
+  conflicts: string[]
+}
+
+/**
+ * Writes the function files into a site.
+ *
+ * @throws `Error` with a one-line message for a bad base path or extension.
+ * @example
+ * const result = runInit({ dir: process.cwd() })
+ */
+export function runInit(options: InitOptions): InitResult {
+  const dir = resolve(options.dir)
+  const base = normaliseBase(options.base ?? '/api')
+  const toml = readText(join(dir, 'netlify.toml'))
+  const functionsDir = resolve(
+    dir,
+    options.functionsDir ??
+      tomlString(toml, 'functions', 'directory') ??
+      tomlString(toml, 'build', 'functions') ??
+      DEFAULT_FUNCTIONS_DIR,
+  )
+  const ext = options.ext ?? defaultExtension(dir)
+  if (!['ts', 'mts', 'js', 'mjs'].includes(ext)) throw new Error(`unsupported --ext ${ext}`)
+  const specs = FUNCTIONS.filter(
+    (spec) => options.jwt || (spec.name !== 'jwt' && spec.name !== 'jwks'),
+  )
+  const planned = specs.map((spec) => {
+    const path = join(functionsDir, `${FILE_PREFIX}${spec.name}.${ext}`)
+    const text = functionFileText(spec, { from: `${PACKAGE_NAME}/netlify/${spec.name}`, base })
+    return { spec, path, text, routes: routesOf(spec, base) }
+  })
+
+  const ours = new Set(planned.map((file) => file.path))
+  const conflicts = findConflicts({
+    dir,
+    toml,
+    functionsDir,
+    ours,
+    routes: planned.flatMap((file) => file.routes),
+  })
+  const result: InitResult = { functionsDir, base, files: [], conflicts }
+  if (conflicts.length > 0) return result
+
+  for (const file of planned) {
+    const existing = readText(file.path)
+    let status: InitFile['status']
+    if (existing === undefined) status = 'created'
+    else if (existing === file.text) status = 'unchanged'
+    else status = options.force ? 'overwritten' : 'kept'
+    if (!options.dryRun && (status === 'created' || status === 'overwritten')) {
+      mkdirSync(functionsDir, { recursive: true })
+      writeFileSync(file.path, file.text)
+    }
+    result.files.push({ path: file.path, routes: file.routes, status })
+  }
+  return result
+}
+
+/**
+ * The command: parses arguments, runs {@link runInit}, prints the outcome and the next steps.
+ * Returns the exit code (1 when a route is taken).
+ *
+ * @example
+ * process.exitCode = runInitCommand(process.argv.slice(3))
+ */
+export function runInitCommand(argv: string[], log: (line: string) => void = console.log): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      base: { type: 'string' },
+      jwt: { type: 'boolean', default: false },
+      'functions-dir': { type: 'string' },
+      ext: { type: 'string' },
+      dir: { type: 'string', default: '.' },
+      force: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+    },
+  })
+  const result = runInit({
+    dir: values.dir,
+    ...(values.base !== undefined && { base: values.base }),
+    jwt: values.jwt,
+    ...(values['functions-dir'] !== undefined && { functionsDir: values['functions-dir'] }),
+    ...(values.ext !== undefined && { ext: values.ext as InitOptions['ext'] }),
+    force: values.force,
+    dryRun: values['dry-run'],
+  })
+  const site = resolve(values.dir)
+  if (result.conflicts.length > 0) {
+    log(`${PACKAGE_NAME} init: nothing written; these routes are already taken in this site:`)
+    for (const conflict of result.conflicts) log(`  ${conflict}`)
+    log(`Choose another base path, for example: npx ${PACKAGE_NAME} init --base /auth`)
+    return 1
+  }
+  const verb = values['dry-run'] ? 'would be ' : ''
+  for (const file of result.files) {
+    const note =
+      file.status === 'kept'
+        ? ' (kept: it differs from what init writes; --force overwrites it)'
+        : ''
+    log(
+      `${verb}${file.status.padEnd(11)} ${relative(site, file.path)}  ${file.routes.join(', ')}${note}`,
+    )
+  }
+  if (result.files.every((file) => file.status === 'unchanged')) {
+    log('Everything is in place already.')
+    return 0
+  }
+  log('')
+  for (const line of nextSteps(result)) log(line)
+  return 0
+}
+
+/** What to do after init: the variables, the SDK snippet, offline development. */
+export function nextSteps(result: InitResult): string[] {
+  const challengeSecret = randomBytes(32).toString('base64url')
+  const secret = '--secret --scope functions --context production deploy-preview branch-deploy'
+  return [
+    'Next:',
+    "1. Set the functions' variables (netlify.toml values never reach deployed functions):",
+    '     netlify env:set USER_API_KEY <hub user-group key> --scope functions',
+    `     netlify env:set USER_API_SECRET <its secret> ${secret}`,
+    `     netlify env:set CHALLENGE_SECRET ${challengeSecret} ${secret}`,
+    '   Self-hosted hub whose host key you hold (issuer mode, no hub round trip):',
+    `     netlify env:set HUB_ISSUER_KEY <host private key> ${secret}`,
+    '   Optional: ALLOWED_ORIGINS, ALLOWED_PUBKEYS, API_SIG_TTL_SECONDS (see the README).',
+    '2. In the app (npm i @textile/hub):',
+    "     import { Client, PrivateKey } from '@textile/hub'",
+    `     import { createUserAuthProvider } from '${PACKAGE_NAME}/client'`,
+    `     const provider = createUserAuthProvider({ endpoint: '${result.base}', identity, hubUrl, storage: localStorage })`,
+    '     const client = Client.withUserAuth(provider, hubUrl)',
+    '3. Offline development against the local hub emulator:',
+    `     npx ${PACKAGE_NAME} emulator --write-env    # writes .env once, then: netlify dev`,
+  ]
+}
+
+function routesOf(spec: FunctionSpec, base: string): string[] {
+  const method = spec.name === 'jwks' ? 'GET' : 'POST'
+  return spec.routes.map(
+    (route) => `${method} ${route.startsWith('/') ? route : `${base}/${route}`}`,
+  )
+}
+
+function normaliseBase(base: string): string {
+  const trimmed = base.trim().replace(/\/+$/, '')
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(trimmed)) {
+    throw new Error(
+      `--base must be a path such as /api or /auth/textile, not ${JSON.stringify(base)}`,
+    )
+  }
+  return trimmed
+}
+
+// TypeScript sites get .ts (.mts without "type": "module", so Netlify builds ESM); others .js/.mjs.
+function defaultExtension(dir: string): NonNullable<InitOptions['ext']> {
+  const pkg = readJson(join(dir, 'package.json'))
+  const esm = pkg?.type === 'module'
+  const deps = { ...(pkg?.dependencies as object), ...(pkg?.devDependencies as object) }
+  const typescript = existsSync(join(dir, 'tsconfig.json')) || 'typescript' in deps
+  return typescript ? (esm ? 'ts' : 'mts') : esm ? 'js' : 'mjs'
+}
+
+/** Routes of ours that something else in the site already serves: functions, redirects. */
+function findConflicts(input: {
+  dir: string
+  toml: string | undefined
+  functionsDir: string
+  ours: ReadonlySet<string>
+  routes: readonly string[]
+}): string[] {
+  const paths = input.routes.map((route) => route.split(' ')[1]!)
+  const conflicts: string[] = []
+  // Other functions in the folder that declare one of our paths.
+  if (existsSync(input.functionsDir)) {
+    for (const name of readdirSync(input.functionsDir, { recursive: true }) as string[]) {
+      const file = join(input.functionsDir, name)
+      if (input.ours.has(file) || !/\.(m|c)?[jt]sx?$/.test(name)) continue
+      const text = readText(file) ?? ''
+      for (const path of paths) {
+        if (text.includes(`'${path}'`) || text.includes(`"${path}"`)) {
+          conflicts.push(`${path} (declared by ${relative(input.dir, file)})`)
+        }
+      }
+    }
+  }
+  // Redirects and rewrites (netlify.toml and _redirects) whose `from` covers one of our paths.
+  const froms = [
+    ...[...(input.toml ?? '').matchAll(/^\s*from\s*=\s*["']([^"']+)["']/gm)].map((m) => ({
+      from: m[1]!,
+      where: 'netlify.toml [[redirects]]',
+    })),
+    ...redirectsFiles(input.dir, input.toml).flatMap(({ file, text }) =>
+      text
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)[0] ?? '')
+        .filter((from) => from.startsWith('/'))
+        .map((from) => ({ from, where: relative(input.dir, file) })),
+    ),
+  ]
+  for (const { from, where } of froms) {
+    for (const path of paths) {
+      if (redirectCovers(from, path)) conflicts.push(`${path} (redirected by ${from} in ${where})`)
+    }
+  }
+  return conflicts
+}
+
+function redirectsFiles(dir: string, toml: string | undefined) {
+  const publish = tomlString(toml, 'build', 'publish')
+  return [join(dir, '_redirects'), ...(publish ? [join(dir, publish, '_redirects')] : [])]
+    .map((file) => ({ file, text: readText(file) }))
+    .filter((entry): entry is { file: string; text: string } => entry.text !== undefined)
+}
+
+// Netlify's `from`: an exact path, or a prefix ending in `/*` (splat); `:placeholders` match a segment.
+function redirectCovers(from: string, path: string): boolean {
+  const pattern = from
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\/\*$/, '(?:/.*)?')
+    .replace(/:[A-Za-z_]+/g, '[^/]+')
+  return new RegExp(`^${pattern}/?$`).test(path)
+}
+
+/** A string value of `key` in a TOML `[section]` (only the simple forms netlify.toml uses). */
+export function tomlString(
+  toml: string | undefined,
+  section: string,
+  key: string,
+): string | undefined {
+  if (!toml) return undefined
+  let current = ''
+  for (const raw of toml.split('\n')) {
+    const line = raw.replace(/\s+#.*$/, '').trim()
+    const header = /^\[([^\[\]]+)\]$/.exec(line)
+    if (header) {
+      current = header[1]!.trim()
+      continue
+    }
+    if (/^\[\[/.test(line)) current = ''
+    if (current !== section) continue
+    const match = new RegExp(`^${key}\\s*=\\s*(["'])(.*)\\1$`).exec(line)
+    if (match) return match[2]
+  }
+  return undefined
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+}
