@@ -134,6 +134,8 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
       if (coded.code === 'method_not_allowed') headers.set('Allow', allow)
       response = problemResponse(coded, { requestId, headers })
     }
+    // Netlify applies [[headers]] to static files only, never to function responses.
+    response.headers.set('X-Content-Type-Options', 'nosniff')
     const code: ErrorCode | undefined =
       failure === undefined ? undefined : TokenProviderError.from(failure).code
     logger({

@@ -10,17 +10,39 @@ import { ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.t
 export const EDGE_BOOTSTRAP = `file://${ROOT}node_modules/@netlify/edge-functions-dev/dist/deno/bootstrap.mjs`
 
 /**
- * Starts `netlify dev --offline` on a temporary copy of the project (functions, edge functions,
- * src, netlify.toml; node_modules linked) whose `.env` holds `env`. Stopping removes the copy.
+ * A temporary copy of the project (functions, edge functions, src, netlify.toml, the demo's
+ * sources when `site` is set; node_modules linked), so netlify runs never share `.netlify/` or
+ * `site/build` with other suites.
  */
-export async function startPrivateNetlifyDev(env: Record<string, string>): Promise<NetlifyDev> {
+export async function copyProject(options: { site?: boolean } = {}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ttp-netlify-'))
   try {
     for (const name of ['functions', 'netlify', 'src', 'package.json', 'netlify.toml']) {
       await cp(join(ROOT, name), join(dir, name), { recursive: true })
     }
     await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
-    await mkdir(join(dir, 'site'))
+    if (options.site) {
+      await cp(join(ROOT, 'site'), join(dir, 'site'), {
+        recursive: true,
+        filter: (source) => !source.startsWith(join(ROOT, 'site', 'build')),
+      })
+    } else {
+      await mkdir(join(dir, 'site'))
+    }
+    return dir
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+/**
+ * Starts `netlify dev --offline` on a {@link copyProject} copy whose `.env` holds `env`. Stopping
+ * removes the copy.
+ */
+export async function startPrivateNetlifyDev(env: Record<string, string>): Promise<NetlifyDev> {
+  const dir = await copyProject()
+  try {
     const lines = Object.entries(env).map(([name, value]) => `${name}=${value}`)
     await writeFile(join(dir, '.env'), lines.join('\n') + '\n')
     const dev = await startNetlifyDev({

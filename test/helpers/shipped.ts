@@ -1,0 +1,207 @@
+// What Netlify ships, checked as shipped: `netlify build --offline` in a project folder, its
+// function manifest, each function zip unpacked on its own, and the function module run in a clean
+// Node process whose environment is only what a deployed function gets at run time
+// (docs/netlify-platform.md: UI/CLI variables plus URL, SITE_ID, SITE_NAME; never netlify.toml).
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { unzipSync } from 'fflate'
+import { ROOT } from './netlify-dev.ts'
+
+/** Netlify's function manifest (`.netlify/functions/manifest.json`), the parts tests read. */
+export interface FunctionManifest {
+  functions: Array<{
+    name: string
+    path: string
+    runtime: string
+    runtimeVersion?: string
+    routes?: Array<{ pattern: string; literal?: string; methods?: string[] }>
+    trafficRules?: {
+      action: { type: string; config: { rateLimitConfig: RateLimitRule } & Record<string, unknown> }
+    }
+    mainFile: string
+  }>
+}
+
+/** The rate-limit part of a traffic rule, as netlify build writes it. */
+export interface RateLimitRule {
+  windowLimit: number
+  windowSize: number
+  algorithm: string
+}
+
+/** A finished command: exit code and everything it printed. */
+export interface Ran {
+  code: number | null
+  output: string
+}
+
+/** Runs a command to the end (never throws for a non-zero exit). */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000)
+    child.once('error', reject)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
+  })
+}
+
+/** The environment for netlify-cli runs: quiet, offline, the pinned Deno on PATH. */
+export function netlifyEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CI: 'true',
+    NO_UPDATE_NOTIFIER: '1',
+    BROWSER: 'none',
+    PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+    ...extra,
+  }
+}
+
+/**
+ * Runs `netlify build --offline` in `dir` and returns its function manifest.
+ *
+ * @throws when the build fails (with its output).
+ */
+export async function netlifyBuild(
+  dir: string,
+  env: Record<string, string> = {},
+): Promise<FunctionManifest> {
+  const built = await run(join(ROOT, 'node_modules/.bin/netlify'), ['build', '--offline'], {
+    cwd: dir,
+    env: netlifyEnv(env),
+  })
+  if (built.code !== 0) throw new Error(`netlify build failed:\n${built.output}`)
+  return JSON.parse(readFileSync(join(dir, '.netlify/functions/manifest.json'), 'utf8'))
+}
+
+/** One unpacked function zip: its folder and the function module its entry point names. */
+export interface Unpacked {
+  dir: string
+  /** Path of the function module inside `dir`, from `___netlify-entry-point.mjs`. */
+  module: string
+  files: string[]
+}
+
+/**
+ * Unpacks a function zip into a fresh folder of its own.
+ *
+ * @example
+ * const fn = unpackFunction('/site/.netlify/functions/token.zip')
+ */
+export function unpackFunction(zipPath: string): Unpacked {
+  const dir = mkdtempSync(join(tmpdir(), 'ttp-zip-'))
+  const entries = unzipSync(new Uint8Array(readFileSync(zipPath)))
+  for (const [name, bytes] of Object.entries(entries)) {
+    if (name.endsWith('/')) continue
+    mkdirSync(dirname(join(dir, name)), { recursive: true })
+    writeFileSync(join(dir, name), bytes)
+  }
+  const entry = readFileSync(join(dir, '___netlify-entry-point.mjs'), 'utf8')
+  const named = /getLambdaHandler\(\s*['"]([^'"]+)['"]/.exec(entry)
+  if (!named) throw new Error(`no function module named in the entry point:\n${entry}`)
+  return { dir, module: named[1]!, files: Object.keys(entries) }
+}
+
+/** A request to replay against a shipped function, and the `context` Netlify would pass. */
+export interface ShippedCall {
+  url: string
+  method?: string
+  headers?: Record<string, string>
+  body?: string
+}
+
+/** What a shipped function answered. */
+export interface ShippedAnswer {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+/**
+ * Runs an unpacked zip as Netlify does: a clean Node process (cwd = the zip's folder, environment
+ * = `env` only, no NODE_OPTIONS) imports `___netlify-entry-point.mjs` and calls its Lambda handler
+ * once per call, with a Lambda streaming event like Netlify's and the few `awslambda` runtime
+ * globals the bootstrap uses. So Netlify's own bootstrap builds the `Request` and the `context`
+ * (deploy context from `x-nf-deploy-context`, site from URL/SITE_ID/SITE_NAME).
+ */
+export async function callShipped(
+  fn: Unpacked,
+  options: { env: Record<string, string>; deployContext: string; calls: ShippedCall[] },
+): Promise<ShippedAnswer[]> {
+  const script = `
+    import { PassThrough } from 'node:stream'
+    globalThis.awslambda = {
+      streamifyResponse: (handler) => handler,
+      HttpResponseStream: { from: (stream, prelude) => Object.assign(stream, { prelude }) },
+    }
+    const { handler } = await import('./___netlify-entry-point.mjs')
+    const input = JSON.parse(process.argv[1])
+    const answers = []
+    for (const [i, call] of input.calls.entries()) {
+      const stream = new PassThrough()
+      const chunks = []
+      stream.on('data', (chunk) => chunks.push(chunk))
+      const done = new Promise((resolve) => stream.on('end', resolve))
+      const event = {
+        rawUrl: call.url,
+        httpMethod: call.method ?? 'GET',
+        headers: {
+          ...call.headers,
+          'x-nf-deploy-context': input.deployContext,
+          'x-nf-request-id': 'shipped-' + i,
+        },
+        body: call.body ?? '',
+        isBase64Encoded: false,
+        flags: {},
+      }
+      const context = {
+        awsRequestId: 'aws-' + i,
+        getRemainingTimeInMillis: () => 10_000,
+        clientContext: {},
+      }
+      await handler(event, stream, context)
+      await done
+      const headers = {}
+      for (const [name, values] of Object.entries(stream.prelude?.multiValueHeaders ?? {})) {
+        headers[name.toLowerCase()] = values.join(', ')
+      }
+      answers.push({
+        status: stream.prelude?.statusCode,
+        headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      })
+    }
+    process.stdout.write('\\n@@' + JSON.stringify(answers))
+  `
+  const result = await run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      script,
+      JSON.stringify({ calls: options.calls, deployContext: options.deployContext }),
+    ],
+    { cwd: fn.dir, env: { ...options.env, PATH: '/usr/bin:/bin' }, timeoutMs: 30_000 },
+  )
+  const marker = result.output.lastIndexOf('\n@@')
+  if (result.code !== 0 || marker < 0) {
+    throw new Error(`shipped function failed (exit ${result.code}):\n${result.output.slice(-4000)}`)
+  }
+  return JSON.parse(result.output.slice(marker + 3)) as ShippedAnswer[]
+}
