@@ -4,7 +4,6 @@
 // Threat model: the store is the only shared state, so it must be a managed one (Netlify Blobs),
 // never an in-process map (Netlify runs many instances). The write is conditional (create only if
 // absent), so two simultaneous redemptions cannot both win. A store that cannot answer fails closed.
-import type { getStore } from '@netlify/blobs'
 
 /** Remembers redeemed envelopes by nonce. */
 export interface EnvelopeStore {
@@ -20,10 +19,18 @@ export interface BlobsEnvelopeStoreOptions {
   /** Store name (site-wide, so every deploy sharing the secrets shares it). */
   name?: string
   /**
-   * Client settings for hosts outside Netlify or the local sandbox (`siteID`, `token`,
-   * `edgeURL`/`apiURL`); on Netlify the function's environment provides them.
+   * `@netlify/blobs` client settings for hosts outside Netlify or the local sandbox; on Netlify
+   * the function's environment provides them. (Declared here, so the package's types never need
+   * the optional `@netlify/blobs`.)
    */
-  client?: Omit<Exclude<Parameters<typeof getStore>[0], string>, 'name'>
+  client?: {
+    siteID?: string
+    token?: string
+    apiURL?: string
+    edgeURL?: string
+    uncachedEdgeURL?: string
+    consistency?: 'eventual' | 'strong'
+  }
 }
 
 /** Default name of the Blobs store of used envelopes. */
@@ -37,7 +44,7 @@ export const ENVELOPE_STORE_NAME = 'textile-token-provider-used-envelopes'
  * export default createTokenHandler({ envelopeStore: createBlobsEnvelopeStore() })
  */
 export function createBlobsEnvelopeStore(options: BlobsEnvelopeStoreOptions = {}): EnvelopeStore {
-  let store: Promise<ReturnType<typeof getStore>> | undefined
+  let store: Promise<import('@netlify/blobs').Store> | undefined
   const open = async () => {
     const blobs = await import('@netlify/blobs')
     return blobs.getStore({ ...options.client, name: options.name ?? ENVELOPE_STORE_NAME })

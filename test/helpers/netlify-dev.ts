@@ -2,6 +2,7 @@
 // whole process group afterwards so no stray process survives a test.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -52,9 +53,8 @@ export async function startNetlifyDev(options: NetlifyDevOptions = {}): Promise<
   // netlify dev's static server otherwise takes 3999 for every instance: parallel tests race.
   const staticPort = await freePort()
   const child = spawn(
-    'npx',
+    join(ROOT, 'node_modules/.bin/netlify'),
     [
-      'netlify',
       'dev',
       '--offline',
       '--port',
@@ -71,7 +71,15 @@ export async function startNetlifyDev(options: NetlifyDevOptions = {}): Promise<
       cwd: options.cwd ?? ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: 'true', NO_UPDATE_NOTIFIER: '1', BROWSER: 'none', ...options.env },
+      env: {
+        ...process.env,
+        CI: 'true',
+        NO_UPDATE_NOTIFIER: '1',
+        BROWSER: 'none',
+        // netlify dev downloads Deno unless one is on PATH; the pinned npm `deno` is.
+        PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+        ...options.env,
+      },
     },
   )
   let output = ''

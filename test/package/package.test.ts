@@ -1,0 +1,278 @@
+// The npm package as adopters get it: the packed tarball (what `npm publish` ships), checked by
+// publint and arethetypeswrong, typechecked by a consumer, and installed into two sites that are
+// not this repository (an ESM TypeScript site and a CommonJS JavaScript one). In each:
+// `npx textile-token-provider init`, `netlify build --offline` (routes and rate limits in the
+// manifest, the zips run on their own with the run-time environment), then the documented offline
+// workflow (`textile-token-provider emulator --write-env` + `netlify dev`) and a login with
+// `textile-token-provider/client` and the real @textile/hub client.
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { PrivateKey } from '@textile/hub'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { FUNCTIONS } from '../../src/cli/function-files.ts'
+import { RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
+import { signEnvelope, signerOf } from '../helpers/login.ts'
+import { freePort, ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
+import {
+  callShipped,
+  netlifyBuild,
+  run,
+  unpackFunction,
+  type FunctionManifest,
+} from '../helpers/shipped.ts'
+import { createFixtureSite } from './fixture-site.ts'
+
+const tarball = inject('tarball')
+const bin = (site: string) => join(site, 'node_modules/.bin/textile-token-provider')
+
+describe('the packed tarball', () => {
+  const files = () =>
+    execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((file) => file.replace(/^package\//, ''))
+
+  it('ships compiled JavaScript and declarations, no sources, tests, CI or site build', () => {
+    const list = files()
+    expect(list).toContain('dist/index.js')
+    expect(list).toContain('dist/index.d.ts')
+    expect(list).toContain('dist/client/index.js')
+    expect(list).toContain('dist/cli/bin.js')
+    expect(list.filter((file) => /\.(ts|mts|cts)$/.test(file) && !file.endsWith('.d.ts'))).toEqual(
+      [],
+    )
+    expect(
+      list.filter((file) => /^(src|test|site|\.ci|\.github|functions|netlify)\//.test(file)),
+    ).toEqual([])
+  })
+
+  it('passes publint --strict', async () => {
+    const result = await run(join(ROOT, 'node_modules/.bin/publint'), ['--strict', tarball], {
+      cwd: ROOT,
+    })
+    expect(result.output).toContain('All good')
+    expect(result.code).toBe(0)
+  })
+
+  it('passes arethetypeswrong (ESM-only profile: node16 from ESM and bundlers)', async () => {
+    const result = await run(
+      join(ROOT, 'node_modules/.bin/attw'),
+      [tarball, '--profile', 'esm-only', '--format', 'table-flipped'],
+      { cwd: ROOT },
+    )
+    expect(result.output).not.toMatch(/❌|💀(?!.*ignored)/)
+    expect(result.code).toBe(0)
+  })
+})
+
+describe.each([
+  ['esm', 'ts', 'issuer'],
+  ['cjs', 'mjs', 'hub-challenge'],
+] as const)('a %s site with the package installed', (flavour, ext, mode) => {
+  let site: string
+  let manifest: FunctionManifest
+  let dev: NetlifyDev | undefined
+  let stopEmulator: (() => Promise<void>) | undefined
+
+  beforeAll(async () => {
+    site = await createFixtureSite({ tarball, flavour })
+  }, 300_000)
+  afterAll(async () => {
+    await dev?.stop()
+    await stopEmulator?.()
+    if (site) await rm(site, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
+  })
+
+  if (flavour === 'esm') {
+    it.each(['nodenext', 'bundler'])(
+      "typechecks imports of '.' and './client' (moduleResolution %s, skipLibCheck false)",
+      (resolution) => {
+        writeFileSync(join(site, 'consumer.ts'), CONSUMER_SOURCE)
+        const module = resolution === 'bundler' ? 'esnext' : 'nodenext'
+        const tsconfig = {
+          compilerOptions: {
+            module,
+            moduleResolution: resolution,
+            target: 'es2022',
+            lib: ['es2022', 'dom'],
+            types: [],
+            strict: true,
+            skipLibCheck: false,
+            noEmit: true,
+          },
+          files: ['consumer.ts'],
+        }
+        writeFileSync(join(site, `tsconfig.${resolution}.json`), JSON.stringify(tsconfig))
+        const tsc = join(ROOT, 'node_modules/typescript/bin/tsc')
+        expect(() =>
+          execFileSync(process.execPath, [tsc, '-p', `tsconfig.${resolution}.json`], {
+            cwd: site,
+            encoding: 'utf8',
+          }),
+        ).not.toThrow()
+      },
+    )
+  }
+
+  it(`init writes .${ext} function files with a literal config, and a second run changes nothing`, async () => {
+    const first = await run(bin(site), ['init'], { cwd: site })
+    expect(first.code).toBe(0)
+    expect(first.output).toContain('netlify env:set USER_API_SECRET')
+    for (const name of ['challenge', 'token']) {
+      const file = join(site, `netlify/functions/textile-${name}.${ext}`)
+      expect(readFileSync(file, 'utf8')).toContain(
+        `export { default } from 'textile-token-provider/netlify/${name}'`,
+      )
+    }
+    const second = await run(bin(site), ['init'], { cwd: site })
+    expect(second.code).toBe(0)
+    expect(second.output).toContain('Everything is in place already.')
+  })
+
+  it('netlify build --offline lists both routes with their rate limits', async () => {
+    manifest = await netlifyBuild(site)
+    const byRoute = new Map(
+      manifest.functions.flatMap((fn) => (fn.routes ?? []).map((route) => [route.literal, fn])),
+    )
+    for (const path of ['/api/challenge', '/api/token']) {
+      const fn = byRoute.get(path)
+      expect(fn, `${path} is routed`).toBeDefined()
+      expect(fn!.trafficRules?.action.config.rateLimitConfig).toMatchObject({
+        windowLimit: RATE_LIMIT.windowLimit,
+        windowSize: RATE_LIMIT.windowSize,
+      })
+    }
+    expect(FUNCTIONS.length).toBeGreaterThan(2) // jwt/jwks are opt-in (`init --jwt`), not here
+    expect(manifest.functions).toHaveLength(2)
+  }, 120_000)
+
+  it('each shipped zip runs on its own with only the run-time environment', async () => {
+    const zip = (name: string) =>
+      unpackFunction(manifest.functions.find((fn) => fn.name === `textile-${name}`)!.path)
+    const challenge = zip('challenge')
+    const token = zip('token')
+    // The package arrives compiled: nft traced its dist files, nothing else of it.
+    const packaged = token.files.filter((file) => file.includes('textile-token-provider/'))
+    expect(packaged.some((file) => file.endsWith('dist/netlify/token.js'))).toBe(true)
+    expect(packaged.filter((file) => /\/(emulator|client|ws|cli)\//.test(file))).toEqual([])
+    const env = {
+      URL: 'https://fixture.netlify.app',
+      SITE_ID: 'fixture',
+      SITE_NAME: 'fixture',
+      USER_API_KEY: 'bk44oyfuzqnvd6mlhbhyyjvq5qai',
+      USER_API_SECRET: 'baibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaq',
+    }
+    const id = PrivateKey.fromRandom()
+    const post = (path: string, body: unknown) => ({
+      url: env.URL + path,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const [issued] = await callShipped(challenge, {
+      env,
+      deployContext: 'production',
+      calls: [post('/api/challenge', { pubkey: id.public.toString() })],
+    })
+    expect(issued!.status).toBe(200)
+    const { envelope } = JSON.parse(issued!.body) as { envelope: string }
+    const signature = await signEnvelope(signerOf(id), envelope)
+    const [auth] = await callShipped(token, {
+      env,
+      deployContext: 'production',
+      calls: [post('/api/token', { envelope, signature })],
+    })
+    expect(auth!.status).toBe(200)
+    expect(JSON.parse(auth!.body)).toMatchObject({ key: env.USER_API_KEY })
+    await rm(challenge.dir, { recursive: true, force: true })
+    await rm(token.dir, { recursive: true, force: true })
+  }, 60_000)
+
+  it(`logs in under netlify dev with the package's emulator, client SDK and @textile/hub (${mode} mode)`, async () => {
+    const hubPort = await freePort()
+    const child = spawn(bin(site), ['emulator', '--port', String(hubPort), '--write-env'], {
+      cwd: site,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    stopEmulator = async () => {
+      if (child.exitCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGINT')
+      await exited
+    }
+    const deadline = Date.now() + 20_000
+    while (!output.includes('Ctrl-C stops it')) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(output)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(output).toContain('Wrote .env with fresh credentials')
+    expect(existsSync(join(site, '.env'))).toBe(true)
+    if (mode === 'hub-challenge') {
+      const env = readFileSync(join(site, '.env'), 'utf8')
+      writeFileSync(join(site, '.env'), env.replace(/^HUB_ISSUER_KEY=.*\n/m, ''))
+    }
+    dev = await startNetlifyDev({ cwd: site })
+    writeFileSync(join(site, 'login.mjs'), LOGIN_SCRIPT)
+    const hubUrl = `http://127.0.0.1:${hubPort}`
+    const result = await run(process.execPath, ['login.mjs', `${dev.url}/api`, hubUrl], {
+      cwd: site,
+      timeoutMs: 60_000,
+    })
+    expect(result.code, result.output).toBe(0)
+    const report = JSON.parse(result.output.trim().split('\n').at(-1)!) as Record<string, unknown>
+    expect(report).toMatchObject({ threads: 1, token: true, events: ['login'] })
+  }, 120_000)
+})
+
+/** A consumer's server and browser code against the public API (typechecked above). */
+const CONSUMER_SOURCE = `
+import {
+  createChallengeHandler,
+  createTokenHandler,
+  TokenProviderError,
+  type HandlerOptions,
+  type PubkeyPolicy,
+  type RequestHandler,
+} from 'textile-token-provider'
+import { createUserAuthProvider, UserAuthError, type UserAuth } from 'textile-token-provider/client'
+
+const policy: PubkeyPolicy = async ({ pubkey, stage }) => stage === 'token' || pubkey.length > 0
+const options: HandlerOptions = { policy, now: () => new Date() }
+export const challenge: RequestHandler = createChallengeHandler(options)
+export const token: RequestHandler = createTokenHandler(options)
+export const coded = (error: unknown): string | undefined =>
+  error instanceof TokenProviderError || error instanceof UserAuthError ? error.code : undefined
+
+declare const identity: { public: { toString(): string }; sign(bytes: Uint8Array): Promise<Uint8Array> }
+const provider = createUserAuthProvider({ endpoint: '/api', identity, hubUrl: 'https://hub.example' })
+export const auth: Promise<UserAuth> = provider()
+`
+
+/** An app's login in Node: the installed SDK, the real @textile/hub client, a hub call. */
+const LOGIN_SCRIPT = `
+import WebSocket from 'ws'
+import { Client, PrivateKey } from '@textile/hub'
+import { createUserAuthProvider } from 'textile-token-provider/client'
+
+globalThis.WebSocket ??= WebSocket
+const [endpoint, hubUrl] = process.argv.slice(2)
+const events = []
+const identity = PrivateKey.fromRandom()
+const provider = createUserAuthProvider({
+  endpoint,
+  identity,
+  hubUrl,
+  onChange: (event) => events.push(event.type),
+})
+const client = Client.withUserAuth(provider, hubUrl)
+await client.newDB()
+const threads = await client.listThreads()
+const auth = await provider()
+console.log(JSON.stringify({ threads: threads.length, token: typeof auth.token === 'string', events }))
+process.exit(0)
+`
