@@ -498,14 +498,24 @@ describe('ws /ws/userauth, login rate', () => {
     expect(wsLines(server.logs, 'rate_limited')).toMatchObject([{ level: 'warn', status: 429 }])
   })
 
-  it('lets the answer to a pending challenge through after the budget is spent', async () => {
+  it('lets the answer to a pending challenge through once the budget is spent', async () => {
+    const server = await serve(env, { loginsPerMinute: 1 })
+    const id = PrivateKey.fromRandom()
+    const c = await connect(server.url)
+    const challenge = await c.ask({ type: 'token', pubkey: id.public.toString() })
+    const sig = Buffer.from(await id.sign(Buffer.from(challenge.value.data))).toJSON()
+    expect(await c.ask({ type: 'challenge', sig })).toMatchObject({ type: 'token' })
+    expect(await c.ask(tokenRequest())).toMatchObject({ code: 'rate_limited' })
+  })
+
+  it('drops the pending challenge when a token request gets rate_limited', async () => {
     const server = await serve(env, { loginsPerMinute: 1 })
     const id = PrivateKey.fromRandom()
     const c = await connect(server.url)
     const challenge = await c.ask({ type: 'token', pubkey: id.public.toString() })
     const sig = Buffer.from(await id.sign(Buffer.from(challenge.value.data))).toJSON()
     expect(await c.ask(tokenRequest())).toMatchObject({ code: 'rate_limited' })
-    // The refused request replaced the pending challenge, as any token request does.
+    // As any token request does, the refused one replaced the pending challenge.
     expect(await c.ask({ type: 'challenge', sig })).toMatchObject({ code: 'invalid_request' })
   })
 
