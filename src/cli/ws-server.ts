@@ -1,22 +1,24 @@
 // npm run ws-server: the websocket login server for apps built on Textile's example
 // (hub-browser-auth-app), at ws://HOST:PORT/ws/userauth. Configuration as for the functions
-// (process env, then .env); PORT defaults to 3001, HOST to all interfaces.
+// (process env, then .env); PORT defaults to 3001, HOST to all interfaces; the WS_* variables set
+// the socket limits and proxy trust (src/ws/userauth-server-env.ts).
 import { config as loadDotenv } from 'dotenv'
+import { TokenProviderError } from '../core/errors.ts'
 import { nodeCryptoProvider } from '../node/crypto.ts'
+import { userAuthServerOptionsFromEnv } from '../ws/userauth-server-env.ts'
 import { startUserAuthServer } from '../ws/userauth-server.ts'
 
 loadDotenv({ quiet: true })
 
-const port = Number(process.env.PORT || 3001)
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error('ws-server: PORT must be a port number')
+let options
+try {
+  options = userAuthServerOptionsFromEnv(process.env)
+} catch (error) {
+  const coded = TokenProviderError.from(error)
+  console.error(`ws-server: ${coded.detail ?? coded.message}`)
   process.exit(1)
 }
-const server = await startUserAuthServer({
-  port,
-  host: process.env.HOST || undefined,
-  crypto: nodeCryptoProvider,
-})
+const server = await startUserAuthServer({ ...options, crypto: nodeCryptoProvider })
 console.log(`ws-server: listening on ${server.url}`)
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

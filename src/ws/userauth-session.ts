@@ -6,16 +6,21 @@
 // Threat model: the only state is the envelope last issued on this connection (never shared, never
 // a hub stream). The challenge bytes are UTF-8(envelope), so the user signs exactly what
 // /api/token verifies; every check (MAC, expiry, origin, signature, policy) is the handlers'.
+// A token request (one login) first spends the client's budget (`rateLimit`); the answer to a
+// pending challenge is one per challenge, so it rides on that budget.
 import { encodeBase64Url } from '../core/encoding.ts'
 import { TokenProviderError, isErrorCode, type ErrorCode } from '../core/errors.ts'
 import type { RequestHandler } from '../http/endpoint.ts'
 import { decodeBufferJson, encodeBufferJson, type BufferJson } from './buffer-json.ts'
 
+/** The codes of this adapter's errors: the contract's, and `rate_limited`. */
+export type UserAuthErrorCode = ErrorCode | 'rate_limited'
+
 /** A message the server sends. */
 export type ServerMessage =
   | { type: 'challenge'; value: BufferJson }
   | { type: 'token'; value: Record<string, unknown> }
-  | { type: 'error'; value: string; code: ErrorCode }
+  | { type: 'error'; value: string; code: UserAuthErrorCode }
 
 /** Options of {@link createUserAuthSession}. */
 export interface UserAuthSessionOptions {
@@ -28,6 +33,11 @@ export interface UserAuthSessionOptions {
   origin?: string
   /** Netlify-style context passed to the handlers (request id). */
   context?: unknown
+  /**
+   * Called before each challenge is issued: 0 admits the login; more refuses it with
+   * `rate_limited`, asking the client to wait that many milliseconds. Default: no limit.
+   */
+  rateLimit?: () => number
 }
 
 /** An Ed25519 signature is 64 bytes; anything longer is not worth decoding. */
@@ -35,7 +45,9 @@ const MAX_SIGNATURE_BYTES = 64
 
 /**
  * Creates the per-connection state machine: feed it each text message, send what it returns.
- * Never throws; every failure is an error message carrying the contract code.
+ *
+ * @throws never: every failure is an error message carrying the contract code (or
+ *   `rate_limited`).
  *
  * @example
  * const session = createUserAuthSession({ challenge, token, url, origin })
@@ -64,6 +76,12 @@ export function createUserAuthSession(
       const message = parseMessage(text)
       if (message.type === 'token') {
         envelope = undefined
+        const waitMs = options.rateLimit?.() ?? 0
+        if (waitMs > 0) {
+          const seconds = Math.ceil(waitMs / 1000)
+          const value = `rate_limited: Too many logins from this address. Try again in ${seconds} s.`
+          return { type: 'error', value, code: 'rate_limited' }
+        }
         const issued = await call(options.challenge, { pubkey: message.pubkey })
         envelope = issued.envelope as string
         return { type: 'challenge', value: encodeBufferJson(new TextEncoder().encode(envelope)) }

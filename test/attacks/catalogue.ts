@@ -694,4 +694,42 @@ export const CATALOGUE: AttackCase[] = [
     build: { kind: 'login' },
     expect: { status: 200 },
   },
+
+  // ── Origins against multi-star patterns (security round 2) ──────────────────────────────────
+  // found: each `*` was a backtracking regex; these Origins took seconds of CPU per request before
+  // the length cap and the linear matcher (test/http/origin.test.ts, "refuses … in well under
+  // 50 ms", times them).
+  ...(
+    [
+      [
+        'a slug over MAX_ORIGIN_LENGTH that the pattern fits',
+        `https://${'a-'.repeat(250)}a.site.example`,
+      ],
+      ['a slug at the length cap with a wrong suffix', `https://${'a-'.repeat(120)}a.site.exampl`],
+      [
+        'a slug at the length cap with a trailing hyphen',
+        `https://${'a-'.repeat(120)}-.site.example`,
+      ],
+      ['a 4 KiB Origin header', `https://${'a'.repeat(4096)}.site.example`],
+    ] as const
+  ).map(([name, origin]): AttackCase => ({
+    name: `origin: ${name}`,
+    endpoint: 'challenge',
+    build: {
+      kind: 'request',
+      env: { ALLOWED_ORIGINS: 'https://*-*-*-*.site.example' },
+      headers: { origin },
+    },
+    expect: { status: 403, code: 'origin_not_allowed' },
+  })),
+  {
+    name: 'origin: a short slug for each star of a multi-star pattern (allowed)',
+    endpoint: 'challenge',
+    build: {
+      kind: 'request',
+      env: { ALLOWED_ORIGINS: 'https://*-*-*-*.site.example' },
+      headers: { origin: 'https://a-b-c0-d-e.site.example' },
+    },
+    expect: { status: 200 },
+  },
 ]
