@@ -28,19 +28,25 @@ export interface FakeServerOptions {
   /** Issuer mode: include a token in /token answers. */
   issuer?: boolean
   /** Scripted answers per path, consumed in order before the contract's behaviour resumes. */
-  script?: { challenge?: Answer[]; token?: Answer[] }
+  script?: { challenge?: Answer[]; token?: Answer[]; jwt?: Answer[] }
+  /** Lifetime of the envelopes it issues (default 60 s). */
+  envelopeTtlSeconds?: number
+  /** Lifetime of the JWTs it mints (default 900 s). */
+  jwtTtlSeconds?: number
 }
 
 /** A fake of the two functions behind an injectable fetch, counting and recording requests. */
 export function fakeServer(options: FakeServerOptions = {}) {
   const now = options.now ?? (() => T0)
   const ttl = options.ttlSeconds ?? 600
+  const envelopeTtl = options.envelopeTtlSeconds ?? 60
   const script = {
     challenge: [...(options.script?.challenge ?? [])],
     token: [...(options.script?.token ?? [])],
+    jwt: [...(options.script?.jwt ?? [])],
   }
   const state = {
-    calls: { challenge: 0, token: 0 },
+    calls: { challenge: 0, token: 0 } as { challenge: number; token: number; jwt?: number },
     bodies: [] as { path: string; body: Record<string, string> }[],
     issued: new Map<string, string>(),
     minted: 0,
@@ -67,13 +73,14 @@ export function fakeServer(options: FakeServerOptions = {}) {
       state.calls.challenge++
       const next = script.challenge.shift()
       if (next) return answer(next, init.signal)
-      const envelope = `env.${state.calls.challenge}.${body.pubkey}`
+      const { envelope, expiresAt } = fakeEnvelope(body.pubkey!, now(), envelopeTtl)
       state.issued.set(envelope, body.pubkey!)
-      return json({ envelope, expiresAt: new Date(now().getTime() + 60_000).toISOString() })
+      return json({ envelope, expiresAt })
     }
-    if (path === '/api/token') {
-      state.calls.token++
-      const next = script.token.shift()
+    if (path === '/api/token' || path === '/api/jwt') {
+      const kind = path === '/api/jwt' ? 'jwt' : 'token'
+      state.calls[kind] = (state.calls[kind] ?? 0) + 1
+      const next = script[kind].shift()
       if (next) return answer(next, init.signal)
       const pubkey = state.issued.get(body.envelope!)
       const signature = Buffer.from(body.signature!, 'base64url')
@@ -84,6 +91,10 @@ export function fakeServer(options: FakeServerOptions = {}) {
         return json(problem('invalid_signature', 401), 401, 'application/problem+json')
       }
       state.minted++
+      if (kind === 'jwt') {
+        const expiresAt = new Date(now().getTime() + (options.jwtTtlSeconds ?? 900) * 1000)
+        return json({ token: `eyJh.jwt${state.minted}.c2ln`, expiresAt: expiresAt.toISOString() })
+      }
       const auth: Record<string, string> = {
         key: 'bkey',
         sig: `bsig${state.minted}`,
@@ -95,6 +106,22 @@ export function fakeServer(options: FakeServerOptions = {}) {
     return json('not found', 404, 'text/plain')
   }
   return { fetch, state }
+}
+
+/**
+ * An envelope with the real format (`ttp1.<kid>.<payload>.<mac>`, payload claims as the functions
+ * write them) under a made-up MAC: the SDK cannot check MACs, only the shape and `sub`.
+ */
+export function fakeEnvelope(pubkey: string, now: Date, ttlSeconds = 60, extra = {}) {
+  const iat = Math.floor(now.getTime() / 1000)
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
+  const claims = { sub: pubkey, aud: 'https://site.example', iat, exp: iat + ttlSeconds, nonce }
+  const payload = Buffer.from(JSON.stringify({ ...claims, ...extra })).toString('base64url')
+  const mac = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')
+  return {
+    envelope: `ttp1.kid123.${payload}.${mac}`,
+    expiresAt: new Date((iat + ttlSeconds) * 1000).toISOString(),
+  }
 }
 
 /** A problem+json body as the functions send it. */
