@@ -17,8 +17,8 @@ export function clock(start = T0) {
   }
 }
 
-/** An answer the fake server can be told to give instead of the contract's. */
-export type Answer = { status?: number; type?: string; body: unknown } | 'throw' | 'hang'
+/** An answer the fake server can be told to give instead of the contract's (`pass`: the contract's). */
+export type Answer = { status?: number; type?: string; body: unknown } | 'throw' | 'hang' | 'pass'
 
 /** Options of {@link fakeServer}. */
 export interface FakeServerOptions {
@@ -48,6 +48,8 @@ export function fakeServer(options: FakeServerOptions = {}) {
   const state = {
     calls: { challenge: 0, token: 0 } as { challenge: number; token: number; jwt?: number },
     bodies: [] as { path: string; body: Record<string, string> }[],
+    /** The AbortSignal of each request, in order. */
+    signals: [] as (AbortSignal | null | undefined)[],
     issued: new Map<string, string>(),
     minted: 0,
   }
@@ -56,7 +58,7 @@ export function fakeServer(options: FakeServerOptions = {}) {
       status,
       headers: { 'content-type': type },
     })
-  const answer = (a: Answer, signal?: AbortSignal | null): Promise<Response> => {
+  const answer = (a: Exclude<Answer, 'pass'>, signal?: AbortSignal | null): Promise<Response> => {
     if (a === 'throw') return Promise.reject(new TypeError('fetch failed'))
     if (a === 'hang')
       return new Promise((_, reject) =>
@@ -69,10 +71,11 @@ export function fakeServer(options: FakeServerOptions = {}) {
     const path = new URL(url, 'https://site.example').pathname
     const body = JSON.parse(String(init.body)) as Record<string, string>
     state.bodies.push({ path, body })
+    state.signals.push(init.signal)
     if (path === '/api/challenge') {
       state.calls.challenge++
       const next = script.challenge.shift()
-      if (next) return answer(next, init.signal)
+      if (next && next !== 'pass') return answer(next, init.signal)
       const { envelope, expiresAt } = fakeEnvelope(body.pubkey!, now(), envelopeTtl)
       state.issued.set(envelope, body.pubkey!)
       return json({ envelope, expiresAt })
@@ -81,7 +84,7 @@ export function fakeServer(options: FakeServerOptions = {}) {
       const kind = path === '/api/jwt' ? 'jwt' : 'token'
       state.calls[kind] = (state.calls[kind] ?? 0) + 1
       const next = script[kind].shift()
-      if (next) return answer(next, init.signal)
+      if (next && next !== 'pass') return answer(next, init.signal)
       const pubkey = state.issued.get(body.envelope!)
       const signature = Buffer.from(body.signature!, 'base64url')
       if (
