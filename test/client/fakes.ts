@@ -165,9 +165,17 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
     handleProtocols: (protocols) => (protocols.has('grpc-websockets') ? 'grpc-websockets' : false),
   })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  const state = { connections: 0, paths: [] as string[], headers: [] as string[], tokens: 0 }
+  const state = {
+    connections: 0,
+    /** Connections the client closed or lost. */
+    closed: 0,
+    paths: [] as string[],
+    headers: [] as string[],
+    tokens: 0,
+  }
   server.on('connection', (socket, request) => {
     state.connections++
+    socket.on('close', () => state.closed++)
     state.paths.push(request.url ?? '')
     let headersSeen = false
     let key = ''
