@@ -20,10 +20,18 @@ export interface ChallengeSourceOptions {
   now: () => Date
 }
 
+/** An envelope to sign, and whether it was fetched ahead of time. */
+export interface TakenEnvelope {
+  envelope: string
+  prefetched: boolean
+}
+
 /** The envelope slot of one provider. */
 export interface ChallengeSource {
   /** The held envelope if still usable (waiting for one in flight), else a freshly fetched one. */
-  take(): Promise<string>
+  take(): Promise<TakenEnvelope>
+  /** A freshly fetched envelope, ignoring the slot. */
+  fresh(): Promise<TakenEnvelope>
   /** Starts fetching one in the background, unless a usable one is held or on its way. */
   prefetch(): void
   /** Forgets the held envelope. */
@@ -49,7 +57,7 @@ interface Slot {
  * @example
  * const challenges = createChallengeSource({ fetch: fetchChallenge, now })
  * challenges.prefetch() // shortly before the refresh
- * const envelope = await challenges.take() // at the refresh
+ * const { envelope } = await challenges.take() // at the refresh
  */
 export function createChallengeSource(options: ChallengeSourceOptions): ChallengeSource {
   const { now } = options
@@ -65,13 +73,16 @@ export function createChallengeSource(options: ChallengeSourceOptions): Challeng
   const usable = (fetched: Fetched | undefined): fetched is Fetched =>
     fetched !== undefined && now().getTime() < fetched.usableUntil
 
+  const fresh = async () => ({ envelope: (await fetchOne()).envelope, prefetched: false })
+
   return {
     async take() {
       const slot = held
       held = undefined
       const prefetched = slot && (await slot.promise)
-      return usable(prefetched) ? prefetched.envelope : (await fetchOne()).envelope
+      return usable(prefetched) ? { envelope: prefetched.envelope, prefetched: true } : fresh()
     },
+    fresh,
     prefetch() {
       if (held && (!held.settled || usable(held.settled.value))) return
       const slot: Slot = {

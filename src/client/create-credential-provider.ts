@@ -279,13 +279,27 @@ export function createCredentialProvider<R, T, E>(
     arm()
   }
 
+  const redeem = async (envelope: string) => {
+    const signature = await sign(new TextEncoder().encode(envelope))
+    return post(steps.path, { envelope, signature: encodeBase64Url(signature) }, steps.read)
+  }
+
   async function login(): Promise<T> {
     disarm()
     try {
-      const envelope = await challenges.take()
-      const signature = await sign(new TextEncoder().encode(envelope))
-      const body = { envelope, signature: encodeBase64Url(signature) }
-      const result = await post(steps.path, body, steps.read)
+      const taken = await challenges.take()
+      let result: R
+      try {
+        result = await redeem(taken.envelope)
+      } catch (error) {
+        // A prefetched envelope the server no longer takes (the client's clock jumped back, the
+        // secret that sealed it was rotated out): one more try with a fresh one, as without prefetch.
+        const code = error instanceof UserAuthError && error.code
+        if (!taken.prefetched || (code !== 'envelope_expired' && code !== 'invalid_envelope')) {
+          throw error
+        }
+        result = await redeem((await challenges.fresh()).envelope)
+      }
       const credentials = await steps.finish(result, { sign, signal, timeoutMs, pubkey })
       if (signal.aborted) throw aborted()
       const type = current ? 'refresh' : 'login'

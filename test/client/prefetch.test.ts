@@ -3,7 +3,7 @@
 // never timed. Fake timers drive the prefetch timer; the provider's clock moves with them.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJwtProvider, createUserAuthProvider } from '../../src/client/index.ts'
-import { clock, fakeServer, identity, T0, type FakeServerOptions } from './fakes.ts'
+import { clock, fakeServer, identity, problem, T0, type FakeServerOptions } from './fakes.ts'
 
 const endpoint = 'https://site.example/api'
 // API signatures live 600 s: refresh due at 570 s (30 s margin), prefetch at 565 s (5 s lead).
@@ -170,6 +170,43 @@ describe('createUserAuthProvider() prefetch', () => {
       expect(t.signed).toHaveLength(2)
       expect(t.signed).not.toContain('not an envelope')
     }
+  })
+
+  it.each(['envelope_expired', 'invalid_envelope'])(
+    'retries once with a fresh challenge when /token refuses a prefetched envelope with %s',
+    async (code) => {
+      const refused = { status: 401, type: 'application/problem+json', body: problem(code, 401) }
+      const t = setup({ server: { script: { token: ['pass', refused] } } })
+      await t.provider()
+      await t.advance(REFRESH_AT)
+      expect(await t.requestsDuringCall()).toEqual(['token', 'challenge', 'token'])
+      expect(t.signed).toEqual(t.issued())
+      expect(t.signed).toHaveLength(3)
+    },
+  )
+
+  it('does not retry when /token refuses a fresh envelope or a prefetched one for another reason', async () => {
+    const refused = (code: string, status: number) => ({
+      status,
+      type: 'application/problem+json',
+      body: problem(code, status),
+    })
+    const fresh = setup({
+      prefetch: false,
+      server: { script: { token: ['pass', refused('envelope_expired', 401)] } },
+    })
+    await fresh.provider()
+    await fresh.advance(REFRESH_AT)
+    await expect(fresh.provider()).rejects.toMatchObject({ code: 'envelope_expired' })
+    expect(fresh.paths()).toEqual(['challenge', 'token', 'challenge', 'token'])
+
+    const prefetched = setup({
+      server: { script: { token: ['pass', refused('pubkey_not_allowed', 403)] } },
+    })
+    await prefetched.provider()
+    await prefetched.advance(REFRESH_AT)
+    await expect(prefetched.provider()).rejects.toMatchObject({ code: 'pubkey_not_allowed' })
+    expect(prefetched.paths()).toEqual(['challenge', 'token', 'challenge', 'token'])
   })
 
   it('waits for a prefetch still in flight instead of fetching a second envelope', async () => {
