@@ -104,7 +104,7 @@ export async function postJson<T>(options: PostJsonOptions<T>): Promise<T> {
 }
 
 /**
- * Checks a `/challenge` answer before anything is signed (issue 13: no signing oracle): undefined
+ * Checks a `/challenge` answer before anything is signed (no signing oracle): undefined
  * unless `expiresAt` is a non-empty string and `envelope` has the envelope's shape with a payload
  * whose `sub` is `pubkey`. Unauthenticated (the MAC is the server's business); it only guarantees
  * that the SDK signs envelopes for its own key and nothing else.

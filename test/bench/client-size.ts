@@ -16,7 +16,7 @@ export interface ClientSize {
   budgetGzipBytes: number
 }
 
-/** Budget of issue 14: the main entry without the hub-challenge chunk, gzipped. */
+/** The budget for the main entry without the hub-challenge chunk, gzipped. */
 export const CLIENT_GZIP_BUDGET = 5000
 
 /**

@@ -1,4 +1,4 @@
-// Refresh latency as the caller perceives it, with and without envelope prefetch (issue 14): the
+// Refresh latency as the caller perceives it, with and without envelope prefetch: the
 // real SDK against the real challenge and token handlers (src/http) in-process, behind a fetch
 // that adds a fixed network delay to every request (half on the way out, half on the way back).
 // Also a hand-rolled simulation of the other option, the next envelope handed out with each token

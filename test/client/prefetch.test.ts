@@ -1,4 +1,4 @@
-// Envelope prefetch (issue 14): shortly before a refresh is due the provider fetches the next
+// Envelope prefetch: shortly before a refresh is due the provider fetches the next
 // envelope in the background, so the refresh itself waits for `/token` only. Requests are counted,
 // never timed. Fake timers drive the prefetch timer; the provider's clock moves with them.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'

@@ -1,4 +1,4 @@
-// What an app needs around the login (issue 14): cancellation (dispose() and signal), onChange
+// What an app needs around the login: cancellation (dispose() and signal), onChange
 // events for a UI, and storage that takes Web Storage itself.
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import {

@@ -1,4 +1,4 @@
-// Issue 13: the SDK is no signing oracle. Whatever `/challenge` answers, the identity signs it only
+// The SDK is no signing oracle. Whatever `/challenge` answers, the identity signs it only
 // when it is an envelope (ttp1, four base64url segments, ≤ 2048 characters, a well-formed payload)
 // whose `sub` is this identity's key; anything else is `bad_response` and `sign` is never called.
 import { describe, expect, it, vi } from 'vitest'
