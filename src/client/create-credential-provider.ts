@@ -4,7 +4,8 @@
 // Threat model: the private key never leaves `identity`; the SDK signs only strings that are
 // envelopes for its own key (readChallenge), and only when a caller needs credentials (never a
 // prefetched envelope ahead of time). Failed logins are never cached. After dispose or abort
-// nothing runs: no request, no timer, no event.
+// nothing new starts: no request, no timer, no event (a `sign` already running cannot be stopped;
+// its result is dropped).
 import { createChallengeSource } from './challenge-source.ts'
 import { UserAuthError } from './errors.ts'
 import { postJson, readChallenge, type FetchLike } from './http.ts'
@@ -18,7 +19,7 @@ export interface Identity {
 
 /** Options every provider takes. */
 export interface ProviderOptions {
-  /** The functions' base URL: `'/api'` or absolute; `/challenge` and `/token` or `/jwt` are appended. */
+  /** The functions' base URL, `'/api'` or absolute; `/challenge`, `/token`, `/jwt` are appended. */
   endpoint: string
   /** The user's key pair; only `public.toString()` and `sign(bytes)` are used. */
   identity: Identity
@@ -41,7 +42,10 @@ export interface ProviderOptions {
 
 /** A callable provider: resolves to fresh credentials; `dispose()` stops it for good. */
 export type Provider<T> = (() => Promise<T>) & {
-  /** Aborts pending requests, drops credentials, the held envelope and the prefetch timer; later calls reject with `aborted`. */
+  /**
+   * Aborts pending requests, drops the credentials, the held envelope and the prefetch timer;
+   * pending and later calls reject with `aborted`. Idempotent.
+   */
   dispose(): void
 }
 
