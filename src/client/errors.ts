@@ -1,6 +1,34 @@
 // The SDK's one error class. Messages are fixed per code and never echo input, credentials or the
 // server's words; what the server or hub said lives in separate, length-capped fields.
-import { isErrorCode, type ErrorCode } from '../core/errors.ts'
+import type { ErrorCode } from '../core/errors.ts'
+
+// The contract's codes by name only: core/errors.ts also carries the server's titles, which the
+// browser never shows. The type makes the compiler fail when the contract gains or loses a code.
+const CONTRACT_CODES: Record<ErrorCode, 0> = {
+  invalid_request: 0,
+  invalid_pubkey: 0,
+  unsupported_key_type: 0,
+  invalid_envelope: 0,
+  envelope_expired: 0,
+  invalid_signature: 0,
+  origin_not_allowed: 0,
+  pubkey_not_allowed: 0,
+  method_not_allowed: 0,
+  payload_too_large: 0,
+  unsupported_media_type: 0,
+  server_misconfigured: 0,
+  internal_error: 0,
+}
+
+/**
+ * True for the server's contract codes (a problem+json `code` the SDK passes on as is).
+ *
+ * @example
+ * if (isContractCode(json.code)) throw new UserAuthError(json.code, { status })
+ */
+export function isContractCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(CONTRACT_CODES, value)
+}
 
 /** Codes the SDK itself produces (the server's codes come from the problem+json `code`). */
 export type ClientErrorCode =
@@ -12,6 +40,7 @@ export type ClientErrorCode =
   | 'hub_url_required'
   | 'hub_error'
   | 'hub_timeout'
+  | 'aborted'
 
 /** Every code a {@link UserAuthError} can carry: the server's contract codes plus the SDK's. */
 export type UserAuthErrorCode = ErrorCode | ClientErrorCode
@@ -25,6 +54,7 @@ const MESSAGES: Record<ClientErrorCode, string> = {
   hub_url_required: 'The server did not issue a thread token and no hubUrl was given',
   hub_error: 'The hub refused the token request',
   hub_timeout: 'The hub did not answer the token request in time',
+  aborted: 'The provider was disposed or its signal aborted',
 }
 
 /** Longest server- or hub-supplied text kept on an error. */
@@ -66,7 +96,7 @@ export class UserAuthError extends Error {
 
   constructor(code: UserAuthErrorCode, details: UserAuthErrorDetails = {}) {
     super(
-      isErrorCode(code) ? serverMessage(code) : MESSAGES[code],
+      isContractCode(code) ? serverMessage(code) : MESSAGES[code],
       'cause' in details ? { cause: details.cause } : undefined,
     )
     this.code = code

@@ -1,7 +1,7 @@
-// The two JSON calls to the token provider's functions, and the mapping of every possible answer
-// (problem+json, other statuses, junk, thrown fetch) to a coded UserAuthError.
-import { isErrorCode } from '../core/errors.ts'
-import { UserAuthError } from './errors.ts'
+// The JSON calls to the token provider's functions, and the mapping of every possible answer
+// (problem+json, other statuses, junk, thrown fetch, abort) to a coded UserAuthError.
+import { readEnvelopePayload } from '../core/envelope-format.ts'
+import { isContractCode, UserAuthError } from './errors.ts'
 
 /** The fetch the SDK calls: the global one, or one the app injects (tests, proxies). */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
@@ -14,9 +14,16 @@ export interface UserAuth {
   token?: string
 }
 
-/** What POST `/challenge` returns. */
+/** What POST `/challenge` returns, checked: an envelope for the SDK's own key. */
 export interface ChallengeResult {
   envelope: string
+  /** The envelope's lifetime by its own claims (`exp - iat`), in milliseconds. */
+  lifetimeMs: number
+}
+
+/** What POST `/jwt` returns. */
+export interface JwtResult {
+  token: string
   expiresAt: string
 }
 
@@ -28,6 +35,8 @@ export interface PostJsonOptions<T> {
   timeoutMs: number
   /** Checks the shape of a 2xx body; undefined means malformed. */
   read: (json: Record<string, unknown>) => T | undefined
+  /** Aborts the request; it then rejects with `aborted`. */
+  signal?: AbortSignal
 }
 
 /**
@@ -37,16 +46,26 @@ export interface PostJsonOptions<T> {
  * @throws `network_error` when fetch throws, `request_timeout` after `timeoutMs`.
  * @throws `rate_limited` for a 429 without a problem body.
  * @throws `bad_response` for any other non-2xx, or a body that `read` refuses.
+ * @throws `aborted` when `signal` is or becomes aborted before the body is read.
  * @example
- * const { envelope } = await postJson({ fetch, url, body: { pubkey }, timeoutMs, read: readChallenge })
+ * const auth = await postJson({ fetch, url, body, timeoutMs, read: readUserAuth })
  */
 export async function postJson<T>(options: PostJsonOptions<T>): Promise<T> {
+  const { signal } = options
+  if (signal?.aborted) throw new UserAuthError('aborted', { cause: signal.reason })
   const controller = new AbortController()
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
     controller.abort()
   }, options.timeoutMs)
+  const abort = () => controller.abort()
+  signal?.addEventListener('abort', abort)
+  const failed = (cause: unknown, status?: number) =>
+    new UserAuthError(
+      signal?.aborted ? 'aborted' : timedOut ? 'request_timeout' : 'network_error',
+      status === undefined ? { cause } : { status, cause },
+    )
   try {
     let response: Response
     try {
@@ -60,14 +79,14 @@ export async function postJson<T>(options: PostJsonOptions<T>): Promise<T> {
         signal: controller.signal,
       })
     } catch (cause) {
-      throw new UserAuthError(timedOut ? 'request_timeout' : 'network_error', { cause })
+      throw failed(cause)
     }
     const status = response.status
     let text: string
     try {
       text = await response.text()
     } catch (cause) {
-      throw new UserAuthError(timedOut ? 'request_timeout' : 'network_error', { status, cause })
+      throw failed(cause, status)
     }
     const json = parseObject(text)
     if (!response.ok) {
@@ -80,19 +99,52 @@ export async function postJson<T>(options: PostJsonOptions<T>): Promise<T> {
     return result
   } finally {
     clearTimeout(timer)
+    signal?.removeEventListener('abort', abort)
   }
 }
 
 /**
- * Checks the shape of a `/challenge` answer; undefined unless `envelope` and `expiresAt` are
- * non-empty strings.
+ * Checks a `/challenge` answer before anything is signed (no signing oracle): undefined
+ * unless `expiresAt` is a non-empty string and `envelope` has the envelope's shape with a payload
+ * whose `sub` is `pubkey`. Unauthenticated (the MAC is the server's business); it only guarantees
+ * that the SDK signs envelopes for its own key and nothing else.
  *
  * @example
- * readChallenge({ envelope: 'v1.…', expiresAt: '2030-01-01T00:01:00Z' })
+ * const read = (json) => readChallenge(json, identity.public.toString())
  */
-export function readChallenge(json: Record<string, unknown>): ChallengeResult | undefined {
+export function readChallenge(
+  json: Record<string, unknown>,
+  pubkey: string,
+): ChallengeResult | undefined {
   const { envelope, expiresAt } = json
-  return isText(envelope) && isText(expiresAt) ? { envelope, expiresAt } : undefined
+  if (!isText(expiresAt)) return undefined
+  const payload = readEnvelopePayload(envelope)
+  if (payload?.sub !== pubkey) return undefined
+  return { envelope: envelope as string, lifetimeMs: (payload.exp - payload.iat) * 1000 }
+}
+
+/**
+ * Checks a `/jwt` answer; undefined unless `token` has a JWT's three base64url segments and
+ * `expiresAt` is a date.
+ *
+ * @example
+ * readJwt({ token: 'eyJ….eyJ….c2ln', expiresAt: '2030-01-01T00:15:00Z' })
+ */
+export function readJwt(json: Record<string, unknown>): JwtResult | undefined {
+  const { token, expiresAt } = json
+  if (!isJwtShaped(token) || !isText(expiresAt) || Number.isNaN(Date.parse(expiresAt)))
+    return undefined
+  return { token, expiresAt }
+}
+
+/**
+ * True for three non-empty base64url parts (RFC 7519 §7.2 structure).
+ *
+ * @example
+ * isJwtShaped(localStorage.getItem(key)) // junk in storage is ignored
+ */
+export function isJwtShaped(value: unknown): value is string {
+  return typeof value === 'string' && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(value)
 }
 
 /**
@@ -132,7 +184,7 @@ function isProblem(response: Response): boolean {
 
 // RFC 9457: only a contract code is trusted; an unknown one is treated as a malformed answer.
 function problemError(json: Record<string, unknown>, status: number): UserAuthError | undefined {
-  if (!isErrorCode(json.code)) return undefined
+  if (!isContractCode(json.code)) return undefined
   return new UserAuthError(json.code, {
     status,
     ...(typeof json.detail === 'string' ? { detail: json.detail } : {}),

@@ -25,6 +25,8 @@ export interface GetHubTokenOptions {
   sign: (bytes: Uint8Array) => Promise<Uint8Array>
   /** Gives up after this long. */
   timeoutMs: number
+  /** Closes the socket and rejects with `aborted`. */
+  signal?: AbortSignal
 }
 
 /**
@@ -34,14 +36,19 @@ export interface GetHubTokenOptions {
  *   a stream that ends without a token.
  * @throws `hub_timeout` when the hub has not finished within `timeoutMs`.
  * @throws `sign_failed` when the identity cannot sign the challenge.
+ * @throws `hub_error` (cause: a TypeError) when the environment has no global WebSocket.
+ * @throws `aborted` when `signal` aborts first.
  * @example
  * const token = await getHubToken({ hubUrl, pubkey, auth, sign, timeoutMs: 15000 })
  */
 export function getHubToken(options: GetHubTokenOptions): Promise<string> {
   const Socket = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket
   if (typeof Socket !== 'function') {
-    return Promise.reject(new TypeError('hub-challenge mode needs a global WebSocket'))
+    const cause = new TypeError('hub-challenge mode needs a global WebSocket')
+    return Promise.reject(new UserAuthError('hub_error', { cause }))
   }
+  const { signal } = options
+  if (signal?.aborted) return Promise.reject(new UserAuthError('aborted', { cause: signal.reason }))
   const url = options.hubUrl.replace(/^http/, 'ws') + GET_TOKEN_PATH
 
   return new Promise<string>((resolve, reject) => {
@@ -50,11 +57,14 @@ export function getHubToken(options: GetHubTokenOptions): Promise<string> {
     const parser = createFrameParser()
     const socket = new Socket(url, ['grpc-websockets'])
     socket.binaryType = 'arraybuffer'
+    const abort = () => finish(new UserAuthError('aborted', { cause: signal?.reason }))
+    signal?.addEventListener('abort', abort)
 
     const finish = (error: unknown, value?: string) => {
       if (settled) return
       settled = true
       clearTimeout(timer)
+      signal?.removeEventListener('abort', abort)
       try {
         socket.close()
       } catch {

@@ -2,19 +2,49 @@
 // the cache keeps it in memory and, when the app gives one, in its storage (e.g. localStorage).
 // A token alone grants nothing without a fresh API signature and is bound to its pubkey, but it
 // is still a credential: apps that share a browser profile between users should not persist it.
+import { isJwtShaped } from './http.ts'
 
 /**
- * Where the SDK may persist thread tokens; sync or async. A `localStorage` wrapper fits.
+ * A key-value store with `get`/`set`, sync or async (an async wrapper, a `Map`).
  *
  * @example
- * const storage: TokenStorage = {
- *   get: (key) => localStorage.getItem(key),
- *   set: (key, value) => localStorage.setItem(key, value),
- * }
+ * const storage: KeyValueStorage = new Map<string, string>()
  */
-export interface TokenStorage {
+export interface KeyValueStorage {
   get(key: string): string | null | undefined | Promise<string | null | undefined>
-  set(key: string, value: string): void | Promise<void>
+  set(key: string, value: string): unknown
+}
+
+/** The part of Web Storage the SDK uses: `localStorage` or `sessionStorage` themselves fit. */
+export interface WebStorageLike {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+}
+
+/**
+ * Where the SDK may persist thread tokens: Web Storage (`localStorage`) or `{get, set}`.
+ *
+ * @example
+ * const storage: TokenStorage = localStorage
+ */
+export type TokenStorage = KeyValueStorage | WebStorageLike
+
+/**
+ * Reads `storage` as `{get, set}`; Web Storage when it has `getItem` and `setItem`, else its own
+ * `get` and `set`; undefined when it has neither pair.
+ *
+ * @example
+ * const store = asKeyValueStorage(localStorage)
+ */
+export function asKeyValueStorage(storage: unknown): KeyValueStorage | undefined {
+  if (typeof storage !== 'object' || storage === null) return undefined
+  const s = storage as Partial<WebStorageLike & KeyValueStorage>
+  if (typeof s.getItem === 'function' && typeof s.setItem === 'function') {
+    return { get: (key) => s.getItem!(key), set: (key, value) => s.setItem!(key, value) }
+  }
+  return typeof s.get === 'function' && typeof s.set === 'function'
+    ? (storage as KeyValueStorage)
+    : undefined
 }
 
 /** The cache of one provider: a single hub and public key. */
@@ -48,7 +78,7 @@ export function tokenStorageKey(hubUrl: string, pubkey: string): string {
 export function createTokenCache(options: {
   hubUrl: string
   pubkey: string
-  storage?: TokenStorage
+  storage?: KeyValueStorage
 }): TokenCache {
   const key = tokenStorageKey(options.hubUrl, options.pubkey)
   const storage = options.storage
@@ -73,9 +103,4 @@ export function createTokenCache(options: {
       }
     },
   }
-}
-
-// Three non-empty base64url parts (RFC 7519 §7.2 structure), so junk in storage is ignored.
-function isJwtShaped(value: unknown): value is string {
-  return typeof value === 'string' && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(value)
 }

@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bundle, type BundleResult } from './bundle.ts'
+import { formatClientSize, measureClientSize } from './client-size.ts'
 import { benchEnv, writeFixtures } from './fixtures.ts'
 import { coldStarts, throughput, type ChildSpec, type ThroughputResult } from './processes.ts'
 import { formatReport, type BenchReport } from './report.ts'
+import { formatRefreshLatency, measureRefreshLatency } from './refresh-latency.ts'
 import { countRoundTrips } from './round-trips.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -92,6 +94,10 @@ try {
   log('bench: round trips (SDK + in-process functions + hub emulator)')
   const roundTrips = await countRoundTrips()
 
+  log('bench: SDK refresh latency (50 ms added per request) and browser bundle size')
+  const refreshLatency = await measureRefreshLatency({ delayMs: 50, runs: quick ? 5 : 15 })
+  const clientSize = await measureClientSize(root, dir)
+
   const report: BenchReport = {
     node: process.version,
     date: new Date().toISOString(),
@@ -103,7 +109,11 @@ try {
   }
   // Bundle paths point into the temporary directory, which is gone after the run.
   const replacer = (key: string, value: unknown) => (key === 'file' ? undefined : value)
-  process.stdout.write(json ? JSON.stringify(report, replacer, 2) + '\n' : formatReport(report))
+  process.stdout.write(
+    json
+      ? JSON.stringify({ ...report, refreshLatency, clientSize }, replacer, 2) + '\n'
+      : formatReport(report) + formatRefreshLatency(refreshLatency) + formatClientSize(clientSize),
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

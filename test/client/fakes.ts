@@ -17,8 +17,8 @@ export function clock(start = T0) {
   }
 }
 
-/** An answer the fake server can be told to give instead of the contract's. */
-export type Answer = { status?: number; type?: string; body: unknown } | 'throw' | 'hang'
+/** An answer the fake server can be told to give instead of the contract's (`pass`: the contract's). */
+export type Answer = { status?: number; type?: string; body: unknown } | 'throw' | 'hang' | 'pass'
 
 /** Options of {@link fakeServer}. */
 export interface FakeServerOptions {
@@ -28,20 +28,28 @@ export interface FakeServerOptions {
   /** Issuer mode: include a token in /token answers. */
   issuer?: boolean
   /** Scripted answers per path, consumed in order before the contract's behaviour resumes. */
-  script?: { challenge?: Answer[]; token?: Answer[] }
+  script?: { challenge?: Answer[]; token?: Answer[]; jwt?: Answer[] }
+  /** Lifetime of the envelopes it issues (default 60 s). */
+  envelopeTtlSeconds?: number
+  /** Lifetime of the JWTs it mints (default 900 s). */
+  jwtTtlSeconds?: number
 }
 
 /** A fake of the two functions behind an injectable fetch, counting and recording requests. */
 export function fakeServer(options: FakeServerOptions = {}) {
   const now = options.now ?? (() => T0)
   const ttl = options.ttlSeconds ?? 600
+  const envelopeTtl = options.envelopeTtlSeconds ?? 60
   const script = {
     challenge: [...(options.script?.challenge ?? [])],
     token: [...(options.script?.token ?? [])],
+    jwt: [...(options.script?.jwt ?? [])],
   }
   const state = {
-    calls: { challenge: 0, token: 0 },
+    calls: { challenge: 0, token: 0 } as { challenge: number; token: number; jwt?: number },
     bodies: [] as { path: string; body: Record<string, string> }[],
+    /** The AbortSignal of each request, in order. */
+    signals: [] as (AbortSignal | null | undefined)[],
     issued: new Map<string, string>(),
     minted: 0,
   }
@@ -50,7 +58,7 @@ export function fakeServer(options: FakeServerOptions = {}) {
       status,
       headers: { 'content-type': type },
     })
-  const answer = (a: Answer, signal?: AbortSignal | null): Promise<Response> => {
+  const answer = (a: Exclude<Answer, 'pass'>, signal?: AbortSignal | null): Promise<Response> => {
     if (a === 'throw') return Promise.reject(new TypeError('fetch failed'))
     if (a === 'hang')
       return new Promise((_, reject) =>
@@ -63,18 +71,20 @@ export function fakeServer(options: FakeServerOptions = {}) {
     const path = new URL(url, 'https://site.example').pathname
     const body = JSON.parse(String(init.body)) as Record<string, string>
     state.bodies.push({ path, body })
+    state.signals.push(init.signal)
     if (path === '/api/challenge') {
       state.calls.challenge++
       const next = script.challenge.shift()
-      if (next) return answer(next, init.signal)
-      const envelope = `env.${state.calls.challenge}.${body.pubkey}`
+      if (next && next !== 'pass') return answer(next, init.signal)
+      const { envelope, expiresAt } = fakeEnvelope(body.pubkey!, now(), envelopeTtl)
       state.issued.set(envelope, body.pubkey!)
-      return json({ envelope, expiresAt: new Date(now().getTime() + 60_000).toISOString() })
+      return json({ envelope, expiresAt })
     }
-    if (path === '/api/token') {
-      state.calls.token++
-      const next = script.token.shift()
-      if (next) return answer(next, init.signal)
+    if (path === '/api/token' || path === '/api/jwt') {
+      const kind = path === '/api/jwt' ? 'jwt' : 'token'
+      state.calls[kind] = (state.calls[kind] ?? 0) + 1
+      const next = script[kind].shift()
+      if (next && next !== 'pass') return answer(next, init.signal)
       const pubkey = state.issued.get(body.envelope!)
       const signature = Buffer.from(body.signature!, 'base64url')
       if (
@@ -84,6 +94,10 @@ export function fakeServer(options: FakeServerOptions = {}) {
         return json(problem('invalid_signature', 401), 401, 'application/problem+json')
       }
       state.minted++
+      if (kind === 'jwt') {
+        const expiresAt = new Date(now().getTime() + (options.jwtTtlSeconds ?? 900) * 1000)
+        return json({ token: `eyJh.jwt${state.minted}.c2ln`, expiresAt: expiresAt.toISOString() })
+      }
       const auth: Record<string, string> = {
         key: 'bkey',
         sig: `bsig${state.minted}`,
@@ -95,6 +109,22 @@ export function fakeServer(options: FakeServerOptions = {}) {
     return json('not found', 404, 'text/plain')
   }
   return { fetch, state }
+}
+
+/**
+ * An envelope with the real format (`ttp1.<kid>.<payload>.<mac>`, payload claims as the functions
+ * write them) under a made-up MAC: the SDK cannot check MACs, only the shape and `sub`.
+ */
+export function fakeEnvelope(pubkey: string, now: Date, ttlSeconds = 60, extra = {}) {
+  const iat = Math.floor(now.getTime() / 1000)
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
+  const claims = { sub: pubkey, aud: 'https://site.example', iat, exp: iat + ttlSeconds, nonce }
+  const payload = Buffer.from(JSON.stringify({ ...claims, ...extra })).toString('base64url')
+  const mac = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')
+  return {
+    envelope: `ttp1.kid123.${payload}.${mac}`,
+    expiresAt: new Date((iat + ttlSeconds) * 1000).toISOString(),
+  }
 }
 
 /** A problem+json body as the functions send it. */
@@ -135,9 +165,17 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
     handleProtocols: (protocols) => (protocols.has('grpc-websockets') ? 'grpc-websockets' : false),
   })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  const state = { connections: 0, paths: [] as string[], headers: [] as string[], tokens: 0 }
+  const state = {
+    connections: 0,
+    /** Connections the client closed or lost. */
+    closed: 0,
+    paths: [] as string[],
+    headers: [] as string[],
+    tokens: 0,
+  }
   server.on('connection', (socket, request) => {
     state.connections++
+    socket.on('close', () => state.closed++)
     state.paths.push(request.url ?? '')
     let headersSeen = false
     let key = ''

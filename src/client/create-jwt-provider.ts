@@ -1,0 +1,50 @@
+// JWTs for the app's own services from the browser: the same login as the UserAuth provider
+// (challenge → sign → POST), redeemed at `/jwt`, cached until shortly before `expiresAt`.
+import { readJwt, type JwtResult } from './http.ts'
+import {
+  createCredentialProvider,
+  readProviderOptions,
+  type Provider,
+  type ProviderOptions,
+} from './create-credential-provider.ts'
+import type { JwtChangeEvent, JwtEvent } from './provider-events.ts'
+
+/** Options of {@link createJwtProvider}. */
+export interface CreateJwtProviderOptions extends ProviderOptions {
+  /** Told about every login, refresh and failed call; a throwing listener never fails a login. */
+  onChange?: (event: JwtEvent) => void
+}
+
+/** What {@link createJwtProvider} returns: resolves to a JWT string; has `dispose()`. */
+export type JwtProvider = Provider<string>
+
+/**
+ * Creates a callback that resolves to a fresh JWT from `POST ${endpoint}/jwt`.
+ *
+ * @throws `TypeError` (synchronously) when the options are misused.
+ * @throws (rejects) a server contract code (`invalid_signature`, `server_misconfigured`, …) when
+ *   the functions answer problem+json; `network_error`, `request_timeout`, `rate_limited`,
+ *   `bad_response`, `sign_failed`, `aborted` otherwise.
+ * @example
+ * const jwt = createJwtProvider({ endpoint: '/api', identity })
+ * await fetch('/my-service', { headers: { authorization: `Bearer ${await jwt()}` } })
+ */
+export function createJwtProvider(options: CreateJwtProviderOptions): JwtProvider {
+  const settings = readProviderOptions<JwtChangeEvent>('createJwtProvider', options)
+  return createCredentialProvider<JwtResult, string, JwtChangeEvent>(settings, {
+    path: '/jwt',
+    read: readJwt,
+    finish: async ({ token, expiresAt }) => ({
+      value: token,
+      expiresAt: Date.parse(expiresAt),
+      tokenSource: 'function',
+    }),
+    copy: (token) => token,
+    event: (type, { value, expiresAt }) => ({
+      type,
+      expiresAt: new Date(expiresAt),
+      tokenSource: 'function',
+      token: value,
+    }),
+  })
+}
