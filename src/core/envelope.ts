@@ -8,17 +8,14 @@
 //   can never pass as a hub challenge answer (32 raw bytes) or a JWT.
 // - Rotation: a key id names the secret; the first secret signs, all verify.
 import { decodeBase64, encodeBase64Url, timingSafeEqual, utf8 } from './encoding.ts'
+import { decodeEnvelopePayload, ENVELOPE_VERSION, splitEnvelope } from './envelope-format.ts'
 import { TokenProviderError } from './errors.ts'
 import type { CryptoProvider } from './crypto-provider.ts'
 import { hkdfSha256, hmacSha256, importHmacKey, keyId, type HmacKey } from './hmac.ts'
 
-const VERSION = 'ttp1'
-/** Longest envelope accepted; real ones are ~330 characters with a 60-character pubkey. */
-export const MAX_ENVELOPE_LENGTH = 2048
 /** Allowance for clocks of different function instances. */
 export const CLOCK_SKEW_SECONDS = 5
 const NONCE_BYTES = 16
-const SEGMENT = /^[A-Za-z0-9_-]+$/
 const HKDF_INFO = 'textile-token-provider/v1 challenge-hmac'
 const KID_LABEL = 'textile-token-provider/v1 key-id'
 
@@ -89,7 +86,7 @@ export async function issueChallenge(
   const exp = iat + options.ttlSeconds
   const nonce = encodeBase64Url(crypto.getRandomValues(new Uint8Array(NONCE_BYTES)))
   const claims = { sub: options.pubkey, aud: options.audience, iat, exp, nonce }
-  const signed = `${VERSION}.${options.keyring.signing.kid}.${encodeBase64Url(utf8(JSON.stringify(claims)))}`
+  const signed = `${ENVELOPE_VERSION}.${options.keyring.signing.kid}.${encodeBase64Url(utf8(JSON.stringify(claims)))}`
   const mac = await hmacSha256(options.keyring.signing.key, utf8(signed))
   return { envelope: `${signed}.${encodeBase64Url(mac)}`, expiresAt: new Date(exp * 1000) }
 }
@@ -120,22 +117,17 @@ export interface OpenChallengeOptions {
  * const { pubkey, audience } = await openChallenge({ keyring, envelope, now: new Date() })
  */
 export async function openChallenge(options: OpenChallengeOptions): Promise<ChallengeClaims> {
-  const { envelope } = options
-  if (envelope.length > MAX_ENVELOPE_LENGTH) throw invalid()
-  const parts = envelope.split('.')
-  if (parts.length !== 4 || parts[0] !== VERSION) throw invalid()
-  const [, kid, payload, macText] = parts as [string, string, string, string]
-  if (!SEGMENT.test(kid) || !SEGMENT.test(payload) || !SEGMENT.test(macText)) throw invalid()
-  const key = options.keyring.verifying.get(kid)
-  const mac = decodeBase64(macText)
+  const parts = splitEnvelope(options.envelope)
+  if (!parts) throw invalid()
+  const key = options.keyring.verifying.get(parts.kid)
+  const mac = decodeBase64(parts.mac)
   if (!key || mac?.length !== 32) throw invalid()
-  const expected = await hmacSha256(
-    key,
-    utf8(envelope.slice(0, envelope.length - macText.length - 1)),
-  )
-  if (!timingSafeEqual(mac, expected)) throw invalid()
+  if (!timingSafeEqual(mac, await hmacSha256(key, utf8(parts.signed)))) throw invalid()
 
-  const claims = parseClaims(payload)
+  // Authenticated by the MAC already; parsed strictly anyway so a leaked key cannot smuggle odd
+  // shapes.
+  const claims = decodeEnvelopePayload(parts.payload)
+  if (!claims) throw invalid()
   const now = options.now.getTime() / 1000
   if (claims.iat > now + CLOCK_SKEW_SECONDS) throw invalid()
   if (now > claims.exp + CLOCK_SKEW_SECONDS) throw new TokenProviderError('envelope_expired')
@@ -146,40 +138,6 @@ export async function openChallenge(options: OpenChallengeOptions): Promise<Chal
     expiresAt: new Date(claims.exp * 1000),
     nonce: claims.nonce,
   }
-}
-
-interface Claims {
-  sub: string
-  aud: string
-  iat: number
-  exp: number
-  nonce: string
-}
-
-const CLAIM_KEYS = ['aud', 'exp', 'iat', 'nonce', 'sub'].join()
-
-// Authenticated by the MAC already; parsed strictly anyway so a leaked key cannot smuggle odd shapes.
-function parseClaims(payload: string): Claims {
-  const bytes = decodeBase64(payload)
-  if (!bytes) throw invalid()
-  let value: unknown
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch {
-    throw invalid()
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid()
-  if (Object.keys(value).sort().join() !== CLAIM_KEYS) throw invalid()
-  const claims = value as Record<string, unknown>
-  const ok =
-    typeof claims.sub === 'string' &&
-    typeof claims.aud === 'string' &&
-    typeof claims.nonce === 'string' &&
-    Number.isSafeInteger(claims.iat) &&
-    Number.isSafeInteger(claims.exp) &&
-    (claims.exp as number) >= (claims.iat as number)
-  if (!ok) throw invalid()
-  return claims as unknown as Claims
 }
 
 function invalid(): TokenProviderError {

@@ -33,6 +33,7 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   network_error: 'The token service could not be reached. Check your connection.',
   request_timeout: 'The token service did not answer in time. Try again.',
   bad_response: 'The token service sent a response the page could not understand.',
+  aborted: 'The login was cancelled.',
   rate_limited: 'Too many login attempts. Wait a minute and try again.',
   sign_failed: 'This identity could not sign the login challenge.',
   hub_url_required: 'The server issued no user token and the page knows no hub to ask.',

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { createUserAuthProvider, type FetchLike, type Identity } from '../../src/client/index.ts'
 import { readEnvelopePayload } from '../../src/core/envelope-format.ts'
 import { formatPublicKey } from '../../src/core/index.ts'
-import { createChallengeHandler, createTokenHandler, type Handler } from '../../src/http/index.ts'
+import { createChallengeHandler, createTokenHandler, type RequestHandler } from '../../src/index.ts'
 import { benchEnv, SITE } from './fixtures.ts'
 
 /** One way of refreshing, measured `runs` times. */
@@ -53,7 +53,7 @@ function fastIdentity(): Identity {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A fetch into in-process handlers with `delayMs` added per request; counts and awaits requests. */
-function delayedNetwork(routes: Record<string, Handler>, delayMs: number) {
+function delayedNetwork(routes: Record<string, RequestHandler>, delayMs: number) {
   const log: string[] = []
   let inflight = 0
   const fetch: FetchLike = async (url, init) => {
@@ -146,7 +146,7 @@ async function nextEnvelopeRefresh(delayMs: number) {
   const options = { env: () => env, logger: () => {} }
   const challenge = createChallengeHandler(options)
   const token = createTokenHandler(options)
-  const tokenWithNext: Handler = async (request) => {
+  const tokenWithNext: RequestHandler = async (request) => {
     const body = await request.text()
     const forwarded = new Request(request.url, { method: 'POST', headers: request.headers, body })
     const response = await token(forwarded)

@@ -2,7 +2,7 @@ import { PublicKey } from '@textile/hub'
 import { decodeProtectedHeader, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createJwtProvider, UserAuthError, type FetchLike } from '../../src/client/index.ts'
-import { createChallengeHandler, createJwtHandler } from '../../src/http/index.ts'
+import { createChallengeHandler, createJwtHandler } from '../../src/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { clock, fakeServer, identity, problem, T0, utf8 } from './fakes.ts'
 

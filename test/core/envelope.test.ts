@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { encodeBase64Url, utf8 } from '../../src/core/encoding.ts'
 import {
   CLOCK_SKEW_SECONDS,
-  MAX_ENVELOPE_LENGTH,
   createChallengeKeyring,
   issueChallenge,
   openChallenge,
   type ChallengeKeyring,
 } from '../../src/core/envelope.ts'
+import { MAX_ENVELOPE_LENGTH } from '../../src/core/envelope-format.ts'
 import { hmacSha256 } from '../../src/core/hmac.ts'
 
 const NOW = new Date('2030-01-01T00:00:00.000Z')
