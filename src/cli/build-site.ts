@@ -129,7 +129,7 @@ export interface BuiltFile {
 export interface BuildSiteResult {
   config: SiteConfig
   files: BuiltFile[]
-  /** Stops watching (no-op without `watch`). */
+  /** Stops watching and removes `_headers` (no-op without `watch`). */
   stop: () => Promise<void>
 }
 
@@ -149,10 +149,18 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   // Stale chunks from earlier builds would otherwise pile up (chunk names carry a hash).
   await rm(outdir, { recursive: true, force: true })
   await mkdir(outdir, { recursive: true })
-  // netlify dev reads _headers when it starts and reloads it on a change, but not when it is
-  // created later: written now, before bundling, and again after each build (see writeOnEnd), one
-  // of the two is seen whichever comes first, the build or netlify dev's proxy.
-  const writeHeaders = () => writeFile(join(publishDir, '_headers'), headers)
+  // netlify dev (it runs this script as its [dev] command, next to itself) reads _headers when it
+  // starts and reloads it on a change, but not when it is created later: written now, before
+  // bundling, and again after each build (writeOnEnd), one of the two is seen whichever comes
+  // first. And the copy it read at start outranks later edits until it restarts, so in watch mode
+  // a changed policy is reported and the file is removed when watching stops (no stale copy).
+  const headersPath = join(publishDir, '_headers')
+  if (options.watch && (await readFile(headersPath, 'utf8').catch(() => headers)) !== headers) {
+    console.warn(
+      'build-site: the CSP in _headers changed (HUB_URL): restart netlify dev once to serve it',
+    )
+  }
+  const writeHeaders = () => writeFile(headersPath, headers)
   await writeHeaders()
   const writeConfig = () =>
     writeFile(join(outdir, 'config.json'), JSON.stringify(config, null, 2) + '\n')
@@ -189,7 +197,11 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     // esbuild has printed it, and the next save rebuilds.
     await context.rebuild().catch(() => undefined)
     await context.watch()
-    return { config, files: await sizes(outdir), stop: () => context.dispose() }
+    const stop = async () => {
+      await context.dispose()
+      await rm(headersPath, { force: true })
+    }
+    return { config, files: await sizes(outdir), stop }
   }
   await esbuild.build(buildOptions)
   return { config, files: await sizes(outdir), stop: async () => {} }

@@ -3,7 +3,7 @@
 // builds the bundle and writes _headers with the CSP), the functions, and the hub emulator running
 // in this process. Any console error, page error, failed request or CSP violation fails a test
 // unless the test expects it; axe-core audits the page in each state that matters.
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -75,21 +75,34 @@ async function waitForSite(dev: NetlifyDev, hubUrl: string): Promise<void> {
 }
 
 /**
- * netlify dev serving a private copy of site/ (`--dir`), built by the build script in watch mode
- * with netlify dev's environment (`--command`, as netlify.toml's [dev] command does) into that
- * copy: other dev servers (`npm start`, its test) may be writing site/build at the same time. The
- * copy has no _headers yet, as on a fresh clone: the build writes it.
+ * netlify dev in a private copy of the project (site/ without its generated files, src, functions,
+ * netlify/, netlify.toml; node_modules linked), running netlify.toml's own [dev] command: the build
+ * in watch mode, with netlify dev's environment. Private because netlify dev takes the publish
+ * directory's _headers as it finds it at start, and other dev servers (`npm start`, its test) may
+ * be writing the repository's site/ at the same time. The copy starts without _headers, as a fresh
+ * clone does: the build writes it.
  */
 async function startSite(emulator: Emulator, env: Record<string, string>): Promise<NetlifyDev> {
-  const dir = await mkdtemp(join(tmpdir(), 'ttp-demo-site-'))
+  const dir = await mkdtemp(join(tmpdir(), 'ttp-demo-'))
   const generated = [join(ROOT, 'site', 'build'), join(ROOT, 'site', '_headers')]
-  await cp(join(ROOT, 'site'), dir, {
-    recursive: true,
-    filter: (source) => !generated.some((path) => source.startsWith(path)),
-  })
+  try {
+    for (const name of ['site', 'src', 'functions', 'netlify', 'package.json', 'netlify.toml']) {
+      await cp(join(ROOT, name), join(dir, name), {
+        recursive: true,
+        filter: (source) => !generated.some((path) => source.startsWith(path)),
+      })
+    }
+    await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+  const removeCopy = () =>
+    // Netlify's children may still flush .netlify/ for a moment after the group is stopped.
+    rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
   const dev = await startNetlifyDev({
     site: true,
-    args: ['--dir', dir, '--command', `tsx src/cli/build-site.ts --watch --publish-dir ${dir}`],
+    cwd: dir,
     env: {
       USER_API_KEY: SECRETS.USER_API_KEY,
       USER_API_SECRET: SECRETS.USER_API_SECRET,
@@ -100,10 +113,13 @@ async function startSite(emulator: Emulator, env: Record<string, string>): Promi
       HUB_ISSUER_KEY: '',
       ...env,
     },
+  }).catch(async (error: unknown) => {
+    await removeCopy()
+    throw error
   })
   const stop = async () => {
     await dev.stop()
-    await rm(dir, { recursive: true, force: true })
+    await removeCopy()
   }
   await waitForSite(dev, emulator.url).catch(async (error) => {
     await stop()

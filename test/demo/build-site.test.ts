@@ -1,8 +1,8 @@
 // The demo's build script: only public values reach site/build, whatever the environment holds.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import {
   buildSite,
   contentSecurityPolicy,
@@ -103,6 +103,25 @@ describe('buildSite()', () => {
       for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret)
       // The page's CSP has no 'unsafe-eval': the bundle must not build code from strings as it loads.
       if (entry.name.endsWith('.js')) expect(text).not.toMatch(/\bFunction\(['"]return this/)
+    }
+  })
+
+  it('in watch mode, warns about a stale _headers and removes _headers when it stops', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ttp-site-watch-'))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    try {
+      await writeFile(join(dir, '_headers'), siteHeaders(siteConfig({ HUB_URL: 'http://old:1' })))
+      const env = { HUB_URL: 'https://hub.example' }
+      const { stop } = await buildSite({ publishDir: dir, env, watch: true })
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/restart netlify dev/))
+      await expect(readFile(join(dir, '_headers'), 'utf8')).resolves.toBe(
+        siteHeaders(siteConfig(env)),
+      )
+      await stop()
+      await expect(access(join(dir, '_headers'))).rejects.toThrow(/ENOENT/)
+    } finally {
+      warn.mockRestore()
+      await rm(dir, { recursive: true, force: true })
     }
   })
 })
