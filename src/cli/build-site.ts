@@ -1,11 +1,12 @@
-// `npm run build`: bundles the demo SPA (src/demo) for the browser into site/build/ and writes
-// site/build/config.json from the environment. Threat model: site/ is public, so the config is
-// built from an allowlist of non-secret variables (HUB_URL, DEMO_BANNER, CONTEXT) and never from
-// the whole environment; the bundle gets no `process.env` at all.
-// `--watch` rebuilds on every change: it is netlify dev's `[dev] command`. `--outdir` writes
+// `npm run build`: bundles the demo SPA (src/demo) for the browser into site/build/, writes
+// site/build/config.json from the environment and site/_headers with the page's
+// Content-Security-Policy. Threat model: site/ is public, so the config is built from an allowlist
+// of non-secret variables (HUB_URL, DEMO_BANNER, CONTEXT) and never from the whole environment; the
+// bundle gets no `process.env` at all.
+// `--watch` rebuilds on every change: it is netlify dev's `[dev] command`. `--publish-dir` writes
 // elsewhere (tests serve a copy of site/ so parallel dev servers never share site/build).
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
@@ -61,9 +62,55 @@ export function siteConfig(env: Readonly<Record<string, string | undefined>>): S
   return config
 }
 
+/**
+ * The demo page's Content-Security-Policy: its own origin only, plus the configured hub for
+ * `connect-src` (the hub client talks gRPC-web over a WebSocket to the hub's origin, `ws:` for
+ * `http:` and `wss:` for `https:`); no plugins, no `<base>`, and no framing at all.
+ *
+ * @throws TypeError when the hub is an IPv6 address literal, which CSP source lists cannot name.
+ * @example
+ * contentSecurityPolicy({ hubUrl: 'https://hub.example', endpoint: '/api' })
+ * // "default-src 'self'; connect-src 'self' https://hub.example wss://hub.example; …"
+ */
+export function contentSecurityPolicy(config: SiteConfig): string {
+  const hub = new URL(config.hubUrl)
+  if (hub.hostname.startsWith('[')) {
+    throw new TypeError('HUB_URL must name its host or an IPv4 address (a CSP cannot list IPv6)')
+  }
+  const socket = `${hub.protocol === 'https:' ? 'wss:' : 'ws:'}//${hub.host}`
+  return [
+    "default-src 'self'",
+    `connect-src 'self' ${hub.origin} ${socket}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
+
+/**
+ * The `_headers` file for the publish directory: the CSP for every page. Netlify and `netlify dev`
+ * both read it next to netlify.toml's `[[headers]]` (which holds the headers that are the same for
+ * every deployment; the CSP is here because it names the deployment's HUB_URL, which a static
+ * netlify.toml cannot).
+ *
+ * @example
+ * siteHeaders({ hubUrl: 'http://127.0.0.1:6007', endpoint: '/api' }) // '# Written by …\n/*\n  Content-Security-Policy: …'
+ */
+export function siteHeaders(config: SiteConfig): string {
+  return [
+    '# Written by src/cli/build-site.ts (npm run build) from HUB_URL: edit that, not this file.',
+    '/*',
+    `  Content-Security-Policy: ${contentSecurityPolicy(config)}`,
+    '',
+  ].join('\n')
+}
+
 /** Options of {@link buildSite}. */
 export interface BuildSiteOptions {
-  /** Where the bundle and config.json go; default `site/build`. */
+  /** The directory Netlify publishes (`_headers` goes here); default `site`. */
+  publishDir?: string
+  /** Where the bundle and config.json go; default `build` in the publish directory. */
   outdir?: string
   /** The environment to read the public config from; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>
@@ -82,23 +129,39 @@ export interface BuiltFile {
 export interface BuildSiteResult {
   config: SiteConfig
   files: BuiltFile[]
-  /** Stops watching (no-op without `watch`). */
+  /** Stops watching and removes `_headers` (no-op without `watch`). */
   stop: () => Promise<void>
 }
 
 /**
- * Bundles `src/demo/app.ts` (ESM, minified, code-split) and writes `config.json` next to it.
+ * Bundles `src/demo/app.ts` (ESM, minified, code-split), writes `config.json` next to it and
+ * `_headers` into the publish directory.
  *
  * @throws TypeError for a bad `HUB_URL`; esbuild's error when the sources do not compile.
  * @example
  * const { files } = await buildSite({ env: { HUB_URL: 'https://hub.example' } })
  */
 export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSiteResult> {
-  const outdir = options.outdir ?? join(ROOT, 'site', 'build')
+  const publishDir = options.publishDir ?? join(ROOT, 'site')
+  const outdir = options.outdir ?? join(publishDir, 'build')
   const config = siteConfig(options.env ?? process.env)
+  const headers = siteHeaders(config)
   // Stale chunks from earlier builds would otherwise pile up (chunk names carry a hash).
   await rm(outdir, { recursive: true, force: true })
   await mkdir(outdir, { recursive: true })
+  // netlify dev (it runs this script as its [dev] command, next to itself) reads _headers when it
+  // starts and reloads it on a change, but not when it is created later: written now, before
+  // bundling, and again after each build (writeOnEnd), one of the two is seen whichever comes
+  // first. And the copy it read at start outranks later edits until it restarts, so in watch mode
+  // a changed policy is reported and the file is removed when watching stops (no stale copy).
+  const headersPath = join(publishDir, '_headers')
+  if (options.watch && (await readFile(headersPath, 'utf8').catch(() => headers)) !== headers) {
+    console.warn(
+      'build-site: the CSP in _headers changed (HUB_URL): restart netlify dev once to serve it',
+    )
+  }
+  const writeHeaders = () => writeFile(headersPath, headers)
+  await writeHeaders()
   const writeConfig = () =>
     writeFile(join(outdir, 'config.json'), JSON.stringify(config, null, 2) + '\n')
 
@@ -118,7 +181,14 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     logLevel: 'warning',
     // No buffer/process/global shims: the pre-bundled @textile packages guard every Node global
     // with `typeof` (test/demo/browser.test.ts runs the bundle in Chromium to keep it so).
-    plugins: [pruneUnusedTextilePackages, writeConfigOnEnd(writeConfig)],
+    plugins: [
+      pruneUnusedTextilePackages,
+      noEvalForTheGlobalObject,
+      writeOnEnd(async () => {
+        await writeHeaders()
+        await writeConfig()
+      }),
+    ],
   }
 
   if (options.watch) {
@@ -127,7 +197,11 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     // esbuild has printed it, and the next save rebuilds.
     await context.rebuild().catch(() => undefined)
     await context.watch()
-    return { config, files: await sizes(outdir), stop: () => context.dispose() }
+    const stop = async () => {
+      await context.dispose()
+      await rm(headersPath, { force: true })
+    }
+    return { config, files: await sizes(outdir), stop }
   }
   await esbuild.build(buildOptions)
   return { config, files: await sizes(outdir), stop: async () => {} }
@@ -152,10 +226,30 @@ const pruneUnusedTextilePackages: esbuild.Plugin = {
   },
 }
 
+// google-protobuf's generated modules (every @textile *_pb.js, and @textile's pre-bundled ESM
+// builds of them) find the global object with `Function('return this')()` as they load. That is
+// eval: the page's CSP (no 'unsafe-eval') refuses it and the hub client fails to load. In a
+// browser module it always returns `globalThis`, so the build says that instead.
+const EVAL_FOR_GLOBAL = /\bFunction\((['"])return this\1\)\(\)/g
+
+const noEvalForTheGlobalObject: esbuild.Plugin = {
+  name: 'no-eval-for-the-global-object',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]node_modules[\\/](@textile[\\/][^\\/]+|google-protobuf)[\\/].*\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8')
+        const contents = source.replace(EVAL_FOR_GLOBAL, 'globalThis')
+        return contents === source ? undefined : { contents, loader: 'js' }
+      },
+    )
+  },
+}
+
 // config.json goes last so a watcher of it (tests, the page) never sees a half-built bundle.
-function writeConfigOnEnd(write: () => Promise<void>): esbuild.Plugin {
+function writeOnEnd(write: () => Promise<void>): esbuild.Plugin {
   return {
-    name: 'write-config',
+    name: 'write-on-end',
     setup(build) {
       build.onEnd(async (result) => {
         if (result.errors.length === 0) await write()
@@ -181,20 +275,26 @@ function kib(bytes: number): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
-    options: { watch: { type: 'boolean', default: false }, outdir: { type: 'string' } },
-  })
-  const result = await buildSite({ watch: values.watch, outdir: values.outdir }).catch(
-    (error: unknown) => {
-      // Configuration mistakes get one clear line; esbuild has already printed compile errors.
-      if (error instanceof TypeError) console.error(`build-site: ${error.message}`)
-      process.exit(1)
+    options: {
+      watch: { type: 'boolean', default: false },
+      'publish-dir': { type: 'string' },
+      outdir: { type: 'string' },
     },
-  )
+  })
+  const result = await buildSite({
+    watch: values.watch,
+    publishDir: values['publish-dir'],
+    outdir: values.outdir,
+  }).catch((error: unknown) => {
+    // Configuration mistakes get one clear line; esbuild has already printed compile errors.
+    if (error instanceof TypeError) console.error(`build-site: ${error.message}`)
+    process.exit(1)
+  })
   for (const file of result.files) {
-    const name = file.path.slice(ROOT.length)
+    const name = relative(process.cwd(), file.path)
     console.log(`build-site: ${name}  ${kib(file.bytes)} (gzip ${kib(file.gzipBytes)})`)
   }
-  console.log(`build-site: config.json → hub ${result.config.hubUrl}`)
+  console.log(`build-site: config.json and _headers (CSP) → hub ${result.config.hubUrl}`)
   if (values.watch) {
     console.log('build-site: watching src/ for changes')
     const stop = () => void result.stop().then(() => process.exit(0))

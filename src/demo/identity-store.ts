@@ -54,12 +54,20 @@ export function createIdentity(storage: SafeStorage): LoadedIdentity {
  * importIdentity(storage, 'bbaareq…')
  */
 export function importIdentity(storage: SafeStorage, text: string): LoadedIdentity {
-  const identity = parseIdentity(text.trim())
+  const identity = parseIdentity(text)
   storage.set(IDENTITY_STORAGE_KEY, identity.toString())
   return { identity, source: 'imported' }
 }
 
-function parseIdentity(text: string): PrivateKey {
+/**
+ * Reads a private key string (surrounding whitespace ignored) without storing it.
+ *
+ * @throws `invalid_key` when the text is not a Textile Ed25519 private key string.
+ * @example
+ * parseIdentity('bbaareq…').public.toString()
+ */
+export function parseIdentity(text: string): PrivateKey {
+  text = text.trim()
   if (!PRIVATE_KEY_STRING.test(text)) throw new DemoError('invalid_key')
   try {
     return PrivateKey.fromString(text)

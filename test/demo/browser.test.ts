@@ -1,41 +1,25 @@
-// The demo in a real browser: Debian's Chromium (playwright-core) against the site served by
-// `netlify dev --offline` (its `[dev] command` builds the bundle), the functions, and the hub
-// emulator running in this process. Any console error, page error or failed request fails a test
-// unless the test expects it.
-import { existsSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
+// The demo in a real browser: headless Chromium from npm (@sparticuz/chromium, launch-chromium.ts)
+// driven by playwright-core against the site served by `netlify dev --offline` (its `[dev] command`
+// builds the bundle and writes _headers with the CSP), the functions, and the hub emulator running
+// in this process. Any console error, page error, failed request or CSP violation fails a test
+// unless the test expects it; axe-core audits the page in each state that matters.
+import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PrivateKey } from '@textile/hub'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { contentSecurityPolicy, siteConfig } from '../../src/cli/build-site.ts'
+import { IDENTITY_STORAGE_KEY } from '../../src/demo/identity-store.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
+import { auditAccessibility, formatFindings, isBlocking } from './audit-accessibility.ts'
+import { launchChromium } from './launch-chromium.ts'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-/** CHROMIUM_PATH, else Debian's /usr/bin/chromium; in CI a missing browser is an error. */
-function findChromium(): string | undefined {
-  const candidate = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-  if (existsSync(candidate)) return candidate
-  const help = `Chromium not found at ${candidate}: apt-get install -y chromium, or set CHROMIUM_PATH`
-  if (process.env.CI) throw new Error(help)
-  console.warn(`Skipping the demo browser tests. ${help}.`)
-  return undefined
-}
-
-const chromiumPath = findChromium()
 
 interface Watched {
   page: Page
@@ -44,9 +28,21 @@ interface Watched {
   expect: (pattern: RegExp) => void
 }
 
-/** A page that records console errors, uncaught exceptions and failed requests. */
+/**
+ * A page that records console errors, uncaught exceptions, failed requests and CSP violations (the
+ * page's `securitypolicyviolation` events, reported as console errors by a script the browser
+ * injects before the page's own).
+ */
 async function watchedPage(context: BrowserContext): Promise<Watched> {
   const page = await context.newPage()
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(
+        `CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}` +
+          ` at ${event.sourceFile}:${event.lineNumber}`,
+      ),
+    )
+  })
   const problems: string[] = []
   const expected: RegExp[] = []
   page.on('console', (message) => {
@@ -61,34 +57,52 @@ async function watchedPage(context: BrowserContext): Promise<Watched> {
   return { page, problems, expect: (pattern) => expected.push(pattern) }
 }
 
+/** Waits until the [dev] command has built the bundle and netlify dev serves its CSP. */
 async function waitForSite(dev: NetlifyDev, hubUrl: string): Promise<void> {
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     try {
       const response = await fetch(`${dev.url}/build/config.json`, { cache: 'no-store' })
-      if (response.ok && ((await response.json()) as { hubUrl?: string }).hubUrl === hubUrl) return
+      const built =
+        response.ok && ((await response.json()) as { hubUrl?: string }).hubUrl === hubUrl
+      if (built && response.headers.has('content-security-policy')) return
     } catch {
       // Not served yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  throw new Error(`the [dev] command never wrote site/build/config.json:\n${dev.output()}`)
+  throw new Error(`the [dev] command never wrote build/config.json and _headers:\n${dev.output()}`)
 }
 
 /**
- * netlify dev serving a private copy of site/ (`--dir`), built by the build script in watch mode
- * with netlify dev's environment (`--command`, as netlify.toml's [dev] command does) into that
- * copy: other dev servers (`npm start`, its test) may be writing site/build at the same time.
+ * netlify dev in a private copy of the project (site/ without its generated files, src, functions,
+ * netlify/, netlify.toml; node_modules linked), running netlify.toml's own [dev] command: the build
+ * in watch mode, with netlify dev's environment. Private because netlify dev takes the publish
+ * directory's _headers as it finds it at start, and other dev servers (`npm start`, its test) may
+ * be writing the repository's site/ at the same time. The copy starts without _headers, as a fresh
+ * clone does: the build writes it.
  */
 async function startSite(emulator: Emulator, env: Record<string, string>): Promise<NetlifyDev> {
-  const dir = await mkdtemp(join(tmpdir(), 'ttp-demo-site-'))
-  await cp(join(ROOT, 'site'), dir, {
-    recursive: true,
-    filter: (source) => !source.startsWith(join(ROOT, 'site', 'build')),
-  })
+  const dir = await mkdtemp(join(tmpdir(), 'ttp-demo-'))
+  const generated = [join(ROOT, 'site', 'build'), join(ROOT, 'site', '_headers')]
+  try {
+    for (const name of ['site', 'src', 'functions', 'netlify', 'package.json', 'netlify.toml']) {
+      await cp(join(ROOT, name), join(dir, name), {
+        recursive: true,
+        filter: (source) => !generated.some((path) => source.startsWith(path)),
+      })
+    }
+    await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+  const removeCopy = () =>
+    // Netlify's children may still flush .netlify/ for a moment after the group is stopped.
+    rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
   const dev = await startNetlifyDev({
     site: true,
-    args: ['--dir', dir, '--command', `tsx src/cli/build-site.ts --watch --outdir ${dir}/build`],
+    cwd: dir,
     env: {
       USER_API_KEY: SECRETS.USER_API_KEY,
       USER_API_SECRET: SECRETS.USER_API_SECRET,
@@ -99,10 +113,13 @@ async function startSite(emulator: Emulator, env: Record<string, string>): Promi
       HUB_ISSUER_KEY: '',
       ...env,
     },
+  }).catch(async (error: unknown) => {
+    await removeCopy()
+    throw error
   })
   const stop = async () => {
     await dev.stop()
-    await rm(dir, { recursive: true, force: true })
+    await removeCopy()
   }
   await waitForSite(dev, emulator.url).catch(async (error) => {
     await stop()
@@ -118,6 +135,40 @@ async function logIn(page: Page): Promise<void> {
     .toMatch(/^(Logged in\. \d+ note|Stopped by an error)/)
 }
 
+/** Fails with every serious or critical axe finding, printed readably; prints the others. */
+async function expectAccessible(page: Page): Promise<void> {
+  const findings = await auditAccessibility({ page })
+  const minor = findings.filter((finding) => !isBlocking(finding))
+  if (minor.length > 0) console.info(`axe, not blocking:\n${formatFindings(minor)}`)
+  expect(formatFindings(findings.filter(isBlocking))).toBe('')
+}
+
+/** The page's response headers, as many times as each was sent. */
+async function pageHeaders(page: Page, url: string): Promise<{ name: string; value: string }[]> {
+  const response = await page.goto(url)
+  if (!response) throw new Error(`no response for ${url}`)
+  return (await response.headersArray()).map(({ name, value }) => ({
+    name: name.toLowerCase(),
+    value,
+  }))
+}
+
+/** A page on another origin (127.0.0.1 instead of localhost) that frames the demo. */
+async function startFramingSite(
+  target: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((_request, response) => {
+    response.setHeader('content-type', 'text/html; charset=utf-8')
+    response.end(`<!doctype html><title>framing</title><iframe src="${target}"></iframe>`)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
 async function errorShown(page: Page): Promise<{ code: string; sentence: string }> {
   const alert = page.getByRole('alert')
   await alert.waitFor({ state: 'visible', timeout: 15_000 })
@@ -127,22 +178,40 @@ async function errorShown(page: Page): Promise<{ code: string; sentence: string 
   }
 }
 
-describe.skipIf(!chromiumPath)('demo page', () => {
+describe('demo page', () => {
   let emulator: Emulator
   let browser: Browser
+  let expectedCsp: string
 
   beforeAll(async () => {
     emulator = await startEmulator({
       apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
     })
-    // playwright gives every launch a fresh temporary profile (its own --user-data-dir).
-    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS })
+    expectedCsp = contentSecurityPolicy(siteConfig({ HUB_URL: emulator.url }))
+    const launched = await launchChromium()
+    browser = launched.browser
+    console.info(`Chromium ${browser.version()} ready in ${launched.startupMs} ms`)
     await mkdir(ARTIFACTS, { recursive: true })
-  }, 30_000)
+  }, 60_000)
 
   afterAll(async () => {
     await browser?.close()
     await emulator?.close()
+  })
+
+  it('finds a critical violation on a page with a nameless button (the audit can fail)', async () => {
+    const page = await browser.newPage()
+    try {
+      await page.setContent(
+        '<!doctype html><html lang="en"><title>t</title><main><button></button>',
+      )
+      const blocking = (await auditAccessibility({ page })).filter(isBlocking)
+      expect(formatFindings(blocking)).toMatch(
+        /^critical violation: button-name \(light\): Buttons must have discernible text/,
+      )
+    } finally {
+      await page.close()
+    }
   })
 
   describe('in issuer mode', () => {
@@ -167,19 +236,35 @@ describe.skipIf(!chromiumPath)('demo page', () => {
     })
 
     afterEach(() => {
-      expect(watched.problems).toEqual([])
+      expect(watched.problems.splice(0)).toEqual([])
+    })
+
+    it('serves the page with one CSP naming the hub, and X-Frame-Options: DENY', async () => {
+      const headers = await pageHeaders(watched.page, dev.url)
+      const values = (name: string) => headers.filter((h) => h.name === name).map((h) => h.value)
+      expect(values('content-security-policy')).toEqual([expectedCsp])
+      expect(values('x-frame-options')).toEqual(['DENY'])
+      expect(values('x-content-type-options')).toEqual(['nosniff'])
+    })
+
+    it('passes the accessibility audit on a fresh page', async () => {
+      const { page } = watched
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
+      await expectAccessible(page)
     })
 
     it('logs in and lists a stored note', { timeout: 60_000 }, async () => {
       const { page } = watched
       await page.goto(dev.url)
-      await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/Welcome back/)
       await expect(page.locator('#banner').textContent()).resolves.toMatch(/Local development/)
 
       await page.getByText('Export or import the private key').click()
       await page.getByLabel('Import a private key string').fill(allowed.toString())
       await page.getByRole('button', { name: 'Import key' }).click()
-      await expect(page.locator('#pubkey').textContent()).resolves.toBe(allowed.public.toString())
+      // The page made an identity of its own on the first visit: importing replaces it.
+      await page.getByRole('button', { name: 'Replace it with the imported key' }).click()
+      await expect.poll(() => page.locator('#pubkey').textContent()).toBe(allowed.public.toString())
 
       await logIn(page)
       await expect(page.locator('#api-key').textContent()).resolves.toBe(SECRETS.USER_API_KEY)
@@ -198,6 +283,10 @@ describe.skipIf(!chromiumPath)('demo page', () => {
         'Saved. 1 note(s) on the hub.',
       )
       await page.screenshot({ path: join(ARTIFACTS, 'demo.png'), fullPage: true })
+    })
+
+    it('passes the accessibility audit when logged in with a note', async () => {
+      await expectAccessible(watched.page)
     })
 
     it('restores the identity after a reload and lists the note again', async () => {
@@ -222,11 +311,55 @@ describe.skipIf(!chromiumPath)('demo page', () => {
       await page.setViewportSize({ width: 1024, height: 900 })
     })
 
+    it('keeps the stored key unless the user confirms replacing it', async () => {
+      const { page } = watched
+      const stored = () => page.evaluate((key) => localStorage.getItem(key), IDENTITY_STORAGE_KEY)
+      const status = () => page.locator('#status').textContent()
+      const dialog = page.getByRole('dialog', { name: 'Replace your identity?' })
+      const makeNew = page.getByRole('button', { name: 'Make a new identity' })
+      await page.getByText('Export or import the private key').click()
+
+      await makeNew.click()
+      await dialog.waitFor({ state: 'visible' })
+      await expect(page.locator('#replace-pubkey').textContent()).resolves.toBe(
+        allowed.public.toString(),
+      )
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+        'Keep my identity',
+      )
+      await expectAccessible(page)
+      await page.keyboard.press('Escape')
+      await expect.poll(status).toBe('Kept your identity: nothing was changed.')
+      expect(await stored()).toBe(allowed.toString())
+
+      await makeNew.click()
+      await page.getByRole('button', { name: 'Export it first' }).click()
+      await expect.poll(status).toMatch(/^Your private key is shown/)
+      await expect(page.getByLabel('Your private key (secret)').inputValue()).resolves.toBe(
+        allowed.toString(),
+      )
+      expect(await stored()).toBe(allowed.toString())
+
+      // Enter takes the default button, which keeps the key.
+      await makeNew.click()
+      await dialog.waitFor({ state: 'visible' })
+      await page.keyboard.press('Enter')
+      await expect.poll(status).toBe('Kept your identity: nothing was changed.')
+      expect(await stored()).toBe(allowed.toString())
+
+      await makeNew.click()
+      await page.getByRole('button', { name: 'Replace it with a new identity' }).click()
+      await expect.poll(status).toMatch(/^Created just now in this browser: /)
+      const replaced = await stored()
+      expect(replaced).not.toBe(allowed.toString())
+      await expect(page.locator('#pubkey').textContent()).resolves.toBe(
+        PrivateKey.fromString(replaced!).public.toString(),
+      )
+    })
+
     it('shows pubkey_not_allowed with its sentence for a key off the allowlist', async () => {
       const { page } = watched
       watched.expect(/status of 403/)
-      await page.getByText('Export or import the private key').click()
-      await page.getByRole('button', { name: 'Make a new identity' }).click()
       await logIn(page)
       const shown = await errorShown(page)
       expect(shown).toEqual({
@@ -234,6 +367,7 @@ describe.skipIf(!chromiumPath)('demo page', () => {
         sentence: 'This identity is not on the list of allowed users.',
       })
       await page.screenshot({ path: join(ARTIFACTS, 'demo-error.png'), fullPage: true })
+      await expectAccessible(page)
     })
 
     it('shows invalid_key for a malformed private key', async () => {
@@ -244,6 +378,32 @@ describe.skipIf(!chromiumPath)('demo page', () => {
       await expect(
         page.getByLabel('Import a private key string').getAttribute('aria-invalid'),
       ).resolves.toBe('true')
+    })
+
+    it('blocks and reports a connection to an origin the CSP does not name', async () => {
+      const { page } = watched
+      await page.evaluate(() => fetch('http://127.0.0.1:9/').catch(() => undefined))
+      await expect
+        .poll(() => watched.problems.join('\n'))
+        .toMatch(/^console: CSP violation: connect-src blocked http:\/\/127\.0\.0\.1:9\//m)
+      watched.problems.splice(0)
+    })
+
+    it('refuses to be framed by a page on another origin', async () => {
+      const framing = await startFramingSite(dev.url)
+      const { page } = await watchedPage(context)
+      const refusals: string[] = []
+      page.on('console', (message) => refusals.push(message.text()))
+      try {
+        await page.goto(framing.url)
+        const frame = page.frames().find((candidate) => candidate !== page.mainFrame())
+        expect(frame?.url()).not.toBe(dev.url + '/')
+        await expect(frame?.locator('#pubkey').count()).resolves.toBe(0)
+        expect(refusals).toContainEqual(expect.stringMatching(/frame-ancestors 'none'/))
+      } finally {
+        await page.close()
+        await framing.close()
+      }
     })
   })
 
@@ -264,12 +424,13 @@ describe.skipIf(!chromiumPath)('demo page', () => {
     })
 
     afterEach(() => {
-      expect(watched.problems).toEqual([])
+      expect(watched.problems.splice(0)).toEqual([])
     })
 
     it('answers the hub challenge in the browser, then reuses the cached token', async () => {
       const { page } = watched
-      await page.goto(dev.url)
+      const headers = await pageHeaders(page, dev.url)
+      expect(headers).toContainEqual({ name: 'content-security-policy', value: expectedCsp })
       await logIn(page)
       await expect(page.locator('#token-source').getAttribute('data-source')).resolves.toBe('hub')
       await page.getByLabel('New note').fill('Signed in by the hub')

@@ -1,9 +1,15 @@
 // The demo's build script: only public values reach site/build, whatever the environment holds.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import { buildSite, DEFAULT_HUB_URL, siteConfig } from '../../src/cli/build-site.ts'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import {
+  buildSite,
+  contentSecurityPolicy,
+  DEFAULT_HUB_URL,
+  siteConfig,
+  siteHeaders,
+} from '../../src/cli/build-site.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 
 describe('siteConfig()', () => {
@@ -43,24 +49,79 @@ describe('siteConfig()', () => {
   })
 })
 
-describe('buildSite()', () => {
-  let outdir: string | undefined
-  afterAll(() => (outdir ? rm(outdir, { recursive: true, force: true }) : undefined))
+describe('contentSecurityPolicy()', () => {
+  it('allows connections to the hub over http and ws when HUB_URL is http', () => {
+    expect(contentSecurityPolicy(siteConfig({ HUB_URL: 'http://127.0.0.1:6007' }))).toBe(
+      "default-src 'self'; connect-src 'self' http://127.0.0.1:6007 ws://127.0.0.1:6007; " +
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+  })
 
-  it('writes a browser bundle and a config.json with no secret in any file', async () => {
-    outdir = await mkdtemp(join(tmpdir(), 'ttp-site-'))
+  it('names the hub by origin only, with wss for an https hub on a path', () => {
+    const policy = contentSecurityPolicy(siteConfig({ HUB_URL: 'https://hub.example:8443/grpc/' }))
+    expect(policy).toContain("connect-src 'self' https://hub.example:8443 wss://hub.example:8443;")
+    expect(policy).not.toContain('/grpc')
+  })
+
+  it('throws for an IPv6 hub address, which a CSP source list cannot name', () => {
+    expect(() => contentSecurityPolicy(siteConfig({ HUB_URL: 'http://[::1]:6007' }))).toThrow(
+      /IPv6/,
+    )
+  })
+})
+
+describe('siteHeaders()', () => {
+  it('sets the CSP on every path in Netlify _headers syntax', () => {
+    const config = siteConfig({ HUB_URL: 'https://hub.example' })
+    expect(siteHeaders(config).split('\n').slice(1)).toEqual([
+      '/*',
+      `  Content-Security-Policy: ${contentSecurityPolicy(config)}`,
+      '',
+    ])
+  })
+})
+
+describe('buildSite()', () => {
+  let publishDir: string | undefined
+  afterAll(() => (publishDir ? rm(publishDir, { recursive: true, force: true }) : undefined))
+
+  it('writes a browser bundle, config.json and _headers with no secret in any file', async () => {
+    publishDir = await mkdtemp(join(tmpdir(), 'ttp-site-'))
+    const outdir = join(publishDir, 'build')
     const { files, config } = await buildSite({
-      outdir,
+      publishDir,
       env: { ...SECRETS, HUB_URL: 'https://hub.example' },
     })
     expect(config).toEqual({ hubUrl: 'https://hub.example', endpoint: '/api' })
     expect(files.map((file) => file.path)).toContain(join(outdir, 'app.js'))
     const written = JSON.parse(await readFile(join(outdir, 'config.json'), 'utf8'))
     expect(written).toEqual(config)
-    for (const entry of await readdir(outdir, { recursive: true, withFileTypes: true })) {
+    await expect(readFile(join(publishDir, '_headers'), 'utf8')).resolves.toBe(siteHeaders(config))
+    for (const entry of await readdir(publishDir, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue
       const text = await readFile(join(entry.parentPath, entry.name), 'utf8')
       for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret)
+      // The page's CSP has no 'unsafe-eval': the bundle must not build code from strings as it loads.
+      if (entry.name.endsWith('.js')) expect(text).not.toMatch(/\bFunction\(['"]return this/)
+    }
+  })
+
+  it('in watch mode, warns about a stale _headers and removes _headers when it stops', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ttp-site-watch-'))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    try {
+      await writeFile(join(dir, '_headers'), siteHeaders(siteConfig({ HUB_URL: 'http://old:1' })))
+      const env = { HUB_URL: 'https://hub.example' }
+      const { stop } = await buildSite({ publishDir: dir, env, watch: true })
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/restart netlify dev/))
+      await expect(readFile(join(dir, '_headers'), 'utf8')).resolves.toBe(
+        siteHeaders(siteConfig(env)),
+      )
+      await stop()
+      await expect(access(join(dir, '_headers'))).rejects.toThrow(/ENOENT/)
+    } finally {
+      warn.mockRestore()
+      await rm(dir, { recursive: true, force: true })
     }
   })
 })

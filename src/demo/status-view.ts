@@ -1,0 +1,51 @@
+// The page's two messages: the polite status line (what is happening) and the error alert (code,
+// sentence, safe detail; error-messages.ts).
+import { describeError, type DemoErrorCode } from './error-messages.ts'
+
+/** Where the status and the error are shown. */
+export interface StatusElements {
+  status: HTMLElement
+  error: HTMLElement
+  errorCode: HTMLElement
+  errorSentence: HTMLElement
+  errorDetail: HTMLElement
+}
+
+/** Tells the user what happens and what went wrong. */
+export interface StatusView {
+  /** Replaces the status line (announced politely by screen readers). */
+  announce(text: string): void
+  /** Shows an error with its code and sentence; unknown errors get `fallback`. */
+  showError(error: unknown, fallback?: DemoErrorCode): void
+  clearError(): void
+}
+
+/**
+ * Renders status and errors into the given elements.
+ *
+ * @example
+ * const status = createStatusView({ status, error, errorCode, errorSentence, errorDetail })
+ * status.showError(new DemoError('invalid_key'))
+ */
+export function createStatusView(elements: StatusElements): StatusView {
+  const announce = (text: string) => {
+    elements.status.textContent = text
+  }
+  return {
+    announce,
+    showError: (error, fallback = 'unexpected_error') => {
+      const { code, sentence, detail } = describeError(error, fallback)
+      elements.errorCode.textContent = code
+      elements.errorSentence.textContent = sentence
+      elements.errorDetail.textContent = detail ?? ''
+      elements.errorDetail.hidden = !detail
+      elements.error.hidden = false
+      elements.error.dataset.code = code
+      announce(`Stopped by an error (${code}): details below.`)
+    },
+    clearError: () => {
+      elements.error.hidden = true
+      delete elements.error.dataset.code
+    },
+  }
+}
