@@ -3,7 +3,7 @@
 // Options: --port <site port, 8888> --emulator-port <6007> --dotenv <path, .env>
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
 import { EMULATOR_PORT, ensureDevEnv } from './env-file.ts'
@@ -52,6 +52,13 @@ const netlify = spawn(
       NO_UPDATE_NOTIFIER: '1',
       // netlify dev downloads Deno unless one is on PATH; the pinned npm `deno` is.
       PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+      // Netlify's own edge bootstrap from npm (pinned @netlify/edge-functions-dev) instead of a
+      // download from edge.netlify.com, so the edge functions load offline too.
+      NETLIFY_EDGE_BOOTSTRAP:
+        process.env.NETLIFY_EDGE_BOOTSTRAP ??
+        pathToFileURL(
+          join(ROOT, 'node_modules/@netlify/edge-functions-dev/dist/deno/bootstrap.mjs'),
+        ).href,
     },
   },
 )

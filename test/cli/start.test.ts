@@ -9,6 +9,7 @@ import { Client, PrivateKey } from '@textile/hub'
 import { parse } from 'dotenv'
 import WebSocket from 'isomorphic-ws'
 import { afterAll, describe, expect, it } from 'vitest'
+import { fetchTransport, login, signerOf } from '../helpers/login.ts'
 import { ROOT, freePort } from '../helpers/netlify-dev.ts'
 
 const listening = (port: number) =>
@@ -66,27 +67,20 @@ describe('npm start', () => {
         ]),
       )
 
-      const id = PrivateKey.fromRandom()
-      const post = (path: string, body: unknown) =>
-        fetch(`http://localhost:${port}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      const { envelope } = await (
-        await post('/api/challenge', { pubkey: id.public.toString() })
-      ).json()
-      const signature = Buffer.from(await id.sign(new TextEncoder().encode(envelope))).toString(
-        'base64url',
-      )
-      const response = await post('/api/token', { envelope, signature })
-      expect(response.status).toBe(200)
-      const auth = await response.json()
+      const { redeemed } = await login({
+        transport: fetchTransport(`http://localhost:${port}`),
+        signer: signerOf(PrivateKey.fromRandom()),
+      })
+      expect(redeemed?.status).toBe(200)
+      const auth = await redeemed!.json()
       expect(auth.token).toEqual(expect.any(String))
 
       globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket
       const client = Client.withUserAuth(async () => auth, `http://127.0.0.1:${emulatorPort}`)
       await expect(client.newDB()).resolves.toBeDefined()
+      // A clean start: the edge functions load offline too, and no line reads like a failure.
+      const lines = output.split('\n')
+      expect(lines.filter((line) => /error|fail/i.test(line))).toEqual([])
       // Secrets never reach the console.
       for (const name of ['USER_API_SECRET', 'CHALLENGE_SECRET', 'HUB_ISSUER_KEY']) {
         expect(output).not.toContain(env[name])
