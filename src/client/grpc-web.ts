@@ -1,5 +1,5 @@
 // gRPC-web over WebSocket framing, as @improbable-eng/grpc-web's websocket transport speaks it
-// (textile-protocol.md, "Transport"): client messages are prefixed with one byte (0x00 data,
+// (docs/protocol.md §6): client messages are prefixed with one byte (0x00 data,
 // 0x01 half-close); server bytes are gRPC-web frames (0x00 message, 0x80 headers/trailers).
 
 /** One frame the server sent. */

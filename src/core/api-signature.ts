@@ -1,4 +1,4 @@
-// The hub's API signature (docs/protocol.md, @textile/security createAPISig):
+// The hub's API signature (docs/protocol.md §3, @textile/security createAPISig):
 // msg = expiry.toISOString(); sig = 'b' + base32(HMAC-SHA256(multibase-decoded secret, UTF-8(msg))).
 import { decodeBase32, encodeBase32, utf8 } from './encoding.ts'
 import type { CryptoProvider } from './crypto-provider.ts'

@@ -1,4 +1,4 @@
-// Textile key strings: multibase 'b' (base32) of the libp2p protobuf key (textile-protocol.md).
+// Textile key strings: multibase 'b' (base32) of the libp2p protobuf key (docs/protocol.md §2).
 // PublicKey = 08 <type> 12 <len> <data>; Ed25519 is type 1 with 32 bytes of data.
 // Threat model: a key string is an identity (allowlists, policy hooks and the hub compare strings),
 // so each key has exactly one accepted spelling: canonical base32, minimal varints, y < p. Keys of

@@ -1,4 +1,4 @@
-// The hub's user token, minted as go-threads thread.NewToken does (docs/protocol.md):
+// The hub's user token, minted as go-threads thread.NewToken does (docs/protocol.md §4):
 // header {"alg":"Ed25519","typ":"JWT"}, payload {"iat","iss","sub"} in that order, no exp,
 // Ed25519 over ASCII(header.payload). Holding the host key is what makes this possible at all.
 import { sign, type SigningKey } from './ed25519.ts'

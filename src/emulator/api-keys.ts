@@ -1,5 +1,5 @@
 // The emulator's registry of user-group API keys and the hub's API-signature check
-// (textile-protocol.md, "API signature"; hubd ValidateAPISigContext). Threat model: the key is
+// (docs/protocol.md §3; hubd ValidateAPISigContext). Threat model: the key is
 // public; the signature proves knowledge of the secret for a msg that has not passed yet, so it is
 // recomputed and compared in constant time, and a msg in the past fails however well it is signed.
 import {

@@ -1,4 +1,4 @@
-// GetToken, go-threads' interactive challenge (api/service.go + net.GetToken; textile-protocol.md):
+// GetToken, go-threads' interactive challenge (api/service.go + net.GetToken; docs/protocol.md §5):
 // key → 32 random bytes → Ed25519 signature over them → token minted with the host key.
 // Threat model: the challenge is fresh per stream and never reused, so a signature proves the
 // caller holds the key now; the wait is bounded (default 60 s) so a silent peer cannot hold state.

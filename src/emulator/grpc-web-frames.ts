@@ -1,4 +1,4 @@
-// Server side of gRPC-web over WebSocket (textile-protocol.md, "Transport"), as
+// Server side of gRPC-web over WebSocket (docs/protocol.md §6), as
 // @improbable-eng/grpc-web's websocket transport expects it. The client sends binary messages:
 // first the request headers as ASCII `key: value\r\n` lines, then `0x00` ‖ bytes of the gRPC
 // request stream (frames may span messages), and `0x01` to half-close. The server sends raw

@@ -1,5 +1,5 @@
 // The local Textile Hub emulator: what the real, unmodified @textile/hub client talks to when no
-// hub is reachable (textile-protocol.md). It speaks gRPC-web over WebSocket, checks user-group API
+// hub is reachable (docs/protocol.md). It speaks gRPC-web over WebSocket, checks user-group API
 // keys and signatures, runs the GetToken challenge, validates bearer tokens against its Ed25519
 // host key and stores threads in memory. Node only. Not a security boundary: a dev and test tool.
 import { randomBytes } from 'node:crypto'

@@ -1,4 +1,4 @@
-// The hub's two looks at a thread token (textile-protocol.md, "Thread token"):
+// The hub's two looks at a thread token (docs/protocol.md §4):
 // 1. hubd's auth interceptor parses it unverified (golang-jwt v3 ParseUnverified): three
 //    base64url segments, JSON header and claims, a registered `alg`. Failure: 7 "Bad authorization".
 // 2. go-threads Token.Validate checks it against the host key: alg must be go-threads' own

@@ -1,5 +1,5 @@
-// Test doubles for the SDK's unit tests: a scripted token provider (the functions' contract,
-// design.md) behind a fetch, and a scripted hub speaking GetToken over gRPC-web on a WebSocket.
+// Test doubles for the SDK's unit tests: a scripted token provider (README.md, "HTTP API")
+// behind a fetch, and a scripted hub speaking GetToken over gRPC-web on a WebSocket.
 import { PrivateKey, PublicKey } from '@textile/hub'
 import threads from '@textile/threads-client-grpc/threads_pb.js'
 import { WebSocket, WebSocketServer } from 'ws'
@@ -156,7 +156,7 @@ function frame(flags: number, payload: Uint8Array): Uint8Array {
   return out
 }
 
-/** A scripted hub: GetToken only, over gRPC-web on a WebSocket (textile-protocol.md). */
+/** A scripted hub: GetToken only, over gRPC-web on a WebSocket (docs/protocol.md §5, §6). */
 export async function fakeHub(behaviour: HubBehaviour = 'ok') {
   const server = new WebSocketServer({
     port: 0,

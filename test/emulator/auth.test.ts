@@ -1,5 +1,5 @@
 // hubd's checks as the emulator applies them: API keys and signatures, then bearer tokens
-// (textile-protocol.md, "API signature" and "Thread token"), asserted by code and message.
+// (docs/protocol.md §3 and §4), asserted by code and message.
 import { Client, PrivateKey } from '@textile/hub'
 import threads from '@textile/threads-client-grpc/threads_pb.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'

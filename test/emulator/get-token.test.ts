@@ -1,5 +1,5 @@
 // GetToken against the emulator, driven by the real @textile/hub Client and by raw streams on both
-// service paths (textile-protocol.md, "GetToken").
+// service paths (docs/protocol.md §5).
 import { Client, PrivateKey, PublicKey } from '@textile/hub'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { decodeBase64, parsePublicKey, utf8, verifySignature } from '../../src/core/index.ts'

@@ -1,4 +1,4 @@
-// The wire itself (textile-protocol.md, "Transport"): the handshake, trailers-only errors, and
+// The wire itself (docs/protocol.md §6): the handshake, trailers-only errors, and
 // untrusted bytes that must end one call, never the process.
 import { PrivateKey } from '@textile/hub'
 import { WebSocket } from 'ws'

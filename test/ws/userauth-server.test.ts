@@ -102,7 +102,7 @@ const baseEnv = {
 let emulator: Emulator
 let restoreWebSocket: PropertyDescriptor | undefined
 beforeAll(async () => {
-  // @textile/hub in Node needs a global WebSocket (textile-protocol.md).
+  // @textile/hub in Node needs a global WebSocket (docs/protocol.md §6).
   restoreWebSocket = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket')
   Object.defineProperty(globalThis, 'WebSocket', {
     value: WebSocket,
