@@ -74,6 +74,15 @@ describe('emulator auth', () => {
       })
     })
 
+    it('looks the key up before it checks for a signature: an unknown key without one gets 5', async () => {
+      // hubd's order (docs/protocol.md §9): the lookup answers first, so no 16 leaks whether a
+      // signature would have been needed.
+      expect(await newDb({ 'x-textile-api-key': 'bunknownkey' })).toMatchObject({
+        status: 5,
+        message: 'API key not found or is invalid',
+      })
+    })
+
     it('rejects a missing signature with 16 "API key signature required"', async () => {
       expect(await newDb({ 'x-textile-api-key': key })).toMatchObject({
         status: 16,
