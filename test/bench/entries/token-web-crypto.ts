@@ -4,5 +4,5 @@ import { createTokenHandler } from '../../../src/http/token-handler.ts'
 
 const handler = createTokenHandler()
 
-/** functions/token.ts minus installNodeCrypto(). */
+/** functions/token.ts on the default Web Crypto provider instead of node:crypto. */
 export default (request: Request) => handler(request)
