@@ -132,7 +132,7 @@ async function logIn(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Log in/ }).click()
   await expect
     .poll(() => page.locator('#status').textContent(), { timeout: 15_000 })
-    .toMatch(/^(Logged in\. \d+ note|Stopped by an error)/)
+    .toMatch(/^(Logged in\. \d+ note|Stopped by an error|Login failed)/)
 }
 
 /** Fails with every serious or critical axe finding, printed readably; prints the others. */
