@@ -1,7 +1,8 @@
 // The demo page: an identity kept in this browser → credentials from the two functions through
 // the SDK → a real @textile/hub call (notes in a ThreadDB). One view per card (identity-view.ts,
 // login-view.ts, notes-view.ts), the status line and error alert (status-view.ts), and the login
-// and notes behaviour (session-controller.ts); this file wires them to the page's elements. Every
+// and notes behaviour (session-controller.ts, which follows the SDK's events and disposes each
+// session's provider when it ends); this file wires them to the page's elements. Every
 // failure is shown with its code and a sentence (error-messages.ts). The private key is shown only
 // when the user asks for it.
 import { openStorage } from './browser-storage.ts'
@@ -47,6 +48,12 @@ async function main(): Promise<void> {
     identity: identity.current,
   })
   session.reset()
+  // Leaving the page ends the session: its provider's prefetch timer and requests stop with it. A
+  // page restored from the back/forward cache starts logged out.
+  window.addEventListener('pagehide', () => session.reset())
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) status.announce('Welcome back: log in again to continue.')
+  })
   if (!storage.persistent) status.showError(new DemoError('storage_unavailable'))
   else
     status.announce(

@@ -1,12 +1,11 @@
-// A logged-in identity: the SDK's provider (reporting every UserAuth it hands out, first login
-// and refreshes alike, with where its token came from), a hub client on it, and the notes thread
-// remembered for this hub and identity. No DOM here.
+// A logged-in identity: the SDK's provider (its login, refresh and error events go to the page;
+// the page's AbortSignal disposes it), a hub client on it, and the notes thread remembered for this
+// hub and identity. No DOM here.
 import { Client, type PrivateKey } from '@textile/hub'
-import { createUserAuthProvider, tokenStorageKey, type UserAuth } from '../client/index.ts'
+import { createUserAuthProvider, type UserAuthEvent } from '../client/index.ts'
 import type { SafeStorage } from './browser-storage.ts'
 import { createNotes, notesThreadKey, rememberedNotes, type Note, type NotesDb } from './notes.ts'
 import type { SiteConfig } from './site-config.ts'
-import { observeTokenResponses, type TokenSource } from './token-source.ts'
 
 /** One logged-in identity. */
 export interface HubSession {
@@ -22,49 +21,36 @@ export interface HubSessionOptions {
   config: SiteConfig
   storage: SafeStorage
   identity: PrivateKey
-  /** Every UserAuth the provider returns (the hub client asks again when the signature expires). */
-  onCredentials: (auth: UserAuth, source?: TokenSource) => void
+  /** The SDK's events: each login and refresh (expiry, token source) and each failed call. */
+  onChange: (event: UserAuthEvent) => void
+  /**
+   * The session's lifetime: aborting it disposes the provider (no prefetch timer, request or event
+   * outlives it; pending calls reject with `aborted`).
+   */
+  signal: AbortSignal
 }
 
 /**
  * Logs in once (so errors surface here, not in the first hub call) and opens a hub client.
  *
- * @throws the SDK's `UserAuthError` when the functions or the hub refuse.
+ * @throws the SDK's `UserAuthError` when the functions or the hub refuse, `aborted` once `signal`
+ *   is aborted.
  * @example
- * const session = await openHubSession({ config, storage, identity, onCredentials: show })
+ * const session = await openHubSession({ config, storage, identity, onChange: show, signal })
  */
 export async function openHubSession(options: HubSessionOptions): Promise<HubSession> {
   const { config, storage, identity } = options
-  const pubkey = identity.public.toString()
-  const observer = observeTokenResponses()
   const provider = createUserAuthProvider({
     endpoint: config.endpoint,
     identity,
     hubUrl: config.hubUrl,
-    fetch: observer.fetch,
-    storage: {
-      get: (key) => storage.get(key),
-      set: (key, value) => void storage.set(key, value),
-    },
+    storage, // its get/set never throw
+    signal: options.signal,
+    onChange: options.onChange,
   })
-  const cacheKey = tokenStorageKey(config.hubUrl, pubkey)
-  const tracked = async (): Promise<UserAuth> => {
-    const cached = storage.get(cacheKey) !== null
-    const auth = await provider()
-    const seen = observer.take()
-    const source: TokenSource | undefined = seen
-      ? seen.hadToken
-        ? 'function'
-        : cached
-          ? 'cache'
-          : 'hub'
-      : undefined
-    options.onCredentials(auth, source)
-    return auth
-  }
-  await tracked()
-  const client = Client.withUserAuth(tracked, config.hubUrl)
-  const threadKey = notesThreadKey(config.hubUrl, pubkey)
+  await provider()
+  const client = Client.withUserAuth(provider, config.hubUrl)
+  const threadKey = notesThreadKey(config.hubUrl, identity.public.toString())
   return { client, notes: rememberedNotes(client, storage, threadKey), threadKey }
 }
 

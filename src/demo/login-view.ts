@@ -1,9 +1,8 @@
-// Card 2, "Log in": the button and the credentials the SDK returned (API key, the signature's
-// expiry counting down, where the user token came from).
-import type { UserAuth } from '../client/index.ts'
+// Card 2, "Log in": the button and what the SDK's events said (API key, the signature's expiry
+// counting down, where the user token came from, the last event).
+import type { TokenSource, UserAuthEvent } from '../client/index.ts'
 import { formatRemaining } from './countdown.ts'
 import { shortKey } from './short-key.ts'
-import type { TokenSource } from './token-source.ts'
 
 /** The login card's elements in index.html. */
 export interface LoginElements {
@@ -14,18 +13,21 @@ export interface LoginElements {
   sigRemaining: HTMLElement
   tokenSource: HTMLElement
   token: HTMLElement
+  lastEvent: HTMLElement
 }
 
 /** The login card. */
 export interface LoginView {
-  showCredentials(auth: UserAuth, source?: TokenSource): void
-  /** Back to "not logged in": no credentials shown. */
+  /** Renders one of the provider's `onChange` events. */
+  showEvent(event: UserAuthEvent): void
+  /** Back to "not logged in": no credentials shown, no countdown. */
   clear(): void
   setBusy(busy: boolean): void
   setLoggedIn(): void
 }
 
-const TOKEN_SOURCE_TEXT: Record<TokenSource, string> = {
+/** Where the user token came from, as the card says it. */
+export const TOKEN_SOURCE_TEXT: Record<TokenSource, string> = {
   function: 'the token function (issuer mode: minted with the hub’s host key)',
   hub: 'the hub’s own challenge, answered in this browser (hub-challenge mode)',
   cache: 'this browser’s cache of an earlier hub challenge (hub-challenge mode)',
@@ -36,39 +38,53 @@ const TOKEN_SOURCE_TEXT: Record<TokenSource, string> = {
  *
  * @example
  * const login = createLoginView({ elements, onLogin: () => void logIn() })
+ * createUserAuthProvider({ …, onChange: login.showEvent })
  */
 export function createLoginView(options: {
   elements: LoginElements
   onLogin: () => void
 }): LoginView {
   const ui = options.elements
-  let shown: UserAuth | undefined
+  let expiresAt: Date | undefined
+  let ticker: ReturnType<typeof setInterval> | undefined
 
   const tick = () => {
-    if (!shown) return
-    const left = Date.parse(shown.msg) - Date.now()
+    if (!expiresAt) return
+    const left = expiresAt.getTime() - Date.now()
     ui.sigRemaining.textContent = left > 0 ? `in ${formatRemaining(left)}` : 'expired'
     ui.sigRemaining.classList.toggle('expired', left <= 0)
   }
-  setInterval(tick, 1000)
+  const count = (until: Date) => {
+    expiresAt = until
+    ui.sigExpiry.dateTime = until.toISOString()
+    ui.sigExpiry.textContent = until.toLocaleTimeString()
+    tick()
+    ticker ??= setInterval(tick, 1000)
+  }
   ui.login.addEventListener('click', options.onLogin)
 
   return {
-    showCredentials: (auth, source) => {
-      shown = auth
-      ui.credentials.hidden = false
-      ui.apiKey.textContent = auth.key
-      ui.sigExpiry.dateTime = auth.msg
-      ui.sigExpiry.textContent = new Date(auth.msg).toLocaleTimeString()
-      ui.token.textContent = auth.token ? shortKey(auth.token) : '—'
-      if (source) {
-        ui.tokenSource.textContent = TOKEN_SOURCE_TEXT[source]
-        ui.tokenSource.dataset.source = source
+    showEvent: (event) => {
+      const at = new Date().toLocaleTimeString()
+      ui.lastEvent.dataset.type = event.type
+      if (event.type === 'error') {
+        ui.lastEvent.textContent = `error (${event.error.code}) at ${at}`
+        // The credentials the provider still holds, if any (possibly expired).
+        if (event.expiresAt) count(event.expiresAt)
+        return
       }
-      tick()
+      ui.lastEvent.textContent = `${event.type} at ${at}`
+      ui.credentials.hidden = false
+      ui.apiKey.textContent = event.auth.key
+      ui.token.textContent = event.auth.token ? shortKey(event.auth.token) : '—'
+      ui.tokenSource.textContent = TOKEN_SOURCE_TEXT[event.tokenSource]
+      ui.tokenSource.dataset.source = event.tokenSource
+      count(event.expiresAt)
     },
     clear: () => {
-      shown = undefined
+      expiresAt = undefined
+      clearInterval(ticker)
+      ticker = undefined
       ui.credentials.hidden = true
       ui.login.textContent = 'Log in'
     },

@@ -64,6 +64,7 @@ export function findPageElements(): PageElements {
       sigRemaining: findElement('sig-remaining'),
       tokenSource: findElement('token-source'),
       token: findElement('token'),
+      lastEvent: findElement('last-event'),
     },
     notes: {
       noteForm: findElement('note-form'),

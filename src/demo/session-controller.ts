@@ -1,5 +1,9 @@
 // Logging in and saving notes: drives the login and notes cards through one session at a time
-// (hub-session.ts does the SDK and hub calls), and keeps both cards' buttons off while busy.
+// (hub-session.ts does the SDK and hub calls), and keeps both cards' buttons off while busy. The
+// login card, the token source and the status line follow the SDK's events. Each session owns an
+// AbortController: a new login, another identity or leaving the page aborts it, which disposes its
+// provider, so no prefetch timer, request or event of an old session outlives it.
+import type { TokenSource, UserAuthError, UserAuthEvent } from '../client/index.ts'
 import type { SafeStorage } from './browser-storage.ts'
 import { addNote, openHubSession, readNotes, type HubSession } from './hub-session.ts'
 import type { LoadedIdentity } from './identity-store.ts'
@@ -21,12 +25,18 @@ export interface SessionControllerOptions {
 
 /** What the page's buttons call. */
 export interface SessionController {
-  /** Logs in with the current identity and lists its notes. */
+  /** Logs in with the current identity (ending the previous session) and lists its notes. */
   logIn(): Promise<void>
   /** Stores a note in the current session. */
   save(text: string): Promise<void>
-  /** Forgets the session (another identity, or before the first login). */
+  /** Ends the session (another identity, leaving the page, or before the first login). */
   reset(): void
+}
+
+const SOURCE_SHORT: Record<TokenSource, string> = {
+  function: 'the token function',
+  hub: 'the hub',
+  cache: 'this browser’s cache',
 }
 
 /**
@@ -39,7 +49,11 @@ export interface SessionController {
 export function createSessionController(options: SessionControllerOptions): SessionController {
   const { config, storage, status, login, notes } = options
   let session: HubSession | undefined
+  let life: AbortController | undefined
   let busy = false
+  // The provider's failure during the current action, already shown from its error event: the hub
+  // call that needed the credentials then rejects too, and must not replace it.
+  let providerError: UserAuthError | undefined
 
   const setBusy = (value: boolean) => {
     busy = value
@@ -48,61 +62,93 @@ export function createSessionController(options: SessionControllerOptions): Sess
   }
 
   const reset = () => {
+    life?.abort()
+    life = undefined
     session = undefined
     login.clear()
     notes.clear()
     setBusy(false)
   }
 
+  // Only the live session's provider sends events: a disposed one sends none.
+  const onChange = (event: UserAuthEvent) => {
+    login.showEvent(event)
+    if (event.type === 'error') {
+      providerError = event.error
+      // Credentials still held (even expired) mean this was a refresh.
+      status.showError(event.error, undefined, event.expiresAt ? 'Signature refresh' : 'Login')
+      return
+    }
+    providerError = undefined
+    const source = SOURCE_SHORT[event.tokenSource]
+    const until = event.expiresAt.toLocaleTimeString()
+    status.announce(
+      event.type === 'login'
+        ? `Logged in with a user token from ${source}. Reading your notes from the hub…`
+        : `Signature refreshed (user token from ${source}), valid until ${until}.`,
+    )
+  }
+
+  const failed = (error: unknown) => {
+    if (!providerError) status.showError(error, 'hub_call_failed')
+  }
+
   const logIn = async () => {
     status.clearError()
     reset()
+    const current = new AbortController()
+    life = current
+    providerError = undefined
     setBusy(true)
     status.announce('Logging in: signing a challenge from the token function…')
     const { identity } = options.identity()
     try {
-      session = await openHubSession({
+      const opened = await openHubSession({
         config,
         storage,
         identity,
-        // Refreshes of an identity the user has since replaced must not show up.
-        onCredentials: (auth, source) => {
-          if (options.identity().identity === identity) login.showCredentials(auth, source)
-        },
+        onChange,
+        signal: current.signal,
       })
+      // Ended meanwhile (another identity, another login, the page left): nothing to show.
+      if (current.signal.aborted) return
+      session = opened
       login.setLoggedIn()
-      if (session.notes) {
-        notes.showThread(session.notes.threadId.toString())
-        status.announce('Logged in. Reading your notes from the hub…')
-      }
-      const list = await readNotes({ session, storage })
-      notes.showThread(session.notes?.threadId.toString())
+      if (opened.notes) notes.showThread(opened.notes.threadId.toString())
+      const list = await readNotes({ session: opened, storage })
+      if (current.signal.aborted) return
+      notes.showThread(opened.notes?.threadId.toString())
       notes.showNotes(list)
       status.announce(`Logged in. ${list.length} note(s) on the hub.`)
     } catch (error) {
-      status.showError(error, 'hub_call_failed')
+      if (!current.signal.aborted) failed(error)
     } finally {
-      setBusy(false)
+      if (!current.signal.aborted) setBusy(false)
     }
   }
 
   const save = async (text: string) => {
-    if (!session || busy) return
+    if (!session || busy || !life) return
     const active = session
+    const current = life
     status.clearError()
+    providerError = undefined
     setBusy(true)
     status.announce('Saving the note on the hub…')
     try {
       const list = await addNote({ session: active, storage, text })
+      if (current.signal.aborted) return
       notes.showNotes(list)
       notes.resetInput()
       status.announce(`Saved. ${list.length} note(s) on the hub.`)
     } catch (error) {
-      status.showError(error, 'hub_call_failed')
+      if (!current.signal.aborted) failed(error)
     } finally {
-      notes.showThread(active.notes?.threadId.toString())
-      setBusy(false)
-      notes.focusInput()
+      if (!current.signal.aborted) {
+        notes.showThread(active.notes?.threadId.toString())
+        setBusy(false)
+        notes.focusInput()
+      }
     }
   }
 

@@ -15,8 +15,11 @@ export interface StatusElements {
 export interface StatusView {
   /** Replaces the status line (announced politely by screen readers). */
   announce(text: string): void
-  /** Shows an error with its code and sentence; unknown errors get `fallback`. */
-  showError(error: unknown, fallback?: DemoErrorCode): void
+  /**
+   * Shows an error with its code and sentence; unknown errors get `fallback`. The status line says
+   * "`failed` failed (code)" when given what failed, else "Stopped by an error (code)".
+   */
+  showError(error: unknown, fallback?: DemoErrorCode, failed?: string): void
   clearError(): void
 }
 
@@ -33,7 +36,7 @@ export function createStatusView(elements: StatusElements): StatusView {
   }
   return {
     announce,
-    showError: (error, fallback = 'unexpected_error') => {
+    showError: (error, fallback = 'unexpected_error', failed) => {
       const { code, sentence, detail } = describeError(error, fallback)
       elements.errorCode.textContent = code
       elements.errorSentence.textContent = sentence
@@ -41,7 +44,7 @@ export function createStatusView(elements: StatusElements): StatusView {
       elements.errorDetail.hidden = !detail
       elements.error.hidden = false
       elements.error.dataset.code = code
-      announce(`Stopped by an error (${code}): details below.`)
+      announce(`${failed ? `${failed} failed` : 'Stopped by an error'} (${code}): details below.`)
     },
     clearError: () => {
       elements.error.hidden = true

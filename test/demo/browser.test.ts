@@ -2,7 +2,9 @@
 // driven by playwright-core against the site served by `netlify dev --offline` (its `[dev] command`
 // builds the bundle and writes _headers with the CSP), the functions, and the hub emulator running
 // in this process. Any console error, page error, failed request or CSP violation fails a test
-// unless the test expects it; axe-core audits the page in each state that matters.
+// unless the test expects it; axe-core audits the page in each state that matters. What the login
+// card and the status line show comes from the SDK's events (the page has no other source for the
+// token's origin); Playwright's request events count what each provider asks the functions for.
 import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -21,11 +23,19 @@ import { launchChromium } from './launch-chromium.ts'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 
+/**
+ * API signature lifetime in hub-challenge mode (the functions' minimum). The SDK refreshes 3 s
+ * before expiry (10 % of the lifetime) and prefetches the next envelope 5 s before that.
+ */
+const SIG_TTL_SECONDS = 30
+
 interface Watched {
   page: Page
   problems: string[]
   /** Console errors the current test expects (e.g. the 403 of a refused login). */
   expect: (pattern: RegExp) => void
+  /** Every text the status line showed since the page was last loaded, in order. */
+  statusLog: () => Promise<string[]>
 }
 
 /**
@@ -43,6 +53,15 @@ async function watchedPage(context: BrowserContext): Promise<Watched> {
       ),
     )
   })
+  // The status line changes several times per action; record each text, not only the last.
+  await page.addInitScript(() => {
+    const log: string[] = []
+    Object.assign(window, { statusLog: log })
+    new MutationObserver(() => {
+      const text = document.getElementById('status')?.textContent
+      if (text != null && text !== log.at(-1)) log.push(text)
+    }).observe(document, { subtree: true, childList: true, characterData: true })
+  })
   const problems: string[] = []
   const expected: RegExp[] = []
   page.on('console', (message) => {
@@ -54,7 +73,12 @@ async function watchedPage(context: BrowserContext): Promise<Watched> {
   page.on('requestfailed', (request) =>
     problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`),
   )
-  return { page, problems, expect: (pattern) => expected.push(pattern) }
+  return {
+    page,
+    problems,
+    expect: (pattern) => expected.push(pattern),
+    statusLog: () => page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog),
+  }
 }
 
 /** Waits until the [dev] command has built the bundle and netlify dev serves its CSP. */
@@ -132,7 +156,26 @@ async function logIn(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Log in/ }).click()
   await expect
     .poll(() => page.locator('#status').textContent(), { timeout: 15_000 })
-    .toMatch(/^(Logged in\. \d+ note|Stopped by an error)/)
+    .toMatch(/^(Logged in\. \d+ note|Stopped by an error|Login failed)/)
+}
+
+/** Counts the page's requests to /api/challenge from now on. */
+function countChallenges(page: Page): () => number {
+  let count = 0
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/challenge') count += 1
+  })
+  return () => count
+}
+
+/** What the login card shows: token source, last SDK event, signature expiry (ms since epoch). */
+async function loginCard(page: Page): Promise<{ source?: string; event?: string; expiry: number }> {
+  const [source, event, expiry] = await Promise.all([
+    page.locator('#token-source').getAttribute('data-source'),
+    page.locator('#last-event').getAttribute('data-type'),
+    page.locator('#sig-expiry').getAttribute('datetime'),
+  ])
+  return { ...(source && { source }), ...(event && { event }), expiry: Date.parse(expiry ?? '') }
 }
 
 /** Fails with every serious or critical axe finding, printed readably; prints the others. */
@@ -268,10 +311,11 @@ describe('demo page', () => {
 
       await logIn(page)
       await expect(page.locator('#api-key').textContent()).resolves.toBe(SECRETS.USER_API_KEY)
-      await expect(page.locator('#token-source').getAttribute('data-source')).resolves.toBe(
-        'function',
-      )
+      await expect(loginCard(page)).resolves.toMatchObject({ source: 'function', event: 'login' })
       await expect(page.locator('#sig-remaining').textContent()).resolves.toMatch(/^in \d+ min/)
+      await expect(watched.statusLog()).resolves.toContain(
+        'Logged in with a user token from the token function. Reading your notes from the hub…',
+      )
 
       await page.getByLabel('New note').fill('Hello from Chromium')
       await page.getByRole('button', { name: 'Save note' }).click()
@@ -366,6 +410,9 @@ describe('demo page', () => {
         code: 'pubkey_not_allowed',
         sentence: 'This identity is not on the list of allowed users.',
       })
+      await expect(page.locator('#status').textContent()).resolves.toBe(
+        'Login failed (pubkey_not_allowed): details below.',
+      )
       await page.screenshot({ path: join(ARTIFACTS, 'demo-error.png'), fullPage: true })
       await expectAccessible(page)
     })
@@ -413,7 +460,8 @@ describe('demo page', () => {
     let watched: Watched
 
     beforeAll(async () => {
-      dev = await startSite(emulator, {})
+      // The shortest signature the functions issue: the SDK prefetches and refreshes within a test.
+      dev = await startSite(emulator, { API_SIG_TTL_SECONDS: String(SIG_TTL_SECONDS) })
       context = await browser.newContext({ viewport: { width: 1024, height: 900 } })
       watched = await watchedPage(context)
     }, 90_000)
@@ -432,17 +480,120 @@ describe('demo page', () => {
       const headers = await pageHeaders(page, dev.url)
       expect(headers).toContainEqual({ name: 'content-security-policy', value: expectedCsp })
       await logIn(page)
-      await expect(page.locator('#token-source').getAttribute('data-source')).resolves.toBe('hub')
+      await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
       await page.getByLabel('New note').fill('Signed in by the hub')
       await page.getByRole('button', { name: 'Save note' }).click()
       await expect.poll(() => page.locator('#notes li').count()).toBe(1)
 
       await page.reload()
       await logIn(page)
-      await expect(page.locator('#token-source').getAttribute('data-source')).resolves.toBe('cache')
+      await expect(loginCard(page)).resolves.toMatchObject({ source: 'cache', event: 'login' })
       await expect(page.locator('#notes li span').allTextContents()).resolves.toEqual([
         'Signed in by the hub',
       ])
     })
+
+    /**
+     * One signature lifetime in a fresh profile: the prefetch comes on its own, a refresh the
+     * token function refuses shows its code, the next refresh moves the countdown.
+     */
+    async function followRefreshAndError(): Promise<void> {
+      const context = await browser.newContext()
+      try {
+        const watched = await watchedPage(context)
+        const { page } = watched
+        const challenges = countChallenges(page)
+        const status = () => page.locator('#status').textContent()
+        const saveNote = page.getByRole('button', { name: 'Save note' })
+        await page.goto(dev.url)
+        await logIn(page)
+        const first = await loginCard(page)
+        expect(first).toMatchObject({ source: 'hub', event: 'login' })
+        expect(challenges()).toBe(1)
+
+        // With no hub call at all, the provider fetches the next envelope before its refresh.
+        await expect.poll(challenges, { timeout: SIG_TTL_SECONDS * 1000 }).toBe(2)
+        expect(Date.now()).toBeGreaterThan(first.expiry - 10_000)
+
+        // The hub client asks for credentials once the signature expired; the functions refuse.
+        watched.expect(/status of 429/)
+        await page.route('**/api/token', (route) => route.fulfill({ status: 429, body: '' }))
+        await expect
+          .poll(() => page.locator('#sig-remaining').textContent(), { timeout: 15_000 })
+          .toBe('expired')
+        await page.getByLabel('New note').fill('After the signature expired')
+        await saveNote.click()
+        // Told by the provider's error event (the failed save alone would say "Stopped by…").
+        await expect
+          .poll(status, { timeout: 15_000 })
+          .toBe('Signature refresh failed (rate_limited): details below.')
+        expect((await errorShown(page)).code).toBe('rate_limited')
+        await expect(loginCard(page)).resolves.toEqual({ ...first, event: 'error' })
+        await expect.poll(() => saveNote.isEnabled()).toBe(true)
+        // That refresh signed the prefetched envelope: no new challenge.
+        expect(challenges()).toBe(2)
+
+        await page.unroute('**/api/token')
+        await saveNote.click()
+        await expect.poll(status, { timeout: 15_000 }).toBe('Saved. 1 note(s) on the hub.')
+        const refreshed = await loginCard(page)
+        expect(refreshed).toMatchObject({ source: 'cache', event: 'refresh' })
+        expect(refreshed.expiry).toBeGreaterThan(first.expiry)
+        await expect(page.locator('#sig-remaining').textContent()).resolves.toMatch(/^in \d+ s$/)
+        await expect(page.getByRole('alert').isHidden()).resolves.toBe(true)
+        const until = await page.evaluate(
+          (ms) => new Date(ms).toLocaleTimeString(),
+          refreshed.expiry,
+        )
+        expect(await watched.statusLog()).toContain(
+          `Signature refreshed (user token from this browser’s cache), valid until ${until}.`,
+        )
+        expect(watched.problems).toEqual([])
+      } finally {
+        await context.close()
+      }
+    }
+
+    /**
+     * A second login, then another identity: each ends the previous session, and a disposed
+     * provider sends no prefetch (it would, as followRefreshAndError shows, within the lifetime).
+     */
+    async function disposeReplacedProviders(): Promise<void> {
+      const context = await browser.newContext()
+      try {
+        const watched = await watchedPage(context)
+        const { page } = watched
+        const challenges = countChallenges(page)
+        await page.goto(dev.url)
+        await logIn(page)
+        await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+        await logIn(page)
+        // A new provider, with the token its predecessor stored.
+        const second = await loginCard(page)
+        expect(second).toMatchObject({ source: 'cache', event: 'login' })
+        expect(await watched.statusLog()).toContain(
+          'Logged in with a user token from this browser’s cache. Reading your notes from the hub…',
+        )
+
+        await page.getByText('Export or import the private key').click()
+        await page.getByRole('button', { name: 'Make a new identity' }).click()
+        await page.getByRole('button', { name: 'Replace it with a new identity' }).click()
+        await expect.poll(() => page.locator('#credentials').isHidden()).toBe(true)
+        expect(challenges()).toBe(2)
+        // Past both providers' prefetch times (the first one's came earlier than the second's).
+        await page.waitForTimeout(Math.max(0, second.expiry + 1_000 - Date.now()))
+        expect(challenges()).toBe(2)
+        expect(watched.problems).toEqual([])
+      } finally {
+        await context.close()
+      }
+    }
+
+    it(
+      'follows the SDK’s refresh and error events, and disposes replaced providers',
+      { timeout: (SIG_TTL_SECONDS + 60) * 1000 },
+      // Two fresh profiles side by side: the two signature lifetimes overlap.
+      () => Promise.all([followRefreshAndError(), disposeReplacedProviders()]).then(() => {}),
+    )
   })
 })
