@@ -29,6 +29,9 @@ export async function bundle(root: string, entry: string, dir: string, name: str
     platform: 'node',
     format: 'esm',
     outfile: file,
+    // An optional peer, loaded by a dynamic import only with SINGLE_USE_ENVELOPES=true; on Netlify
+    // nft ships it as files beside the function, never in the entry bundle.
+    external: ['@netlify/blobs'],
     logLevel: 'error',
   })
   const code = readFileSync(file)
