@@ -151,15 +151,14 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
     log(`Choose another base path, for example: npx ${PACKAGE_NAME} init --base /auth`)
     return 1
   }
-  const verb = values['dry-run'] ? 'would be ' : ''
   for (const file of result.files) {
+    const changes = file.status === 'created' || file.status === 'overwritten'
+    const status = values['dry-run'] && changes ? `would be ${file.status}` : file.status
     const note =
       file.status === 'kept'
         ? ' (kept: it differs from what init writes; --force overwrites it)'
         : ''
-    log(
-      `${verb}${file.status.padEnd(11)} ${relative(site, file.path)}  ${file.routes.join(', ')}${note}`,
-    )
+    log(`${status.padEnd(11)} ${relative(site, file.path)}  ${file.routes.join(', ')}${note}`)
   }
   if (result.files.every((file) => file.status === 'unchanged')) {
     log('Everything is in place already.')

@@ -1,0 +1,164 @@
+// `textile-token-provider init` on throwaway sites: where it writes, what it writes, what it
+// refuses, and that it never loses a user's change.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runInit, runInitCommand, tomlString } from '../../src/cli/init.ts'
+import { RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
+
+const sites: string[] = []
+afterEach(() => {
+  for (const dir of sites.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A site folder with the given files (path → text). */
+function site(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ttp-init-'))
+  sites.push(dir)
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true })
+    writeFileSync(join(dir, path), text)
+  }
+  return dir
+}
+
+const ESM_TS = { 'package.json': '{"type":"module"}', 'tsconfig.json': '{}' }
+
+describe('runInit()', () => {
+  it('writes challenge and token into netlify/functions with a literal config', () => {
+    const dir = site(ESM_TS)
+    const result = runInit({ dir })
+    expect(result.files.map((file) => file.status)).toEqual(['created', 'created'])
+    const text = readFileSync(join(dir, 'netlify/functions/textile-token.ts'), 'utf8')
+    expect(text).toContain("export { default } from 'textile-token-provider/netlify/token'")
+    expect(text).toContain("path: '/api/token'")
+    const { windowLimit, windowSize } = RATE_LIMIT
+    expect(text).toContain(
+      `rateLimit: { windowLimit: ${windowLimit}, windowSize: ${windowSize}, aggregateBy: ['ip', 'domain'] }`,
+    )
+  })
+
+  it.each([
+    ['an ESM TypeScript site', ESM_TS, 'ts'],
+    ['a CommonJS TypeScript site', { 'package.json': '{}', 'tsconfig.json': '{}' }, 'mts'],
+    ['an ESM JavaScript site', { 'package.json': '{"type":"module"}' }, 'js'],
+    ['a CommonJS JavaScript site', { 'package.json': '{}' }, 'mjs'],
+  ])('picks .%s for %s', (_name, files, ext) => {
+    const dir = site(files)
+    expect(runInit({ dir }).files[0]!.path).toBe(
+      join(dir, `netlify/functions/textile-challenge.${ext}`),
+    )
+  })
+
+  it("writes into netlify.toml's [functions] directory", () => {
+    const dir = site({
+      ...ESM_TS,
+      'netlify.toml':
+        '[build]\n  publish = "dist"\n\n[functions]\n  directory = "api-fns" # ours\n',
+    })
+    expect(runInit({ dir }).functionsDir).toBe(join(dir, 'api-fns'))
+  })
+
+  it('changes nothing on a second run', () => {
+    const dir = site(ESM_TS)
+    runInit({ dir })
+    expect(runInit({ dir }).files.map((file) => file.status)).toEqual(['unchanged', 'unchanged'])
+  })
+
+  it('keeps a file the user changed, and overwrites it only with force', () => {
+    const dir = site(ESM_TS)
+    runInit({ dir })
+    const path = join(dir, 'netlify/functions/textile-token.ts')
+    writeFileSync(path, '// mine\n')
+    expect(runInit({ dir }).files[1]!.status).toBe('kept')
+    expect(readFileSync(path, 'utf8')).toBe('// mine\n')
+    expect(runInit({ dir, force: true }).files[1]!.status).toBe('overwritten')
+    expect(readFileSync(path, 'utf8')).toContain('textile-token-provider/netlify/token')
+  })
+
+  it('writes nothing on a dry run', () => {
+    const dir = site(ESM_TS)
+    expect(runInit({ dir, dryRun: true }).files[0]!.status).toBe('created')
+    expect(() => readFileSync(join(dir, 'netlify/functions/textile-token.ts'))).toThrow()
+  })
+
+  it('adds the JWT minter and its JWKS with --jwt, under the base path', () => {
+    const dir = site(ESM_TS)
+    const result = runInit({ dir, jwt: true, base: '/auth/' })
+    expect(result.files.flatMap((file) => file.routes)).toEqual([
+      'POST /auth/challenge',
+      'POST /auth/token',
+      'POST /auth/jwt',
+      'GET /auth/jwks',
+      'GET /.well-known/jwks.json',
+    ])
+  })
+
+  it.each([
+    [
+      'another function declares the path',
+      { 'netlify/functions/mine.ts': "export const config = { path: '/api/token' }\n" },
+      '/api/token (declared by netlify/functions/mine.ts)',
+    ],
+    [
+      'a netlify.toml redirect covers /api/*',
+      {
+        'netlify.toml':
+          '[[redirects]]\n  from = "/api/*"\n  to = "https://backend.example/:splat"\n',
+      },
+      '/api/challenge (redirected by /api/* in netlify.toml [[redirects]])',
+    ],
+    [
+      'a _redirects rule in the publish folder names the path',
+      {
+        'netlify.toml': '[build]\n  publish = "public"\n',
+        'public/_redirects': '/api/challenge  /.netlify/functions/legacy  200\n',
+      },
+      '/api/challenge (redirected by /api/challenge in public/_redirects)',
+    ],
+  ])('writes nothing when %s', (_name, files, conflict) => {
+    const dir = site({ ...ESM_TS, ...files })
+    const result = runInit({ dir })
+    expect(result.conflicts).toContain(conflict)
+    expect(result.files).toEqual([])
+    // The same site takes the functions under another base path.
+    expect(runInit({ dir, base: '/auth' }).conflicts).toEqual([])
+  })
+
+  it('refuses a base path that is not a path', () => {
+    expect(() => runInit({ dir: site(ESM_TS), base: 'api' })).toThrow(/--base/)
+    expect(() => runInit({ dir: site(ESM_TS), base: '/a b' })).toThrow(/--base/)
+  })
+})
+
+describe('runInitCommand()', () => {
+  it('prints the files, the variables to set and the SDK snippet; exit 0', () => {
+    const dir = site(ESM_TS)
+    const lines: string[] = []
+    expect(runInitCommand(['--dir', dir], (line) => lines.push(line))).toBe(0)
+    const text = lines.join('\n')
+    expect(text).toMatch(/created +netlify\/functions\/textile-challenge\.ts/)
+    expect(text).toContain(
+      'netlify env:set USER_API_SECRET <its secret> --secret --scope functions',
+    )
+    expect(text).toMatch(/netlify env:set CHALLENGE_SECRET [\w-]{43} --secret/)
+    expect(text).toContain("createUserAuthProvider({ endpoint: '/api'")
+  })
+
+  it('exits 1 and names the taken routes when /api is taken', () => {
+    const dir = site({ ...ESM_TS, _redirects: '/api/*  https://backend.example/:splat  200\n' })
+    const lines: string[] = []
+    expect(runInitCommand(['--dir', dir], (line) => lines.push(line))).toBe(1)
+    expect(lines.join('\n')).toContain('init --base /auth')
+  })
+})
+
+describe('tomlString()', () => {
+  it('reads a string key of a section, ignoring comments and other sections', () => {
+    const toml = '[build]\n  publish = "site" # here\n[functions]\n  directory = \'fns\'\n'
+    expect(tomlString(toml, 'build', 'publish')).toBe('site')
+    expect(tomlString(toml, 'functions', 'directory')).toBe('fns')
+    expect(tomlString(toml, 'functions', 'publish')).toBeUndefined()
+  })
+})
