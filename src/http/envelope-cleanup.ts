@@ -186,10 +186,11 @@ function bound(value: number | undefined, name: string, fallback: number): numbe
  */
 function describe(error: unknown, env: Env): string {
   const cause = error instanceof TokenProviderError ? error.cause : error
-  const text =
-    cause instanceof Error ? `${cause.name}: ${cause.message}`.slice(0, 300) : typeof cause
+  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause
+  // Scrubbed and redacted before it is cut, so a cut never leaves part of a key or secret behind.
   const scrubbed = text
     .replace(/\d+(?:\/|%2F)[A-Za-z0-9_-]+/gi, '[key]')
     .replace(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])/g, '[key]')
-  return redact(scrubbed, [...secretValues(textileConfig, env), env.NETLIFY_BLOBS_CONTEXT])
+  const secrets = [...secretValues(textileConfig, env), env.NETLIFY_BLOBS_CONTEXT]
+  return redact(scrubbed, secrets).slice(0, 300)
 }

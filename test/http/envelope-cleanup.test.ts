@@ -237,6 +237,20 @@ describe('envelope clean-up (in-memory store with the Blobs key scheme)', () => 
     expect(logs[0]?.error).toBe('Error: listing failed near [key] with [redacted]')
   })
 
+  it('cuts a long error message only after scrubbing it, so no part of a key survives the cut', async () => {
+    const n = nonce()
+    const failing: EnvelopeCleanupStore = {
+      async *entries() {
+        throw new Error(`${'x'.repeat(280)} ${n} and 1893456060/${n}`)
+      },
+      delete: async () => {},
+    }
+    const { logs } = await runCleanup(failing, {})
+    expect(logs[0]?.error).toHaveLength(300)
+    expect(logs[0]?.error).toMatch(/ \[key\]/)
+    expect(logs[0]?.error).not.toContain(n.slice(0, 8))
+  })
+
   it('refuses bounds that are not positive whole numbers', () => {
     for (const bad of [0, -1, 1.5, NaN, Infinity]) {
       expect(() => createEnvelopeCleanupHandler({ maxDeletions: bad })).toThrow(TypeError)
