@@ -2,23 +2,26 @@
 // declares its `config` as a literal in the file itself, because Netlify reads a function's route
 // and rate limit by static analysis of that file only (a re-exported `config` silently loses them;
 // docs/netlify-platform.md). `init` writes these files; the repository's own functions/ are the
-// same text with a relative import (a test holds them to it).
+// same text with a relative import (a test holds them to it). A scheduled function has a `schedule`
+// instead of routes (Netlify refuses both in one config).
 import { RATE_LIMIT } from '../netlify/rate-limit.ts'
 
 /** The ready-made functions. */
-export type FunctionName = 'challenge' | 'token' | 'jwt' | 'jwks'
+export type FunctionName = 'challenge' | 'token' | 'jwt' | 'jwks' | 'cleanup-envelopes'
 
-/** One function: its name, what it does and where it answers (below the base path). */
+/** One function: its name, what it does and where it answers (below the base path) or when it runs. */
 export interface FunctionSpec {
   name: FunctionName
   summary: string
-  /** Routes below the base path, and absolute extra routes. */
+  /** Routes below the base path, and absolute extra routes; none for a scheduled function. */
   routes: readonly string[]
   /** Whether Netlify's rate limit applies (everything that mints). */
   rateLimited: boolean
+  /** A scheduled function's cron expression (UTC) or nickname such as `@hourly`; no routes then. */
+  schedule?: string
 }
 
-/** Every ready-made function; `jwt` and `jwks` are opt-in. */
+/** Every ready-made function; `jwt` and `jwks` are opt-in, `cleanup-envelopes` comes with single use. */
 export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     name: 'challenge',
@@ -44,6 +47,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     routes: ['jwks', '/.well-known/jwks.json'],
     rateLimited: false,
   },
+  {
+    name: 'cleanup-envelopes',
+    summary: 'delete expired single-use envelope entries from Netlify Blobs',
+    routes: [],
+    rateLimited: false,
+    schedule: '@hourly',
+  },
 ]
 
 /** Options of {@link functionFileText}. */
@@ -57,10 +67,26 @@ export interface FunctionFileOptions {
 /**
  * The text of one function file.
  *
+ * @throws `Error` for a spec with both a schedule and routes, or neither.
  * @example
  * functionFileText(FUNCTIONS[1], { from: 'textile-token-provider/netlify/token' })
  */
 export function functionFileText(spec: FunctionSpec, options: FunctionFileOptions): string {
+  if ((spec.schedule === undefined) === (spec.routes.length === 0)) {
+    throw new Error(`function ${spec.name}: give routes or a schedule, not both or neither`)
+  }
+  if (spec.schedule !== undefined) {
+    return [
+      `// ${spec.schedule} (scheduled, no route): ${spec.summary}.`,
+      `// Netlify reads \`config\` from this file only: keep it a literal here (textile-token-provider).`,
+      `export { default } from '${options.from}'`,
+      '',
+      'export const config = {',
+      `  schedule: '${spec.schedule}',`,
+      '}',
+      '',
+    ].join('\n')
+  }
   const base = options.base ?? '/api'
   const paths = spec.routes.map((route) => (route.startsWith('/') ? route : `${base}/${route}`))
   const path = paths.length === 1 ? `'${paths[0]}'` : `[${paths.map((p) => `'${p}'`).join(', ')}]`

@@ -1,7 +1,8 @@
 // `textile-token-provider init`: adds the token provider's functions to an existing Netlify site.
 // It writes one small file per function into the site's functions folder, each re-exporting a
 // ready-made handler of the package with a literal `config` (function-files.ts says why), and
-// prints what to set next. Non-interactive and idempotent: a second run changes nothing, a file
+// prints what to set next (with --single-use, also the scheduled clean-up of the single-use
+// store). Non-interactive and idempotent: a second run changes nothing, a file
 // the user changed is never overwritten without --force, and a taken route is refused, not shadowed.
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -25,6 +26,8 @@ GET <base>/jwks) to the Netlify site in the current folder, as files in its func
 
   --base <path>           base path of the routes (default /api); use it when /api is taken
   --jwt                   also add the JWT minter and its JWKS
+  --single-use            also add the hourly clean-up of single-use envelopes (a scheduled
+                          function, no route) and say how to turn SINGLE_USE_ENVELOPES on
   --functions-dir <dir>   write here instead of the site's functions folder
   --ext <ts|mts|js|mjs>   file extension (default: .ts/.mts for TypeScript sites, else .js/.mjs,
                           the m-variant when package.json is not "type": "module")
@@ -38,6 +41,8 @@ export interface InitOptions {
   dir: string
   base?: string
   jwt?: boolean
+  /** Also write the scheduled clean-up of single-use envelopes. */
+  singleUse?: boolean
   functionsDir?: string
   ext?: 'ts' | 'mts' | 'js' | 'mjs'
   force?: boolean
@@ -48,6 +53,8 @@ export interface InitOptions {
 export interface InitFile {
   path: string
   routes: string[]
+  /** A scheduled function's schedule (it has no routes). */
+  schedule?: string
   status: 'created' | 'unchanged' | 'overwritten' | 'kept'
 }
 
@@ -55,6 +62,8 @@ export interface InitFile {
 export interface InitResult {
   functionsDir: string
   base: string
+  /** Whether the single-use clean-up was asked for (`--single-use`). */
+  singleUse: boolean
   files: InitFile[]
   /** Routes already served by something else in the site (the run wrote nothing then). */
   conflicts: string[]
@@ -80,8 +89,12 @@ export function runInit(options: InitOptions): InitResult {
   )
   const ext = options.ext ?? defaultExtension(dir)
   if (!['ts', 'mts', 'js', 'mjs'].includes(ext)) throw new Error(`unsupported --ext ${ext}`)
-  const specs = FUNCTIONS.filter(
-    (spec) => options.jwt || (spec.name !== 'jwt' && spec.name !== 'jwks'),
+  const specs = FUNCTIONS.filter((spec) =>
+    spec.name === 'jwt' || spec.name === 'jwks'
+      ? options.jwt
+      : spec.name === 'cleanup-envelopes'
+        ? options.singleUse
+        : true,
   )
   const planned = specs.map((spec) => {
     const path = join(functionsDir, `${FILE_PREFIX}${spec.name}.${ext}`)
@@ -97,7 +110,13 @@ export function runInit(options: InitOptions): InitResult {
     ours,
     routes: planned.flatMap((file) => file.routes),
   })
-  const result: InitResult = { functionsDir, base, files: [], conflicts }
+  const result: InitResult = {
+    functionsDir,
+    base,
+    singleUse: options.singleUse === true,
+    files: [],
+    conflicts,
+  }
   if (conflicts.length > 0) return result
 
   for (const file of planned) {
@@ -110,7 +129,12 @@ export function runInit(options: InitOptions): InitResult {
       mkdirSync(functionsDir, { recursive: true })
       writeFileSync(file.path, file.text)
     }
-    result.files.push({ path: file.path, routes: file.routes, status })
+    result.files.push({
+      path: file.path,
+      routes: file.routes,
+      ...(file.spec.schedule !== undefined && { schedule: file.spec.schedule }),
+      status,
+    })
   }
   return result
 }
@@ -128,6 +152,7 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
     options: {
       base: { type: 'string' },
       jwt: { type: 'boolean', default: false },
+      'single-use': { type: 'boolean', default: false },
       'functions-dir': { type: 'string' },
       ext: { type: 'string' },
       dir: { type: 'string', default: '.' },
@@ -139,6 +164,7 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
     dir: values.dir,
     ...(values.base !== undefined && { base: values.base }),
     jwt: values.jwt,
+    singleUse: values['single-use'],
     ...(values['functions-dir'] !== undefined && { functionsDir: values['functions-dir'] }),
     ...(values.ext !== undefined && { ext: values.ext as InitOptions['ext'] }),
     force: values.force,
@@ -158,7 +184,8 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
       file.status === 'kept'
         ? ' (kept: it differs from what init writes; --force overwrites it)'
         : ''
-    log(`${status.padEnd(11)} ${relative(site, file.path)}  ${file.routes.join(', ')}${note}`)
+    const where = file.schedule ? `scheduled ${file.schedule}` : file.routes.join(', ')
+    log(`${status.padEnd(11)} ${relative(site, file.path)}  ${where}${note}`)
   }
   if (result.files.every((file) => file.status === 'unchanged')) {
     log('Everything is in place already.')
@@ -182,6 +209,14 @@ export function nextSteps(result: InitResult): string[] {
     '   Self-hosted hub whose host key you hold (issuer mode, no hub round trip):',
     `     netlify env:set HUB_ISSUER_KEY <host private key> ${secret}`,
     '   Optional: ALLOWED_ORIGINS, ALLOWED_PUBKEYS, API_SIG_TTL_SECONDS (see the README).',
+    ...(result.singleUse
+      ? [
+          '   Single use (each envelope redeemable once, remembered in Netlify Blobs; the',
+          '   scheduled clean-up deletes expired entries hourly, on the published production deploy):',
+          '     npm i @netlify/blobs    # the store (an optional peer dependency of this package)',
+          '     netlify env:set SINGLE_USE_ENVELOPES true --scope functions',
+        ]
+      : []),
     '2. In the app (npm i @textile/hub):',
     "     import { Client, PrivateKey } from '@textile/hub'",
     `     import { createUserAuthProvider } from '${PACKAGE_NAME}/client'`,

@@ -4,7 +4,8 @@
 /** One log line. */
 export interface LogRecord {
   level: 'info' | 'warn' | 'error'
-  event: 'request'
+  /** `request` for the endpoints; `cleanup` for the scheduled clean-up of single-use entries. */
+  event: 'request' | 'cleanup'
   fn: string
   requestId: string
   method: string
@@ -13,6 +14,28 @@ export interface LogRecord {
   ms: number
   /** Name and redacted message of an unexpected error (internal_error only). */
   error?: string
+  /** What a clean-up run did (event `cleanup` only). */
+  cleanup?: CleanupCounts
+}
+
+/** The counts of one clean-up run: never a key or anything of an envelope. */
+export interface CleanupCounts {
+  /** Whether `SINGLE_USE_ENVELOPES=true`; when false the run touched nothing. */
+  singleUse: boolean
+  /** Entries looked at. */
+  listed: number
+  /** Expired entries removed. */
+  deleted: number
+  /** Entries not expired yet (kept). */
+  fresh: number
+  /** Entries whose expiry could not be read (kept). */
+  unknown: number
+  /** Old-format entries (key = nonce) among those listed, each one metadata read. */
+  legacy: number
+  /** Whether the whole store was walked; false when a bound or an error stopped the run. */
+  complete: boolean
+  /** What stopped the run early. */
+  stoppedBy?: 'max_deletions' | 'time_budget' | 'error'
 }
 
 /** Where log lines go; the default writes JSON to the console. */

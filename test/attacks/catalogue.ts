@@ -732,4 +732,37 @@ export const CATALOGUE: AttackCase[] = [
     },
     expect: { status: 200 },
   },
+
+  // ── Policy at token time only (POLICY_AT_CHALLENGE=false): /api/challenge no longer says whether
+  // a key is admitted (an envelope for everyone), and /api/token still refuses the key. ──────────
+  {
+    name: 'policy at token only: a key the policy refuses still gets an envelope (no oracle)',
+    endpoint: 'challenge',
+    build: { kind: 'request', env: { POLICY_AT_CHALLENGE: 'false' }, denyIdentity: true },
+    expect: { status: 200 },
+  },
+  {
+    name: 'policy at token only: a key the policy refuses is refused at redemption',
+    endpoint: 'token',
+    build: { kind: 'login', env: { POLICY_AT_CHALLENGE: 'false' }, denyIdentity: true },
+    expect: { status: 403, code: 'pubkey_not_allowed' },
+  },
+  {
+    name: 'policy at token only: a key outside ALLOWED_PUBKEYS is refused at redemption',
+    endpoint: 'token',
+    build: {
+      kind: 'login',
+      env: {
+        POLICY_AT_CHALLENGE: 'false',
+        ALLOWED_PUBKEYS: 'bbaareihkjjwghyu4kifl55kqpmjs5rpzsvdxnlv6xz5zeqq65jurirwsfq',
+      },
+    },
+    expect: { status: 403, code: 'pubkey_not_allowed' },
+  },
+  {
+    name: 'policy at token only: POLICY_AT_CHALLENGE=no is a misconfiguration, not a default',
+    endpoint: 'challenge',
+    build: { kind: 'request', env: { POLICY_AT_CHALLENGE: 'no' }, denyIdentity: true },
+    expect: { status: 500, code: 'server_misconfigured' },
+  },
 ]

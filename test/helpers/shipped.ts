@@ -17,6 +17,8 @@ export interface FunctionManifest {
     runtime: string
     runtimeVersion?: string
     routes?: Array<{ pattern: string; literal?: string; methods?: string[] }>
+    /** A scheduled function's `config.schedule`. */
+    schedule?: string
     trafficRules?: {
       action: { type: string; config: { rateLimitConfig: RateLimitRule } & Record<string, unknown> }
     }
@@ -124,6 +126,11 @@ export interface ShippedCall {
   method?: string
   headers?: Record<string, string>
   body?: string
+  /**
+   * Netlify Blobs access as the platform passes it in the invocation event (base64 JSON
+   * `{url, token}`); the bootstrap makes NETLIFY_BLOBS_CONTEXT of it with the `x-nf-site-id` header.
+   */
+  blobs?: string
 }
 
 /** What a shipped function answered. */
@@ -169,6 +176,7 @@ export async function callShipped(
         body: call.body ?? '',
         isBase64Encoded: false,
         flags: {},
+        ...(call.blobs && { blobs: call.blobs }),
       }
       const context = {
         awsRequestId: 'aws-' + i,

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { encodeBase32 } from '../../src/core/encoding.ts'
-import { NOW, deployment, identity, post, problem } from '../helpers/fixtures.ts'
+import {
+  NOW,
+  SITE,
+  deployment,
+  identity,
+  post,
+  problem,
+  signEnvelope,
+} from '../helpers/fixtures.ts'
 
 /** A libp2p public key string of another type (1 = Ed25519; 0 RSA, 2 Secp256k1, 3 ECDSA). */
 const keyOfType = (type: number, length: number) =>
@@ -115,6 +123,127 @@ describe('POST /api/challenge', () => {
     const refused = await d.challenge(post('/api/challenge', { pubkey: other.public.toString() }))
     expect(await problem(refused)).toMatchObject({ code: 'pubkey_not_allowed' })
   })
+})
+
+describe('POLICY_AT_CHALLENGE: the allowlist and the policy at token time only', () => {
+  /** A policy that refuses `refused` and records every call's stage and key. */
+  function recordingPolicy(refused: string) {
+    const calls: { stage: string; pubkey: string }[] = []
+    const policy = ({ pubkey, stage }: { pubkey: string; stage: string }) => {
+      calls.push({ stage, pubkey })
+      return pubkey !== refused
+    }
+    return { calls, policy }
+  }
+
+  /** challenge → sign → token for `id`; both responses. */
+  async function loginOf(d: ReturnType<typeof deployment>, id: ReturnType<typeof identity>) {
+    const challenge = await d.challenge(
+      post('/api/challenge', { pubkey: id.public.toString() }, { origin: SITE }),
+    )
+    if (challenge.status !== 200) return { challenge }
+    const { envelope } = (await challenge.clone().json()) as { envelope: string }
+    const signature = await signEnvelope(id, envelope)
+    const token = await d.token(post('/api/token', { envelope, signature }, { origin: SITE }))
+    return { challenge, token }
+  }
+
+  it.each(['false', 'FALSE', ' False '])(
+    'with %j, a key outside ALLOWED_PUBKEYS gets an envelope, then pubkey_not_allowed at /api/token',
+    async (value) => {
+      const allowed = identity()
+      const refused = identity()
+      const d = deployment({
+        POLICY_AT_CHALLENGE: value,
+        ALLOWED_PUBKEYS: allowed.public.toString(),
+      })
+      const { challenge, token } = await loginOf(d, refused)
+      expect(challenge.status).toBe(200)
+      expect(token?.status).toBe(403)
+      expect(await problem(token!)).toMatchObject({ code: 'pubkey_not_allowed' })
+      expect((await loginOf(d, allowed)).token?.status).toBe(200)
+    },
+  )
+
+  it('with false, the policy hook is never asked at challenge time, only at token time', async () => {
+    const refused = identity()
+    const { calls, policy } = recordingPolicy(refused.public.toString())
+    const d = deployment({ POLICY_AT_CHALLENGE: 'false' }, { policy })
+    const { challenge, token } = await loginOf(d, refused)
+    expect(challenge.status).toBe(200)
+    expect(await problem(token!)).toMatchObject({ code: 'pubkey_not_allowed', status: 403 })
+    const admitted = identity()
+    expect((await loginOf(d, admitted)).token?.status).toBe(200)
+    expect(calls).toEqual([
+      { stage: 'token', pubkey: refused.public.toString() },
+      { stage: 'token', pubkey: admitted.public.toString() },
+    ])
+  })
+
+  it('with false, the challenge answer is the same for refused and admitted keys', async () => {
+    const refused = identity()
+    const { policy } = recordingPolicy(refused.public.toString())
+    const d = deployment(
+      { POLICY_AT_CHALLENGE: 'false', ALLOWED_PUBKEYS: refused.public.toString() },
+      { policy },
+    )
+    const shape = async (id: ReturnType<typeof identity>) => {
+      const response = await d.challenge(post('/api/challenge', { pubkey: id.public.toString() }))
+      return {
+        status: response.status,
+        headers: [...response.headers.keys()].sort(),
+        body: Object.keys(await response.json()).sort(),
+      }
+    }
+    // `refused` passes the allowlist but not the policy; a stranger passes neither.
+    expect(await shape(refused)).toEqual(await shape(identity()))
+  })
+
+  it.each(['no', '0', 'yes', 'off'])(
+    'throws server_misconfigured naming POLICY_AT_CHALLENGE for %j, at both endpoints',
+    async (value) => {
+      const d = deployment({ POLICY_AT_CHALLENGE: value })
+      const challenge = await d.challenge(
+        post('/api/challenge', { pubkey: identity().public.toString() }),
+      )
+      const token = await d.token(post('/api/token', { envelope: 'x', signature: 'AA' }))
+      for (const response of [challenge, token]) {
+        expect(response.status).toBe(500)
+        const body = await problem(response)
+        expect(body).toMatchObject({
+          code: 'server_misconfigured',
+          detail: 'POLICY_AT_CHALLENGE must be true or false.',
+        })
+      }
+    },
+  )
+
+  it.each([
+    ['unset', {}],
+    ['true', { POLICY_AT_CHALLENGE: 'true' }],
+  ] as const)(
+    'when %s (the default), both run at challenge time too, and again at token time',
+    async (_name, env) => {
+      const allowed = identity()
+      const refused = identity()
+      const { calls, policy } = recordingPolicy(refused.public.toString())
+      const d = deployment(
+        { ...env, ALLOWED_PUBKEYS: `${allowed.public.toString()},${refused.public.toString()}` },
+        { policy },
+      )
+      const outside = await loginOf(
+        deployment({ ...env, ALLOWED_PUBKEYS: allowed.public.toString() }),
+        identity(),
+      )
+      expect(await problem(outside.challenge)).toMatchObject({ code: 'pubkey_not_allowed' })
+      expect(outside.token).toBeUndefined()
+      const denied = await loginOf(d, refused)
+      expect(await problem(denied.challenge)).toMatchObject({ code: 'pubkey_not_allowed' })
+      expect(denied.token).toBeUndefined()
+      expect((await loginOf(d, allowed)).token?.status).toBe(200)
+      expect(calls.map((call) => call.stage)).toEqual(['challenge', 'challenge', 'token'])
+    },
+  )
 })
 
 describe('both endpoints: transport', () => {

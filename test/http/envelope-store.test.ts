@@ -1,11 +1,9 @@
 // Single-use envelopes against Netlify Blobs' own local sandbox (BlobsServer), served on
 // 127.0.0.1 from a temporary directory.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { BlobsServer } from '@netlify/blobs/server'
+import { getStore } from '@netlify/blobs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBlobsEnvelopeStore, type EnvelopeStore } from '../../src/index.ts'
+import { startBlobsSandbox, type BlobsSandbox } from '../helpers/blobs-sandbox.ts'
 import {
   challengeFor,
   deployment,
@@ -14,50 +12,18 @@ import {
   problem,
   signEnvelope,
 } from '../helpers/fixtures.ts'
-import { serveHandlers, type Served } from '../load/http-adapter.ts'
 
-const TOKEN = 'sandbox-token-0123456789'
-let directory: string
-let server: Served
+let sandbox: BlobsSandbox
+let TOKEN: string
 let store: EnvelopeStore
 
-/**
- * The sandbox checks `If-None-Match: *` and then writes, with awaits in between, so two PUTs can
- * both pass the check (the hosted service makes the conditional write atomic). Conditional PUTs
- * are queued here to give the sandbox the service's guarantee; everything else goes straight in.
- */
-function atomicConditionalWrites(handle: (request: Request) => Promise<Response>) {
-  let queue: Promise<unknown> = Promise.resolve()
-  return (request: Request) => {
-    if (request.method !== 'PUT' || request.headers.get('if-none-match') !== '*') {
-      return handle(request)
-    }
-    const run = queue.then(() => handle(request))
-    queue = run.catch(() => undefined)
-    return run
-  }
-}
-
 beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'ttp-blobs-'))
-  const sandbox = new BlobsServer({ directory, token: TOKEN, logger: () => {} })
-  // Only its request handler (and the address it resolves paths against): the sandbox's own
-  // start() listens on every interface.
-  const inside = sandbox as unknown as {
-    address: string
-    handleRequest(request: Request): Promise<Response>
-  }
-  server = await serveHandlers(atomicConditionalWrites((request) => inside.handleRequest(request)))
-  inside.address = server.origin
-  store = createBlobsEnvelopeStore({
-    client: { siteID: 'site-1', token: TOKEN, edgeURL: server.origin },
-  })
+  sandbox = await startBlobsSandbox()
+  TOKEN = sandbox.token
+  store = createBlobsEnvelopeStore({ client: sandbox.client })
 })
 
-afterAll(async () => {
-  await server.close()
-  await rm(directory, { recursive: true, force: true })
-})
+afterAll(() => sandbox.close())
 
 const singleUse = (envelopeStore: EnvelopeStore) =>
   deployment({ SINGLE_USE_ENVELOPES: 'true' }, { envelopeStore })
@@ -78,6 +44,24 @@ describe('single-use envelopes (SINGLE_USE_ENVELOPES=true, Netlify Blobs sandbox
     expect(await problem(again)).toMatchObject({
       code: 'invalid_envelope',
       detail: 'The envelope was already used.',
+    })
+  })
+
+  it('writes one entry per redemption, keyed <exp>/<nonce>, with its expiry as metadata too', async () => {
+    const name = 'key-format'
+    const d = singleUse(createBlobsEnvelopeStore({ name, client: sandbox.client }))
+    const body = await signedBody(d)
+    expect((await d.token(post('/api/token', body))).status).toBe(200)
+    const payload = JSON.parse(
+      Buffer.from(body.envelope.split('.')[2]!, 'base64url').toString('utf8'),
+    ) as { exp: number; nonce: string }
+    const raw = getStore({ name, ...sandbox.client })
+    const { blobs } = await raw.list()
+    expect(blobs.map((blob) => blob.key)).toEqual([`${payload.exp}/${payload.nonce}`])
+    const expiresAt = new Date(payload.exp * 1000).toISOString()
+    expect(await raw.getWithMetadata(blobs[0]!.key)).toMatchObject({
+      data: expiresAt,
+      metadata: { expiresAt },
     })
   })
 
@@ -131,7 +115,7 @@ describe('single-use envelopes (SINGLE_USE_ENVELOPES=true, Netlify Blobs sandbox
 
   it('throws internal_error when the store refuses the credentials', async () => {
     const wrong = createBlobsEnvelopeStore({
-      client: { siteID: 'site-1', token: 'not-the-token', edgeURL: server.origin },
+      client: { ...sandbox.client, token: 'not-the-token' },
     })
     const d = singleUse(wrong)
     const response = await d.token(post('/api/token', await signedBody(d)))

@@ -1,7 +1,8 @@
 // A private copy of the project for `netlify dev` runs that need their own `.env`: netlify dev gives
 // edge functions only variables from `.env` files and the Netlify UI, never from process env or
 // netlify.toml, so an edge test cannot configure them the way serverless tests do.
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
+import { cp, mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
@@ -12,15 +13,23 @@ export const EDGE_BOOTSTRAP = `file://${ROOT}node_modules/@netlify/edge-function
 /**
  * A temporary copy of the project (functions, edge functions, src, netlify.toml, the demo's
  * sources when `site` is set; node_modules linked), so netlify runs never share `.netlify/` or
- * `site/build` with other suites.
+ * `site/build` with other suites. `realPackages` (and their dependencies) are copied rather than
+ * linked: nft leaves out files behind a symlink that leads out of the project, so a function zip
+ * carries an npm package only when it is really there, as after `npm install` on Netlify.
  */
-export async function copyProject(options: { site?: boolean } = {}): Promise<string> {
+export async function copyProject(
+  options: { site?: boolean; realPackages?: readonly string[] } = {},
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ttp-netlify-'))
   try {
     for (const name of ['functions', 'netlify', 'src', 'package.json', 'netlify.toml']) {
       await cp(join(ROOT, name), join(dir, name), { recursive: true })
     }
-    await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+    if (options.realPackages?.length) {
+      await mirrorNodeModules(join(dir, 'node_modules'), options.realPackages)
+    } else {
+      await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+    }
     if (options.site) {
       await cp(join(ROOT, 'site'), join(dir, 'site'), {
         recursive: true,
@@ -33,6 +42,38 @@ export async function copyProject(options: { site?: boolean } = {}): Promise<str
   } catch (error) {
     await rm(dir, { recursive: true, force: true })
     throw error
+  }
+}
+
+/**
+ * A node_modules of links to the project's packages, except `packages` and everything they depend
+ * on (flat layout, as npm installs it), which are copied.
+ */
+async function mirrorNodeModules(target: string, packages: readonly string[]): Promise<void> {
+  const source = await realpath(join(ROOT, 'node_modules'))
+  const copied = new Set<string>()
+  const queue = [...packages]
+  while (queue.length > 0) {
+    const name = queue.shift()!
+    if (copied.has(name) || !existsSync(join(source, name, 'package.json'))) continue
+    copied.add(name)
+    const manifest = JSON.parse(readFileSync(join(source, name, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>
+      optionalDependencies?: Record<string, string>
+    }
+    queue.push(...Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }))
+  }
+  const entries = async (scope: string) =>
+    (await readdir(join(source, scope))).filter((name) => !name.startsWith('.'))
+  for (const entry of await entries('')) {
+    const names = entry.startsWith('@')
+      ? (await entries(entry)).map((name) => `${entry}/${name}`)
+      : [entry]
+    for (const name of names) {
+      await mkdir(join(target, name, '..'), { recursive: true })
+      if (copied.has(name)) await cp(join(source, name), join(target, name), { recursive: true })
+      else await symlink(join(source, name), join(target, name))
+    }
   }
 }
 

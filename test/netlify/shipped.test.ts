@@ -3,16 +3,19 @@
 // own through Netlify's bootstrap in a clean process whose environment is only what a deployed
 // function gets (UI variables + URL, SITE_ID, SITE_NAME; never netlify.toml, never CONTEXT or
 // DEPLOY_PRIME_URL: docs/netlify-platform.md §1).
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { getStore } from '@netlify/blobs'
 import type { Config } from '@netlify/functions'
 import { PrivateKey } from '@textile/hub'
 import { createAPISig } from '@textile/security'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FUNCTIONS, functionFileText } from '../../src/cli/function-files.ts'
+import { ENVELOPE_STORE_NAME } from '../../src/http/envelope-store.ts'
 import { RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
+import { startBlobsSandbox } from '../helpers/blobs-sandbox.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { signEnvelope, signerOf } from '../helpers/login.ts'
 import { ROOT } from '../helpers/netlify-dev.ts'
@@ -37,7 +40,8 @@ let manifest: FunctionManifest
 const zips: Record<string, Unpacked> = {}
 
 beforeAll(async () => {
-  dir = await copyProject({ site: true })
+  // @netlify/blobs for real, so the single-use zips carry it as a deployed site's would.
+  dir = await copyProject({ site: true, realPackages: ['@netlify/blobs'] })
   // The build reads HUB_URL (the demo's config); nothing of it reaches the functions.
   manifest = await netlifyBuild(dir, { HUB_URL: 'https://hub.example' })
   for (const fn of manifest.functions) {
@@ -52,7 +56,7 @@ afterAll(async () => {
 describe('the function manifest of netlify build --offline', () => {
   it('has one entry per function, no name or route clashes, Node ≥ 20', () => {
     const names = manifest.functions.map((fn) => fn.name).sort()
-    expect(names).toEqual(['challenge', 'jwks', 'jwt', 'token'])
+    expect(names).toEqual(['challenge', 'cleanup-envelopes', 'jwks', 'jwt', 'token'])
     const patterns = manifest.functions.flatMap((fn) => fn.routes?.map((r) => r.pattern) ?? [])
     expect(new Set(patterns).size).toBe(patterns.length)
     for (const fn of manifest.functions) {
@@ -90,13 +94,30 @@ describe('the function manifest of netlify build --offline', () => {
     },
   )
 
+  it('runs cleanup-envelopes @hourly: a schedule and no route, no rate limit', () => {
+    const fn = manifest.functions.find((entry) => entry.name === 'cleanup-envelopes')!
+    expect(fn.schedule).toBe('@hourly')
+    expect(fn.routes ?? []).toEqual([])
+    expect(fn.trafficRules).toBeUndefined()
+    for (const other of manifest.functions.filter((entry) => entry !== fn)) {
+      expect(other.schedule).toBeUndefined()
+    }
+  })
+
   it('comes from function files that are exactly what init writes, with a literal config', async () => {
+    expect(readdirSync(join(ROOT, 'functions')).sort()).toEqual(
+      FUNCTIONS.map((spec) => `${spec.name}.ts`).sort(),
+    )
     for (const spec of FUNCTIONS) {
       const text = readFileSync(join(ROOT, 'functions', `${spec.name}.ts`), 'utf8')
       expect(text).toBe(functionFileText(spec, { from: `../src/netlify/${spec.name}.ts` }))
       const { config } = (await import(`../../functions/${spec.name}.ts`)) as { config: Config }
       const typed: Config = config // the literal satisfies @netlify/functions' Config
-      expect(typed.path).toBeDefined()
+      if (spec.schedule) {
+        expect(typed).toEqual({ schedule: spec.schedule })
+      } else {
+        expect(typed.path).toBeDefined()
+      }
     }
   })
 })
@@ -275,6 +296,88 @@ describe('each zip on its own, with only the run-time environment', () => {
     })
     expect(payload.sub).toBe(id.public.toString())
   })
+
+  it('single use through the zips and a Blobs sandbox: one redemption, then the hourly clean-up', async () => {
+    const sandbox = await startBlobsSandbox()
+    try {
+      // What the platform passes a function for Blobs (the Lambda bootstrap turns the event's
+      // `blobs` and the site id header into NETLIFY_BLOBS_CONTEXT): docs/netlify-platform.md §10.
+      const blobs = Buffer.from(
+        JSON.stringify({ url: sandbox.origin, token: sandbox.token }),
+      ).toString('base64')
+      const site = { 'x-nf-site-id': sandbox.client.siteID }
+      const env = { ...RUNTIME, ...SECRETS, SINGLE_USE_ENVELOPES: 'true' }
+      const headers = { 'content-type': 'application/json', origin: SITE, ...site }
+      const id = PrivateKey.fromRandom()
+      const [challenge] = await callShipped(zips.challenge!, {
+        env,
+        deployContext: 'production',
+        calls: [
+          {
+            url: SITE + '/api/challenge',
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ pubkey: id.public.toString() }),
+          },
+        ],
+      })
+      const { envelope } = JSON.parse(challenge!.body) as { envelope: string }
+      const body = JSON.stringify({
+        envelope,
+        signature: await signEnvelope(signerOf(id), envelope),
+      })
+      const redeem = { url: SITE + '/api/token', method: 'POST', headers, body, blobs }
+      const answers = await callShipped(zips.token!, {
+        env,
+        deployContext: 'production',
+        calls: [redeem, redeem],
+      })
+      expect(answers.map((answer) => answer.status)).toEqual([200, 401])
+      expect(JSON.parse(answers[1]!.body)).toMatchObject({
+        code: 'invalid_envelope',
+        detail: 'The envelope was already used.',
+      })
+
+      const raw = getStore({ name: ENVELOPE_STORE_NAME, ...sandbox.client })
+      const [used] = (await raw.list()).blobs.map((blob) => blob.key)
+      expect(used).toMatch(/^\d{10}\/[A-Za-z0-9_-]{22}$/)
+      const past = new Date(Date.now() - 3_600_000)
+      await raw.set(`${Math.floor(past.getTime() / 1000)}/AAAAAAAAAAAAAAAAAAAAAA`, 'x')
+      await raw.set('BBBBBBBBBBBBBBBBBBBBBB', 'x', { metadata: { expiresAt: past.toISOString() } })
+      const scheduled = {
+        url: SITE + '/.netlify/functions/cleanup-envelopes',
+        method: 'POST',
+        headers: site,
+        blobs,
+        body: JSON.stringify({ next_run: new Date(Date.now() + 3_600_000).toISOString() }),
+      }
+      const [cleaned] = await callShipped(zips['cleanup-envelopes']!, {
+        env,
+        deployContext: 'production',
+        calls: [scheduled],
+      })
+      expect(cleaned!.status).toBe(200)
+      expect(JSON.parse(cleaned!.body)).toEqual({
+        singleUse: true,
+        listed: 3,
+        deleted: 2,
+        fresh: 1,
+        unknown: 0,
+        legacy: 1,
+        complete: true,
+      })
+      expect((await raw.list()).blobs.map((blob) => blob.key)).toEqual([used])
+
+      const [off] = await callShipped(zips['cleanup-envelopes']!, {
+        env: { ...RUNTIME, ...SECRETS },
+        deployContext: 'production',
+        calls: [scheduled],
+      })
+      expect(JSON.parse(off!.body)).toMatchObject({ singleUse: false, listed: 0 })
+    } finally {
+      await sandbox.close()
+    }
+  }, 60_000)
 
   it('ships no file a function does not need: no tests, no demo, no emulator', () => {
     for (const fn of Object.values(zips)) {
