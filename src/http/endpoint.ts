@@ -15,7 +15,7 @@ import {
 import { corsHeaders, isOriginAllowed, preflightResponse, type OriginRules } from './cors.ts'
 import type { EnvelopeStore } from './envelope-store.ts'
 import type { Env } from './env-values.ts'
-import { consoleLogger, redact, type Logger } from './log.ts'
+import { consoleLogger, redact, type LogRecord, type Logger } from './log.ts'
 import type { PubkeyPolicy } from './policy.ts'
 import { problemResponse } from './problem.ts'
 import { readJsonObject } from './read-json.ts'
@@ -57,7 +57,15 @@ export interface EndpointInput<C> {
   /** The request's `Origin`, or '' when it sent none. */
   origin: string
   now: Date
+  /**
+   * Extra fields for this request's log line, whatever the outcome (an endpoint's own counts);
+   * `level` only raises the line's level.
+   */
+  log: LogAnnotations
 }
+
+/** What a run step may add to its log line. */
+export type LogAnnotations = Partial<Pick<LogRecord, 'level' | 'cleanup'>>
 
 /** What a run step answers: a JSON body, plus headers that replace the defaults. */
 export interface EndpointResult {
@@ -74,11 +82,20 @@ export interface EndpointSpec<C> {
   config: ConfigSource<C>
   /**
    * Who may call from a browser: `'site'`, the configuration's origin rules (the response echoes
-   * an allowed `Origin`; others get `origin_not_allowed`); `'any'`, public data (`*`).
+   * an allowed `Origin`; others get `origin_not_allowed`); `'any'`, public data (`*`); `'none'`,
+   * not a browser endpoint (no CORS headers; a request with an `Origin` is refused).
    */
-  origins: C extends OriginRules ? 'site' | 'any' : 'any'
+  origins: C extends OriginRules ? 'site' | 'any' | 'none' : 'any' | 'none'
+  /** A POST's body: `'json'` (default), a JSON object; `'ignore'`, never read. */
+  body?: 'json' | 'ignore'
+  /** The `event` of its log lines; default `'request'`. */
+  event?: LogRecord['event']
+  /** Applied to a logged error message before secrets are redacted (an endpoint's own scrub). */
+  scrubError?: (text: string) => string
   run(input: EndpointInput<C>): Promise<EndpointResult>
 }
+
+const LEVELS: readonly LogRecord['level'][] = ['info', 'warn', 'error']
 
 /**
  * Builds a handler from an endpoint's spec and the caller's options.
@@ -102,6 +119,7 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
     let cors: Headers | undefined
     let response: Response
     let failure: unknown
+    const log: LogAnnotations = {}
     try {
       let config: C | undefined
       if (spec.origins === 'site') {
@@ -110,7 +128,8 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
           throw new TokenProviderError('origin_not_allowed')
         }
       }
-      cors = corsHeaders(spec.origins === 'any' ? '*' : origin)
+      if (spec.origins === 'none' && origin) throw new TokenProviderError('origin_not_allowed')
+      cors = corsHeaders(spec.origins === 'any' ? '*' : spec.origins === 'site' ? origin : '')
       const method = request.method as EndpointMethod
       if (request.method === 'OPTIONS') {
         response = preflightResponse(cors, allow)
@@ -118,8 +137,9 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
         throw new TokenProviderError('method_not_allowed')
       } else {
         config ??= await load(env, deploy)
-        const body = method === 'POST' ? await readJsonObject(request) : {}
-        const result = await spec.run({ request, body, config, origin, now: now() })
+        const json = method === 'POST' && spec.body !== 'ignore'
+        const body = json ? await readJsonObject(request) : {}
+        const result = await spec.run({ request, body, config, origin, now: now(), log })
         const headers = new Headers(cors)
         headers.set('Content-Type', 'application/json')
         headers.set('Cache-Control', 'no-store')
@@ -138,9 +158,17 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
     response.headers.set('X-Content-Type-Options', 'nosniff')
     const code: ErrorCode | undefined =
       failure === undefined ? undefined : TokenProviderError.from(failure).code
+    // A broken deployment is the operator's error, as much as a bug is.
+    const outcome =
+      code === 'internal_error' || code === 'server_misconfigured'
+        ? 'error'
+        : code
+          ? 'warn'
+          : 'info'
+    const level = LEVELS[Math.max(LEVELS.indexOf(outcome), LEVELS.indexOf(log.level ?? 'info'))]!
     logger({
-      level: code === 'internal_error' ? 'error' : code ? 'warn' : 'info',
-      event: 'request',
+      level,
+      event: spec.event ?? 'request',
       fn: spec.name,
       requestId,
       method: request.method,
@@ -148,8 +176,12 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
       ...(code && { code }),
       ms: Math.round((performance.now() - started) * 100) / 100,
       ...(code === 'internal_error' && {
-        error: redact(describe(failure), secretValues(spec.config, env)),
+        error: redact(
+          (spec.scrubError ?? String)(describe(failure)),
+          secretValues(spec.config, env),
+        ).slice(0, 300),
       }),
+      ...(log.cleanup && { cleanup: log.cleanup }),
     })
     return response
   }
@@ -190,6 +222,7 @@ export function deployFactsOf(context: unknown): DeployFacts {
 
 function describe(error: unknown): string {
   const cause = error instanceof TokenProviderError ? error.cause : error
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`.slice(0, 300)
+  // Cut after scrubbing and redaction, so a cut never leaves part of a secret behind.
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`.slice(0, 2000)
   return typeof cause
 }

@@ -7,13 +7,11 @@
 // just in time may still be on its way to the store). Bounded per run (deletions and time), so a
 // backlog drains over several runs instead of overrunning the function's limit. Never logs a key.
 import { CLOCK_SKEW_SECONDS } from '../core/envelope.ts'
-import { TokenProviderError } from '../core/errors.ts'
-import { secretValues } from './config-source.ts'
-import { defaultEnv, requestIdOf, type RequestHandler } from './endpoint.ts'
+import type { ConfigSource } from './config-source.ts'
+import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
 import { createBlobsEnvelopeStore, type EnvelopeCleanupStore } from './envelope-store.ts'
-import { flag, type Env } from './env-values.ts'
-import { consoleLogger, redact, type CleanupCounts, type Logger } from './log.ts'
-import { problemResponse } from './problem.ts'
+import { flag } from './env-values.ts'
+import type { CleanupCounts } from './log.ts'
 import { textileConfig } from './textile-config.ts'
 
 /**
@@ -34,13 +32,7 @@ export const CLEANUP_DEFAULTS = {
 } as const
 
 /** Options of {@link createEnvelopeCleanupHandler}. */
-export interface EnvelopeCleanupOptions {
-  /** Where `SINGLE_USE_ENVELOPES` is read; default `process.env` (or `Netlify.env`). */
-  env?: () => Env
-  /** The clock that decides what has expired; default the wall clock. */
-  now?: () => Date
-  /** Where the one log line per run goes; default JSON on the console. */
-  logger?: Logger
+export interface EnvelopeCleanupOptions extends Pick<HandlerOptions, 'env' | 'now' | 'logger'> {
   /** The store to clean; default Netlify Blobs ({@link createBlobsEnvelopeStore}). */
   envelopeStore?: EnvelopeCleanupStore
   /** At most this many deletions per run (default 5000). */
@@ -67,63 +59,61 @@ export function createEnvelopeCleanupHandler(options: EnvelopeCleanupOptions = {
   const maxDeletions = bound(options.maxDeletions, 'maxDeletions', CLEANUP_DEFAULTS.maxDeletions)
   const timeBudgetMs = bound(options.timeBudgetMs, 'timeBudgetMs', CLEANUP_DEFAULTS.timeBudgetMs)
   const concurrency = bound(options.concurrency, 'concurrency', CLEANUP_DEFAULTS.concurrency)
-  const readEnv = options.env ?? defaultEnv
-  const now = options.now ?? (() => new Date())
-  const logger = options.logger ?? consoleLogger
   let store: EnvelopeCleanupStore | undefined
 
-  return async (request, context) => {
-    const started = performance.now()
-    const requestId = requestIdOf(request, context)
-    const env = readEnv()
-    const counts: CleanupCounts = {
-      singleUse: false,
-      listed: 0,
-      deleted: 0,
-      fresh: 0,
-      unknown: 0,
-      legacy: 0,
-      complete: true,
-    }
-    let failure: unknown
-    try {
-      counts.singleUse = flag(env, 'SINGLE_USE_ENVELOPES')
-      if (counts.singleUse) {
-        store ??= options.envelopeStore ?? createBlobsEnvelopeStore()
-        const cutoff = now().getTime() - (CLOCK_SKEW_SECONDS + CLEANUP_GRACE_SECONDS) * 1000
-        await prune(store, counts, {
-          cutoff,
-          deadline: started + timeBudgetMs,
-          maxDeletions,
-          concurrency,
-        })
-      }
-    } catch (error) {
-      failure = error
-      counts.stoppedBy = 'error'
-    }
-    counts.complete = counts.stoppedBy === undefined
-
-    const coded = failure === undefined ? undefined : TokenProviderError.from(failure)
-    const response = coded
-      ? problemResponse(coded, { requestId })
-      : new Response(JSON.stringify(counts satisfies EnvelopeCleanupResponse), {
-          headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-        })
-    logger({
-      level: coded ? 'error' : counts.complete ? 'info' : 'warn',
+  return createEndpoint(
+    {
+      name: 'cleanup-envelopes',
+      // Netlify invokes a scheduled function with a POST whose body (`next_run`) is not needed.
+      methods: ['POST'],
+      body: 'ignore',
       event: 'cleanup',
-      fn: 'cleanup-envelopes',
-      requestId,
-      method: request.method,
-      status: response.status,
-      ...(coded && { code: coded.code }),
-      ms: Math.round((performance.now() - started) * 100) / 100,
-      ...(coded?.code === 'internal_error' && { error: describe(failure, env) }),
-      cleanup: counts,
-    })
-    return response
-  }
+      config: cleanupConfig,
+      origins: 'none',
+      scrubError: scrubKeys,
+      async run({ config, now, log }) {
+        const started = performance.now()
+        const counts: CleanupCounts = {
+          singleUse: config.singleUse,
+          listed: 0,
+          deleted: 0,
+          fresh: 0,
+          unknown: 0,
+          legacy: 0,
+          complete: true,
+        }
+        log.cleanup = counts
+        try {
+          if (config.singleUse) {
+            store ??= options.envelopeStore ?? createBlobsEnvelopeStore()
+            const cutoff = now.getTime() - (CLOCK_SKEW_SECONDS + CLEANUP_GRACE_SECONDS) * 1000
+            await prune(store, counts, {
+              cutoff,
+              deadline: started + timeBudgetMs,
+              maxDeletions,
+              concurrency,
+            })
+          }
+        } catch (error) {
+          counts.stoppedBy = 'error'
+          throw error
+        } finally {
+          counts.complete = counts.stoppedBy === undefined
+          if (!counts.complete) log.level = 'warn'
+        }
+        const body: EnvelopeCleanupResponse = counts
+        return { body }
+      },
+    },
+    { env: options.env, now: options.now, logger: options.logger },
+  )
+}
+
+// Only the flag is read; the secrets are named so a logged error can never carry one.
+const cleanupConfig: ConfigSource<{ singleUse: boolean }> = {
+  variables: ['SINGLE_USE_ENVELOPES'],
+  secrets: [...textileConfig.secrets, 'NETLIFY_BLOBS_CONTEXT'],
+  parse: async ({ env }) => ({ singleUse: flag(env, 'SINGLE_USE_ENVELOPES') }),
 }
 
 /**
@@ -181,16 +171,11 @@ function bound(value: number | undefined, name: string, fallback: number): numbe
 }
 
 /**
- * The error's name and message for the log: secrets redacted, and anything shaped like an entry's
- * key (`<exp>/<nonce>`, or a bare 22-character nonce) replaced, so no envelope content is logged.
+ * Replaces anything shaped like an entry's key (`<exp>/<nonce>`, or a bare 22-character nonce) in
+ * a logged error message, so no envelope content is logged.
  */
-function describe(error: unknown, env: Env): string {
-  const cause = error instanceof TokenProviderError ? error.cause : error
-  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause
-  // Scrubbed and redacted before it is cut, so a cut never leaves part of a key or secret behind.
-  const scrubbed = text
+function scrubKeys(text: string): string {
+  return text
     .replace(/\d+(?:\/|%2F)[A-Za-z0-9_-]+/gi, '[key]')
     .replace(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])/g, '[key]')
-  const secrets = [...secretValues(textileConfig, env), env.NETLIFY_BLOBS_CONTEXT]
-  return redact(scrubbed, secrets).slice(0, 300)
 }
