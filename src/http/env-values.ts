@@ -33,6 +33,28 @@ export function flag(env: Env, name: string, fallback = false): boolean {
 }
 
 /**
+ * A whole number within bounds, or undefined when unset.
+ *
+ * @throws `server_misconfigured` when out of bounds or not a whole number; the detail says what
+ *   it must be (`what`, default "a whole number").
+ */
+export function wholeNumber(
+  env: Env,
+  name: string,
+  min: number,
+  max: number,
+  what = 'a whole number',
+): number | undefined {
+  const text = value(env, name)
+  if (text === undefined) return undefined
+  const number = /^\d+$/.test(text) ? Number(text) : NaN
+  if (!(number >= min && number <= max)) {
+    throw misconfigured(`${name} must be ${what} from ${min} to ${max}.`)
+  }
+  return number
+}
+
+/**
  * A whole number of seconds within bounds, or the fallback when unset.
  *
  * @throws `server_misconfigured` when out of bounds or not a whole number.
@@ -44,13 +66,7 @@ export function seconds(
   min: number,
   max: number,
 ): number {
-  const text = value(env, name)
-  if (text === undefined) return fallback
-  const number = /^\d+$/.test(text) ? Number(text) : NaN
-  if (!(number >= min && number <= max)) {
-    throw misconfigured(`${name} must be a whole number of seconds from ${min} to ${max}.`)
-  }
-  return number
+  return wholeNumber(env, name, min, max, 'a whole number of seconds') ?? fallback
 }
 
 /** The coded configuration error; `detail` names the variable, never its value. */

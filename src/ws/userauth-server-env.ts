@@ -1,7 +1,8 @@
 // `npm run ws-server`'s own variables (the handlers read theirs from the same environment): port,
 // interface, the socket limits, and whether a proxy's headers are believed. Each is checked here,
-// so a typo stops the server at start, naming the variable, instead of leaving a limit off.
-import { TokenProviderError } from '../core/errors.ts'
+// so a typo stops the server at start, naming the variable, instead of leaving a limit off; the
+// readers are the functions' own (src/http/env-values.ts).
+import { flag, misconfigured, value, wholeNumber, type Env } from '../http/env-values.ts'
 import type { UserAuthServerOptions } from './userauth-server.ts'
 
 /** Every variable {@link userAuthServerOptionsFromEnv} reads. */
@@ -39,37 +40,23 @@ export type UserAuthServerEnvOptions = Pick<
  * @example
  * const server = await startUserAuthServer(userAuthServerOptionsFromEnv(process.env))
  */
-export function userAuthServerOptionsFromEnv(
-  env: Record<string, string | undefined>,
-): UserAuthServerEnvOptions {
-  const text = (name: string) => env[name]?.trim() || undefined
-  const whole = (name: string, min: number, max: number, what = 'a whole number') => {
-    const value = text(name)
-    if (value === undefined) return undefined
-    const number = /^\d+$/.test(value) ? Number(value) : NaN
-    if (!(number >= min && number <= max)) {
-      throw misconfigured(`${name} must be ${what} from ${min} to ${max}.`)
-    }
-    return number
+export function userAuthServerOptionsFromEnv(env: Env): UserAuthServerEnvOptions {
+  const options: UserAuthServerEnvOptions = {
+    port: wholeNumber(env, 'PORT', 0, 65_535, 'a port') ?? 3001,
   }
-  const options: UserAuthServerEnvOptions = { port: whole('PORT', 0, 65_535, 'a port') ?? 3001 }
-  const host = text('HOST')
+  const host = value(env, 'HOST')
   if (host) options.host = host
-  const maxConnections = whole('WS_MAX_CONNECTIONS', 1, 1_000_000)
+  const maxConnections = wholeNumber(env, 'WS_MAX_CONNECTIONS', 1, 1_000_000)
   if (maxConnections !== undefined) options.maxConnections = maxConnections
-  const perIp = whole('WS_MAX_CONNECTIONS_PER_IP', 1, 1_000_000)
+  const perIp = wholeNumber(env, 'WS_MAX_CONNECTIONS_PER_IP', 1, 1_000_000)
   if (perIp !== undefined) options.maxConnectionsPerIp = perIp
-  const logins = whole('WS_LOGINS_PER_MINUTE', 1, 1_000_000)
+  const logins = wholeNumber(env, 'WS_LOGINS_PER_MINUTE', 1, 1_000_000)
   if (logins !== undefined) options.loginsPerMinute = logins
-  const session = whole('WS_SESSION_SECONDS', 10, 3600, 'a whole number of seconds')
+  const session = wholeNumber(env, 'WS_SESSION_SECONDS', 10, 3600, 'a whole number of seconds')
   if (session !== undefined) options.sessionLifetimeMs = session * 1000
 
-  const trust = text('WS_TRUST_PROXY')?.toLowerCase()
-  if (trust !== undefined && trust !== 'true' && trust !== 'false') {
-    throw misconfigured('WS_TRUST_PROXY must be true or false.')
-  }
-  if (trust === 'true') options.trustProxy = true
-  const header = text('WS_CLIENT_IP_HEADER')
+  if (flag(env, 'WS_TRUST_PROXY')) options.trustProxy = true
+  const header = value(env, 'WS_CLIENT_IP_HEADER')
   if (header !== undefined) {
     if (!options.trustProxy) {
       throw misconfigured('WS_CLIENT_IP_HEADER is only read with WS_TRUST_PROXY=true.')
@@ -80,8 +67,4 @@ export function userAuthServerOptionsFromEnv(
     options.clientIpHeader = header.toLowerCase()
   }
   return options
-}
-
-function misconfigured(detail: string): TokenProviderError {
-  return new TokenProviderError('server_misconfigured', detail)
 }

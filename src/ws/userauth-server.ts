@@ -13,7 +13,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { TokenProviderError } from '../core/errors.ts'
 import { createChallengeHandler } from '../http/challenge-handler.ts'
 import type { HandlerOptions } from '../http/endpoint.ts'
-import { consoleLogger, type Logger } from '../http/log.ts'
+import { consoleLogger } from '../http/log.ts'
 import { problemResponse } from '../http/problem.ts'
 import { MAX_BODY_BYTES } from '../http/read-json.ts'
 import { createTokenHandler } from '../http/token-handler.ts'
@@ -69,8 +69,6 @@ export interface UserAuthServerOptions extends HandlerOptions {
   trustProxy?: boolean
   /** The proxy's client-address header (last entry); default `x-forwarded-for`. */
   clientIpHeader?: string
-  /** Where log lines go (the handlers' and the adapter's own); default JSON on the console. */
-  logger?: Logger
 }
 
 /** A running server. */
