@@ -188,7 +188,7 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
 }
 
 /** `process.env`, or `Netlify.env` where only it exists (edge functions pass their own `env`). */
-export function defaultEnv(): Env {
+function defaultEnv(): Env {
   const scope = globalThis as {
     process?: { env?: Env }
     Netlify?: { env?: { toObject?: () => Env } }
@@ -197,7 +197,7 @@ export function defaultEnv(): Env {
 }
 
 /** Netlify's request id (context or `x-nf-request-id`), else a fresh UUID. */
-export function requestIdOf(request: Request, context: unknown): string {
+function requestIdOf(request: Request, context: unknown): string {
   const fromContext = (context as { requestId?: unknown } | undefined)?.requestId
   if (typeof fromContext === 'string' && fromContext) return fromContext.slice(0, 64)
   const header = request.headers.get('x-nf-request-id')
@@ -209,7 +209,7 @@ export function requestIdOf(request: Request, context: unknown): string {
  * The deploy facts in a Netlify `Context` (`deploy.context`, `site.url`); `{}` for other hosts.
  * Read defensively: only short slugs and http(s) URLs count.
  */
-export function deployFactsOf(context: unknown): DeployFacts {
+function deployFactsOf(context: unknown): DeployFacts {
   const scope = context as
     { deploy?: { context?: unknown }; site?: { url?: unknown } } | undefined | null
   const facts: DeployFacts = {}

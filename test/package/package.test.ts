@@ -150,8 +150,11 @@ describe.each([
         windowSize: RATE_LIMIT.windowSize,
       })
     }
-    expect(FUNCTIONS.length).toBeGreaterThan(2) // jwt/jwks are opt-in (`init --jwt`), not here
+    // The JWT minter, its JWKS and the clean-up are opt-in (`init --jwt`, `--single-use`).
     expect(manifest.functions).toHaveLength(2)
+    for (const spec of FUNCTIONS.filter((fn) => !['challenge', 'token'].includes(fn.name))) {
+      expect(manifest.functions.map((fn) => fn.name)).not.toContain(`textile-${spec.name}`)
+    }
   }, 120_000)
 
   it('each shipped zip runs on its own with only the run-time environment', async () => {
