@@ -1,5 +1,6 @@
 // Project lint: formatting (prettier), plus the rules the type checker cannot see.
-// - src/core and src/client run in browsers and Deno: no node:* or Node built-in imports.
+// - src/core, src/client, src/identity and the demo (site/src) run in browsers (core and client in
+//   Deno too): no node:* or Node built-in imports.
 // - Netlify deploys every file in functions/ as a function: only function modules live there.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -20,7 +21,7 @@ function* files(dir) {
 const builtins = new Set(builtinModules)
 const importPattern =
   /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
-for (const dir of ['src/core', 'src/client']) {
+for (const dir of ['src/core', 'src/client', 'src/identity', 'site/src']) {
   let list = []
   try {
     list = [...files(join(root, dir))]
@@ -52,7 +53,7 @@ for (const name of readdirSync(join(root, 'functions'))) {
   }
 }
 
-const formatted = ['src', 'functions', 'netlify', 'test'].filter((dir) => {
+const formatted = ['src', 'functions', 'netlify', 'scripts', 'site/src', 'test'].filter((dir) => {
   try {
     return [...files(join(root, dir))].length > 0
   } catch {

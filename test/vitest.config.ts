@@ -1,13 +1,28 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-/** Suites that start netlify, a browser, npm or the packed package: minutes, not seconds. */
-const INTEGRATION = [
-  'test/netlify/**/*.test.ts',
-  'test/demo/browser.test.ts',
+/**
+ * The test tiers (docs/architecture.md, "Tests"). `npm test` runs all three.
+ * - unit: pure and in-process, no socket, no child process: the inner loop (`npm run test:watch`).
+ * - e2e: sockets, the hub emulator, the Blobs sandbox, fuzz, load, `netlify dev`, the shipped
+ *   zips, the browser, and the snippet typecheck of README.md and docs/.
+ * - package: the packed tarball installed into sites that are not this repository; the only tier
+ *   that runs `npm pack`.
+ */
+const E2E = [
+  'test/**/*.e2e.test.ts',
+  'test/attacks/fuzz.test.ts',
   'test/cli/start.test.ts',
-  'test/package/**/*.test.ts',
+  'test/demo/**/*.test.ts',
+  'test/emulator/**/*.test.ts',
+  'test/http/envelope-cleanup.test.ts',
+  'test/http/envelope-store.test.ts',
+  'test/load/**/*.test.ts',
+  'test/netlify/**/*.test.ts',
+  'test/ws/userauth-server.test.ts',
+  'test/docs.test.ts',
 ]
+const PACKAGE = ['test/package/**/*.test.ts']
 
 export default defineConfig({
   test: {
@@ -17,14 +32,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // `npm run test:unit`: no netlify dev, no browser, no npm; the inner loop.
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...PACKAGE] },
       },
+      { extends: true, test: { name: 'e2e', include: E2E } },
       {
         extends: true,
         test: {
-          name: 'integration',
-          include: INTEGRATION,
+          name: 'package',
+          include: PACKAGE,
           globalSetup: ['test/package/global-setup.ts'],
         },
       },

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { siteConfig } from '../../src/cli/build-site.ts'
+import { siteConfig } from '../../scripts/build-site.ts'
 import { tomlString } from '../../src/cli/init.ts'
 import { webCryptoProvider } from '../../src/core/web-crypto.ts'
 import { textileConfig } from '../../src/http/textile-config.ts'

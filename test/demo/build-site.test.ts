@@ -9,7 +9,7 @@ import {
   DEFAULT_HUB_URL,
   siteConfig,
   siteHeaders,
-} from '../../src/cli/build-site.ts'
+} from '../../scripts/build-site.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 
 describe('siteConfig()', () => {

@@ -14,7 +14,7 @@ const seconds = Number(process.argv[3] ?? 20)
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const MiB = 1024 * 1024
 
-const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ws-server.ts'], {
+const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/ws-server.ts'], {
   cwd: root,
   env: {
     PATH: process.env.PATH,

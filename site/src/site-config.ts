@@ -1,4 +1,4 @@
-// The public build-time configuration (written by src/cli/build-site.ts into build/config.json).
+// The public build-time configuration (written by scripts/build-site.ts into build/config.json).
 import { DemoError } from './error-messages.ts'
 
 /** What build/config.json holds: only public values. */

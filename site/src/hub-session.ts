@@ -2,7 +2,7 @@
 // the page's AbortSignal disposes it), a hub client on it, and the notes thread remembered for this
 // hub and identity. No DOM here.
 import { Client, type PrivateKey } from '@textile/hub'
-import { createUserAuthProvider, type UserAuthEvent } from '../client/index.ts'
+import { createUserAuthProvider, type UserAuthEvent } from '../../src/client/index.ts'
 import type { SafeStorage } from './browser-storage.ts'
 import { createNotes, notesThreadKey, rememberedNotes, type Note, type NotesDb } from './notes.ts'
 import type { SiteConfig } from './site-config.ts'

@@ -1,4 +1,4 @@
-// `npm run build:package` (and `prepack`): the npm package in dist/: compiled ESM JavaScript and
+// `npm run build` (and `prepack`): the npm package in dist/: compiled ESM JavaScript and
 // declarations (src/tsconfig.build.json), with the relative `.ts` specifiers that tsc keeps in
 // declaration files rewritten to `.js`, so consumers' tsc resolves them without flags.
 import { spawnSync } from 'node:child_process'
@@ -6,7 +6,7 @@ import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DIST = join(ROOT, 'dist')
 
 rmSync(DIST, { recursive: true, force: true })
@@ -30,4 +30,4 @@ for (const name of readdirSync(DIST, { recursive: true }) as string[]) {
   }
 }
 chmodSync(join(DIST, 'cli/bin.js'), 0o755)
-console.log(`build:package: dist/ written (${rewritten} declaration files had .ts specifiers)`)
+console.log(`build: dist/ written (${rewritten} declaration files had .ts specifiers)`)

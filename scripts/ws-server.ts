@@ -3,10 +3,10 @@
 // (process env, then .env); PORT defaults to 3001, HOST to all interfaces; the WS_* variables set
 // the socket limits and proxy trust (src/ws/userauth-server-env.ts).
 import { config as loadDotenv } from 'dotenv'
-import { TokenProviderError } from '../core/errors.ts'
-import { nodeCryptoProvider } from '../node/crypto.ts'
-import { userAuthServerOptionsFromEnv } from '../ws/userauth-server-env.ts'
-import { startUserAuthServer } from '../ws/userauth-server.ts'
+import { TokenProviderError } from '../src/core/errors.ts'
+import { nodeCryptoProvider } from '../src/node/crypto.ts'
+import { userAuthServerOptionsFromEnv } from '../src/ws/userauth-server-env.ts'
+import { startUserAuthServer } from '../src/ws/userauth-server.ts'
 
 loadDotenv({ quiet: true })
 

@@ -3,7 +3,7 @@
 // login card, the token source and the status line follow the SDK's events. Each session owns an
 // AbortController: a new login, another identity or leaving the page aborts it, which disposes its
 // provider, so no prefetch timer, request or event of an old session outlives it.
-import type { TokenSource, UserAuthError, UserAuthEvent } from '../client/index.ts'
+import type { TokenSource, UserAuthError, UserAuthEvent } from '../../src/client/index.ts'
 import type { SafeStorage } from './browser-storage.ts'
 import { addNote, openHubSession, readNotes, type HubSession } from './hub-session.ts'
 import type { LoadedIdentity } from './identity-store.ts'

@@ -1,6 +1,6 @@
 // Every error the demo can show, as a stable code and a sentence a person can act on. The table is
 // a `Record` over the SDK's code union, so the compiler fails when the contract grows a code.
-import type { UserAuthErrorCode } from '../client/index.ts'
+import type { UserAuthErrorCode } from '../../src/client/index.ts'
 
 /** Codes the demo itself adds for failures outside the SDK. */
 export type DemoErrorCode =
@@ -42,7 +42,7 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   // Demo codes.
   invalid_key: 'That is not a Textile private key string (it starts with “bbaareq”).',
   storage_unavailable: 'This browser blocks local storage: the identity lasts until you reload.',
-  config_unavailable: 'The page could not load build/config.json. Run `npm run build`.',
+  config_unavailable: 'The page could not load build/config.json. Run `npm run build:site`.',
   hub_call_failed: 'The hub rejected the request.',
   unexpected_error: 'Something went wrong in the page.',
 }

@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { startEmulator, type Emulator } from '../emulator/index.ts'
-import { EMULATOR_PORT, ensureDevEnv } from './env-file.ts'
+import { startEmulator, type Emulator } from '../src/emulator/index.ts'
+import { EMULATOR_PORT, ensureDevEnv } from '../src/cli/env-file.ts'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const started = performance.now()
 const { values: args } = parseArgs({
   options: {

@@ -1,4 +1,4 @@
-// `npm run build`: bundles the demo SPA (src/demo) for the browser into site/build/, writes
+// `npm run build:site`: bundles the demo SPA (site/src) for the browser into site/build/, writes
 // site/build/config.json from the environment and site/_headers with the page's
 // Content-Security-Policy. Threat model: site/ is public, so the config is built from an allowlist
 // of non-secret variables (HUB_URL, DEMO_BANNER, CONTEXT) and never from the whole environment; the
@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /** Default hub: the local emulator `npm start` runs. */
 export const DEFAULT_HUB_URL = 'http://127.0.0.1:6007'
@@ -99,7 +99,7 @@ export function contentSecurityPolicy(config: SiteConfig): string {
  */
 export function siteHeaders(config: SiteConfig): string {
   return [
-    '# Written by src/cli/build-site.ts (npm run build) from HUB_URL: edit that, not this file.',
+    '# Written by scripts/build-site.ts (npm run build:site) from HUB_URL: edit that, not this file.',
     '/*',
     `  Content-Security-Policy: ${contentSecurityPolicy(config)}`,
     '',
@@ -134,7 +134,7 @@ export interface BuildSiteResult {
 }
 
 /**
- * Bundles `src/demo/app.ts` (ESM, minified, code-split), writes `config.json` next to it and
+ * Bundles `site/src/app.ts` (ESM, minified, code-split), writes `config.json` next to it and
  * `_headers` into the publish directory.
  *
  * @throws TypeError for a bad `HUB_URL`; esbuild's error when the sources do not compile.
@@ -167,7 +167,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
 
   const buildOptions: esbuild.BuildOptions = {
     absWorkingDir: ROOT,
-    entryPoints: { app: join(ROOT, 'src', 'demo', 'app.ts') },
+    entryPoints: { app: join(ROOT, 'site', 'src', 'app.ts') },
     outdir,
     bundle: true,
     platform: 'browser',
@@ -296,7 +296,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   }
   console.log(`build-site: config.json and _headers (CSP) → hub ${result.config.hubUrl}`)
   if (values.watch) {
-    console.log('build-site: watching src/ for changes')
+    console.log('build-site: watching site/src/ and src/ for changes')
     const stop = () => void result.stop().then(() => process.exit(0))
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
