@@ -2,14 +2,18 @@
 // @textile/hub as an app bundles them, plus probes that read what the browser stored. Tests call
 // them through `page.evaluate(() => ttp.…)`.
 import { Client, PrivateKey } from '@textile/hub'
-import { createUserAuthProvider, type UserAuth } from '../../src/client/index.ts'
+import {
+  createUserAuthProvider,
+  type Identity as SdkIdentity,
+  type UserAuth,
+} from '../../src/client/index.ts'
 import { encodeBase64Url } from '../../src/core/encoding.ts'
 import * as identities from '../../src/identity/index.ts'
 
 type Identity = identities.WebCryptoIdentity
 
 /** Logs in with the SDK; `hubUrl` for hub-challenge mode. */
-async function logIn(identity: Identity, endpoint: string, hubUrl?: string): Promise<UserAuth> {
+async function logIn(identity: SdkIdentity, endpoint: string, hubUrl?: string): Promise<UserAuth> {
   const provider = createUserAuthProvider({
     endpoint,
     identity,
