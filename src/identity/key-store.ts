@@ -19,7 +19,12 @@ export interface StoredIdentity {
   publicKey: CryptoKey
 }
 
-/** The database's name and store, for tests and for users who clear it by hand. */
+/**
+ * Where browser identities are stored: the IndexedDB database and object store names.
+ *
+ * @example
+ * indexedDB.deleteDatabase(KEY_STORE.database) // forgets every browser identity of the origin
+ */
 export const KEY_STORE = { database: DB_NAME, store: STORE } as const
 
 /** A record as read back, or undefined when it is not one this version wrote. */

@@ -10,9 +10,14 @@
 import { decodeBase64, encodeBase64Url, utf8 } from '../core/encoding.ts'
 import { deriveIdentity } from './derive-identity.ts'
 import { errorName, IdentityError } from './errors.ts'
-import type { WebCryptoIdentity } from './web-crypto-identity.ts'
+import { subtleCrypto, type WebCryptoIdentity } from './web-crypto-identity.ts'
 
-/** The label behind the PRF input (its SHA-256) and the HKDF info (with ` ed25519-seed`). */
+/**
+ * The label behind the PRF input (its SHA-256) and the HKDF info (with ` ed25519-seed`); fixed.
+ *
+ * @example
+ * const prfInput = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(PASSKEY_IDENTITY_LABEL))
+ */
 export const PASSKEY_IDENTITY_LABEL = 'textile-token-provider/passkey-identity/v1'
 
 /** Options of {@link passkeyIdentity}. */
@@ -49,7 +54,7 @@ interface PrfOutputs {
  * @throws `passkey_cancelled` when the user cancels, the request times out or `signal` aborts.
  * @throws `passkey_failed` when the browser refuses for another reason (e.g. `rpId` does not
  *   match the page).
- * @throws `ed25519_unsupported` when Web Crypto has no Ed25519.
+ * @throws `ed25519_unsupported` when Web Crypto has no Ed25519 (or the page is not secure).
  * @example
  * const identity = await passkeyIdentity({ create: true, userName: 'alice' })
  * // later, on any device the passkey synced to:
@@ -70,7 +75,7 @@ export async function passkeyIdentity(
     .catch(() => undefined)
   if (capabilities?.['extension:prf'] === false) throw new IdentityError('passkey_prf_unsupported')
 
-  const input = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(PASSKEY_IDENTITY_LABEL)))
+  const input = new Uint8Array(await subtleCrypto().digest('SHA-256', utf8(PASSKEY_IDENTITY_LABEL)))
   let credentialId = options.credentialId
   let output: ArrayBuffer | undefined
   if (options.create) {

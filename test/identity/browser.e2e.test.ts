@@ -299,6 +299,49 @@ describe('passkeyIdentity()', () => {
     }
   })
 
+  it('asks a new passkey again when it does not evaluate PRF while registering', async () => {
+    // Some authenticators only report PRF as enabled at registration (no results): the page sees
+    // exactly that when the registration's results are withheld.
+    const { context, page } = await openPage({
+      init: () => {
+        const create = navigator.credentials.create.bind(navigator.credentials)
+        const counts = { get: 0 }
+        Object.assign(window, { counts })
+        const get = navigator.credentials.get.bind(navigator.credentials)
+        navigator.credentials.get = (options) => {
+          counts.get++
+          return get(options)
+        }
+        navigator.credentials.create = async (options) => {
+          const credential = (await create(options)) as PublicKeyCredential
+          const results = credential.getClientExtensionResults() as { prf?: { enabled?: boolean } }
+          Object.defineProperty(credential, 'getClientExtensionResults', {
+            value: () => ({ ...results, prf: { enabled: results.prf?.enabled } }),
+          })
+          return credential
+        }
+      },
+    })
+    try {
+      await addAuthenticator(context, page, { hasPrf: true })
+      const result = await page.evaluate(async () => {
+        const counts = (window as unknown as { counts: { get: number } }).counts
+        const created = await ttp.passkeyIdentity({ create: true })
+        const getsWhileCreating = counts.get
+        const again = await ttp.passkeyIdentity()
+        return {
+          created: created.public.toString(),
+          again: again.public.toString(),
+          getsWhileCreating,
+        }
+      })
+      expect(result.getsWhileCreating).toBe(1)
+      expect(result.again).toBe(result.created)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('throws passkey_prf_unsupported for a passkey without PRF, never a random key', async () => {
     const { context, page } = await openPage()
     try {
