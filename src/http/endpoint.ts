@@ -65,7 +65,7 @@ export interface EndpointInput<C> {
 }
 
 /** What a run step may add to its log line. */
-export type LogAnnotations = Partial<Pick<LogRecord, 'level' | 'cleanup'>>
+export type LogAnnotations = Partial<Pick<LogRecord, 'level' | 'cleanup' | 'warning'>>
 
 /** What a run step answers: a JSON body, plus headers that replace the defaults. */
 export interface EndpointResult {
@@ -182,6 +182,7 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
         ).slice(0, 300),
       }),
       ...(log.cleanup && { cleanup: log.cleanup }),
+      ...(log.warning && { warning: log.warning }),
     })
     return response
   }

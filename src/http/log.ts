@@ -16,6 +16,16 @@ export interface LogRecord {
   error?: string
   /** What a clean-up run did (event `cleanup` only). */
   cleanup?: CleanupCounts
+  /** A configuration warning, on the first line after the configuration was loaded. */
+  warning?: ConfigWarning
+}
+
+/** Something risky but valid in the configuration: a fixed code and names, never a value. */
+export interface ConfigWarning {
+  /** `jwt_claims_unrestricted`: `JWT_CLAIMS` goes to every key (no allowlist, no policy hook). */
+  code: 'jwt_claims_unrestricted'
+  /** The names concerned (claim names), never their values. */
+  names: string[]
 }
 
 /** The counts of one clean-up run: never a key or anything of an envelope. */
