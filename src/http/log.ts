@@ -32,7 +32,7 @@ export interface ConfigWarning {
 export interface CleanupCounts {
   /** Whether `SINGLE_USE_ENVELOPES=true`; when false the run touched nothing. */
   singleUse: boolean
-  /** Entries looked at. */
+  /** The project's entries looked at (another app's keys in a shared store are not counted). */
   listed: number
   /** Expired entries removed. */
   deleted: number
@@ -40,7 +40,7 @@ export interface CleanupCounts {
   fresh: number
   /** Entries whose expiry could not be read (kept). */
   unknown: number
-  /** Old-format entries (key = nonce) among those listed, each one metadata read. */
+  /** Older-format entries among those listed (`<exp>/<nonce>`; a bare nonce: one metadata read). */
   legacy: number
   /** Whether the whole store was walked; false when a bound or an error stopped the run. */
   complete: boolean
