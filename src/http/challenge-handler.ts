@@ -2,7 +2,7 @@
 import { issueChallenge } from '../core/envelope.ts'
 import { parsePublicKey } from '../core/keys.ts'
 import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
-import { checkPolicy } from './policy.ts'
+import { checkDenied, checkPolicy } from './policy.ts'
 import { stringField } from './read-json.ts'
 import { textileConfig } from './textile-config.ts'
 
@@ -14,8 +14,9 @@ export interface ChallengeResponse {
 }
 
 /**
- * Creates the challenge function: validates the key, applies the policy (unless
- * `POLICY_AT_CHALLENGE=false`), issues an envelope bound to the key and the caller's origin.
+ * Creates the challenge function: validates the key, refuses a `DENIED_PUBKEYS` key, applies the
+ * allowlist and the policy (unless `POLICY_AT_CHALLENGE=false`), issues an envelope bound to the
+ * key and the caller's origin.
  *
  * @throws (as problem+json) `invalid_request`, `invalid_pubkey`, `unsupported_key_type`,
  *   `pubkey_not_allowed`, `origin_not_allowed`, and the transport codes of every endpoint.
@@ -34,6 +35,8 @@ export function createChallengeHandler(options: HandlerOptions = {}): RequestHan
         parsePublicKey(pubkey)
         if (config.policyAtChallenge) {
           await checkPolicy(config, options.policy, { pubkey, origin, stage: 'challenge', request })
+        } else {
+          checkDenied(config, pubkey) // the deny list runs at every stage
         }
         const { envelope, expiresAt } = await issueChallenge({
           keyring: config.keyring,

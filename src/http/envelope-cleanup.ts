@@ -4,8 +4,11 @@
 // Threat model: deleting an entry too early would reopen the replay it closes, so an entry goes
 // only when its envelope is refused as expired everywhere: past its expiry, the clock-skew
 // allowance, and a grace longer than a function may run (a redemption that passed the expiry check
-// just in time may still be on its way to the store). Bounded per run (deletions and time), so a
-// backlog drains over several runs instead of overrunning the function's limit. Never logs a key.
+// just in time may still be on its way to the store). Only the project's keys are ever deleted
+// (envelope-store.ts), so a store shared with app data loses none of it. Bounded per run by time
+// (not by a count: a fixed count would let the store grow without bound above that many logins
+// per run), so a run never overruns the function's limit and a backlog drains over several runs.
+// Never logs a key.
 import { CLOCK_SKEW_SECONDS } from '../core/envelope.ts'
 import type { ConfigSource } from './config-source.ts'
 import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
@@ -23,8 +26,6 @@ export const CLEANUP_GRACE_SECONDS = 60
 
 /** Default bounds of one clean-up run. */
 export const CLEANUP_DEFAULTS = {
-  /** Deletions per run; the rest waits for the next run. */
-  maxDeletions: 5000,
   /** Milliseconds after which no new work starts (Netlify stops a scheduled function at 30 s). */
   timeBudgetMs: 20_000,
   /** Deletions in flight at once. */
@@ -35,7 +36,7 @@ export const CLEANUP_DEFAULTS = {
 export interface EnvelopeCleanupOptions extends Pick<HandlerOptions, 'env' | 'now' | 'logger'> {
   /** The store to clean; default Netlify Blobs ({@link createBlobsEnvelopeStore}). */
   envelopeStore?: EnvelopeCleanupStore
-  /** At most this many deletions per run (default 5000). */
+  /** At most this many deletions per run (default: no count, only `timeBudgetMs`). */
   maxDeletions?: number
   /** No new listing or deletion starts after this many milliseconds (default 20,000). */
   timeBudgetMs?: number
@@ -56,7 +57,7 @@ export type EnvelopeCleanupResponse = CleanupCounts
  * export const config = { schedule: '@hourly' }
  */
 export function createEnvelopeCleanupHandler(options: EnvelopeCleanupOptions = {}): RequestHandler {
-  const maxDeletions = bound(options.maxDeletions, 'maxDeletions', CLEANUP_DEFAULTS.maxDeletions)
+  const maxDeletions = bound(options.maxDeletions, 'maxDeletions', Number.POSITIVE_INFINITY)
   const timeBudgetMs = bound(options.timeBudgetMs, 'timeBudgetMs', CLEANUP_DEFAULTS.timeBudgetMs)
   const concurrency = bound(options.concurrency, 'concurrency', CLEANUP_DEFAULTS.concurrency)
   let store: EnvelopeCleanupStore | undefined
@@ -137,6 +138,7 @@ async function prune(
         break
       }
       const expiresAt = entry.expiresAt?.getTime()
+      if (entry.foreign) continue // another app's data in a shared store: never touched
       if (expiresAt !== undefined && expiresAt < limits.cutoff && started >= limits.maxDeletions) {
         counts.stoppedBy = 'max_deletions'
         break
@@ -171,11 +173,11 @@ function bound(value: number | undefined, name: string, fallback: number): numbe
 }
 
 /**
- * Replaces anything shaped like an entry's key (`<exp>/<nonce>`, or a bare 22-character nonce) in
- * a logged error message, so no envelope content is logged.
+ * Replaces anything shaped like an entry's key (`ttp1/<exp>/<nonce>`, `<exp>/<nonce>`, or a bare
+ * 22-character nonce) in a logged error message, so no envelope content is logged.
  */
 function scrubKeys(text: string): string {
   return text
-    .replace(/\d+(?:\/|%2F)[A-Za-z0-9_-]+/gi, '[key]')
+    .replace(/(?:ttp1(?:\/|%2F))?\d+(?:\/|%2F)[A-Za-z0-9_-]+/gi, '[key]')
     .replace(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])/g, '[key]')
 }

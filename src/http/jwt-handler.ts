@@ -4,11 +4,18 @@
 // audience = origin, Ed25519 signature, policy, single use); only then is anything signed. The JWT
 // binds the proven key (`sub`), a deployment-chosen issuer and audience, a short lifetime and a
 // random `jti` the service may use to refuse replays; its permission claims come from
-// configuration, never from the request.
+// configuration, never from the request. Those claims go to every key the policy admits: with no
+// ALLOWED_PUBKEYS and no policy hook that is anyone who makes a key, so the first log line after
+// each configuration load warns (claim names only, never values).
 import { encodeBase64Url } from '../core/encoding.ts'
 import { signCompactJws } from '../core/jws.ts'
 import type { ConfigSource } from './config-source.ts'
-import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
+import {
+  createEndpoint,
+  type HandlerOptions,
+  type LogAnnotations,
+  type RequestHandler,
+} from './endpoint.ts'
 import { jwtConfig, type JwtConfig } from './jwt-config.ts'
 import { createPossessionCheck } from './prove-possession.ts'
 import { textileConfig, type TextileConfig } from './textile-config.ts'
@@ -43,6 +50,7 @@ const jwtEndpointConfig: ConfigSource<TextileConfig & { jwt: JwtConfig }> = {
  */
 export function createJwtHandler(options: HandlerOptions = {}): RequestHandler {
   const prove = createPossessionCheck(options)
+  const loaded = new WeakSet<object>()
   return createEndpoint(
     {
       name: 'jwt',
@@ -50,6 +58,10 @@ export function createJwtHandler(options: HandlerOptions = {}): RequestHandler {
       config: jwtEndpointConfig,
       origins: 'site',
       async run(input) {
+        if (!loaded.has(input.config)) {
+          loaded.add(input.config)
+          warnOfOpenClaims(input.config, options, input.log)
+        }
         const { pubkey } = await prove(input)
         const { jwt } = input.config
         const iat = Math.floor(input.now.getTime() / 1000)
@@ -73,4 +85,23 @@ export function createJwtHandler(options: HandlerOptions = {}): RequestHandler {
     },
     options,
   )
+}
+
+/** `JWT_CLAIMS` without `ALLOWED_PUBKEYS` or a policy hook: every key that anyone makes gets them. */
+function warnOfOpenClaims(
+  config: TextileConfig & { jwt: JwtConfig },
+  options: HandlerOptions,
+  log: LogAnnotations,
+): void {
+  const names = Object.keys(config.jwt.claims)
+  if (names.length === 0 || config.allowedPubkeys || options.policy) return
+  log.level = 'warn'
+  // Names only (JWT_CLAIMS is at most 4 KiB, so a few short ones): never a value.
+  log.fields = {
+    warning: 'jwt_claims_unrestricted',
+    claims: names
+      .slice(0, 32)
+      .map((name) => name.slice(0, 64))
+      .join(','),
+  }
 }

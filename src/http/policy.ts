@@ -1,7 +1,11 @@
 // Who may obtain credentials. The built-in user model is the ALLOWED_PUBKEYS allowlist; an app's
 // own user model (a database lookup, an invite list, a paywall) plugs in as a `PubkeyPolicy`.
+// DENIED_PUBKEYS revokes keys without code: it is checked at every stage (even with
+// POLICY_AT_CHALLENGE=false, and for envelopes issued before the key was denied) and beats both.
+// Threat model: a key string is an identity, so every list compares canonical spellings only
+// (src/core/keys.ts accepts no other); a second spelling of a denied key cannot slip through.
 import { TokenProviderError } from '../core/errors.ts'
-import type { TextileConfig } from './textile-config.ts'
+import { canonicalPubkey, type TextileConfig } from './textile-config.ts'
 
 /** What a policy decides on. `origin` is '' for clients that send no `Origin` header. */
 export interface PolicyInput {
@@ -15,15 +19,32 @@ export interface PolicyInput {
 export type PubkeyPolicy = (input: PolicyInput) => boolean | Promise<boolean>
 
 /**
- * Applies the allowlist, then the app's policy.
+ * Refuses a key on the deny list (`DENIED_PUBKEYS`), whatever the allowlist and the policy say.
  *
- * @throws `pubkey_not_allowed` when either refuses.
+ * @throws `pubkey_not_allowed` for a denied key; `invalid_pubkey` / `unsupported_key_type` for
+ *   a string that is not an Ed25519 public key.
+ * @example
+ * checkDenied(config, pubkey)
+ */
+export function checkDenied(config: TextileConfig, pubkey: string): void {
+  if (config.deniedPubkeys.size === 0) return
+  // Canonical on both sides, so the comparison cannot depend on how the key was spelled.
+  if (config.deniedPubkeys.has(canonicalPubkey(pubkey))) {
+    throw new TokenProviderError('pubkey_not_allowed')
+  }
+}
+
+/**
+ * Applies the deny list, then the allowlist, then the app's policy.
+ *
+ * @throws `pubkey_not_allowed` when any of them refuses.
  */
 export async function checkPolicy(
   config: TextileConfig,
   policy: PubkeyPolicy | undefined,
   input: PolicyInput,
 ): Promise<void> {
+  checkDenied(config, input.pubkey)
   if (config.allowedPubkeys && !config.allowedPubkeys.has(input.pubkey)) {
     throw new TokenProviderError('pubkey_not_allowed')
   }

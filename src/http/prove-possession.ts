@@ -1,6 +1,7 @@
 // The proof of possession that every credential-minting endpoint runs, in one place and one order:
 // body shape → envelope MAC and lifetime → audience = origin → Ed25519 signature over the envelope
-// → policy → (single-use mode) first redemption. Nothing is minted until all of it passed.
+// → policy (DENIED_PUBKEYS, ALLOWED_PUBKEYS, the app's hook: policy.ts) → (single-use mode) first
+// redemption. Nothing is minted until all of it passed.
 import { verifySignature } from '../core/ed25519.ts'
 import { decodeBase64, utf8 } from '../core/encoding.ts'
 import { openChallenge, type ChallengeClaims } from '../core/envelope.ts'

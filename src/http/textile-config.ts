@@ -12,10 +12,10 @@ import {
   type ChallengeKeyring,
 } from '../core/envelope.ts'
 import type { HmacKey } from '../core/hmac.ts'
-import { parsePrivateKey, parsePublicKey } from '../core/keys.ts'
+import { formatPublicKey, parsePrivateKey, parsePublicKey } from '../core/keys.ts'
 import type { ConfigInput, ConfigSource } from './config-source.ts'
 import type { OriginRules } from './cors.ts'
-import { flag, list, misconfigured, seconds, value } from './env-values.ts'
+import { flag, list, misconfigured, seconds, value, wholeNumber, type Env } from './env-values.ts'
 import { compileOriginPattern, originOf } from './origin.ts'
 
 /** Validated, imported configuration of the Textile endpoints. */
@@ -27,8 +27,12 @@ export interface TextileConfig extends OriginRules {
   issuer?: SigningKey
   apiSigTtlSeconds: number
   challengeTtlSeconds: number
+  /** Issuer mode, `USER_TOKEN_TTL_SECONDS`: minted thread tokens carry `exp`. Absent: no `exp`. */
+  userTokenTtlSeconds?: number
   /** When set, only these public key strings get credentials. */
   allowedPubkeys?: ReadonlySet<string>
+  /** `DENIED_PUBKEYS`, canonical key strings: refused at every stage, before the allowlist. */
+  deniedPubkeys: ReadonlySet<string>
   /** Also run the policy at challenge time (`POLICY_AT_CHALLENGE`, default true). */
   policyAtChallenge: boolean
   /** Each envelope is redeemable once (`SINGLE_USE_ENVELOPES=true`; needs an envelope store). */
@@ -40,6 +44,9 @@ export const MIN_CHALLENGE_SECRET_LENGTH = 32
 
 /** API signature lifetime when `API_SIG_TTL_SECONDS` is unset, per deploy context (seconds). */
 export const DEFAULT_API_SIG_TTL_SECONDS = { production: 600, preview: 300 } as const
+
+/** Bounds of `USER_TOKEN_TTL_SECONDS` (a minute to a year). */
+export const USER_TOKEN_TTL_BOUNDS = { min: 60, max: 31_536_000 } as const
 
 /** Deploy contexts that count as previews: shorter default lifetimes. */
 const PREVIEW_CONTEXTS = new Set(['deploy-preview', 'branch-deploy'])
@@ -60,8 +67,10 @@ export const textileConfig: ConfigSource<TextileConfig> = {
     'HUB_ISSUER_KEY',
     'API_SIG_TTL_SECONDS',
     'CHALLENGE_TTL_SECONDS',
+    'USER_TOKEN_TTL_SECONDS',
     'ALLOWED_ORIGINS',
     'ALLOWED_PUBKEYS',
+    'DENIED_PUBKEYS',
     'POLICY_AT_CHALLENGE',
     'SINGLE_USE_ENVELOPES',
     'URL',
@@ -118,25 +127,59 @@ async function parseTextileConfig({ env, crypto, deploy }: ConfigInput): Promise
         throw misconfigured('ALLOWED_ORIGINS has an item that is not scheme://host[:port].')
       return matcher
     }),
+    deniedPubkeys: pubkeySet(env, 'DENIED_PUBKEYS'),
     policyAtChallenge: flag(env, 'POLICY_AT_CHALLENGE', true),
     singleUse: flag(env, 'SINGLE_USE_ENVELOPES'),
   }
 
   const issuerText = value(env, 'HUB_ISSUER_KEY')
   if (issuerText) config.issuer = await importIssuer(issuerText, crypto)
-
-  const pubkeys = list(env, 'ALLOWED_PUBKEYS')
-  if (pubkeys.length > 0) {
-    for (const pubkey of pubkeys) {
-      try {
-        parsePublicKey(pubkey)
-      } catch {
-        throw misconfigured('ALLOWED_PUBKEYS has an item that is not an Ed25519 public key string.')
-      }
+  const { min, max } = USER_TOKEN_TTL_BOUNDS
+  const userTokenTtl = wholeNumber(
+    env,
+    'USER_TOKEN_TTL_SECONDS',
+    min,
+    max,
+    'a whole number of seconds',
+  )
+  if (userTokenTtl !== undefined) {
+    // Hub-challenge tokens come from the hub, without `exp`: a lifetime here would limit nothing.
+    if (!config.issuer) {
+      throw misconfigured('USER_TOKEN_TTL_SECONDS needs issuer mode (HUB_ISSUER_KEY is not set).')
     }
-    config.allowedPubkeys = new Set(pubkeys)
+    config.userTokenTtlSeconds = userTokenTtl
   }
+
+  const allowed = pubkeySet(env, 'ALLOWED_PUBKEYS')
+  if (allowed.size > 0) config.allowedPubkeys = allowed
   return config
+}
+
+/**
+ * A comma list of Ed25519 public key strings, each in its one canonical spelling
+ * (`src/core/keys.ts`), so a set lookup is an identity comparison.
+ *
+ * @throws `server_misconfigured` naming the variable for an item that is not such a key.
+ */
+function pubkeySet(env: Env, name: string): ReadonlySet<string> {
+  return new Set(
+    list(env, name).map((item) => {
+      try {
+        return canonicalPubkey(item)
+      } catch {
+        throw misconfigured(`${name} has an item that is not an Ed25519 public key string.`)
+      }
+    }),
+  )
+}
+
+/**
+ * The canonical spelling of a Textile Ed25519 public key string.
+ *
+ * @throws `invalid_pubkey` / `unsupported_key_type` as {@link parsePublicKey}.
+ */
+export function canonicalPubkey(text: string): string {
+  return formatPublicKey(parsePublicKey(text))
 }
 
 async function importIssuer(text: string, crypto: CryptoProvider): Promise<SigningKey> {

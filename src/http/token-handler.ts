@@ -18,7 +18,8 @@ export interface TokenResponse {
 
 /**
  * Creates the token function: verifies the envelope and the user's signature over it, applies the
- * policy, and mints the API signature (and the thread token in issuer mode).
+ * policy, and mints the API signature (and the thread token in issuer mode, with `exp` when
+ * `USER_TOKEN_TTL_SECONDS` is set).
  *
  * @throws (as problem+json) `invalid_request`, `invalid_envelope` (also "already used" in
  *   single-use mode), `envelope_expired`, `origin_not_allowed`, `invalid_signature`,
@@ -42,7 +43,12 @@ export function createTokenHandler(options: HandlerOptions = {}): RequestHandler
         const { sig, msg } = await mintApiSignature({ secret: config.apiSecret, expiresAt })
         const response: TokenResponse = { key: config.apiKey, sig, msg }
         if (config.issuer) {
-          response.token = await mintThreadToken({ issuer: config.issuer, subject: pubkey, now })
+          response.token = await mintThreadToken({
+            issuer: config.issuer,
+            subject: pubkey,
+            now,
+            ttlSeconds: config.userTokenTtlSeconds,
+          })
         }
         return { body: response }
       },

@@ -5,7 +5,7 @@ import { createEnvelopeCleanupHandler } from '../http/envelope-cleanup.ts'
 
 /**
  * The clean-up with the default options: `SINGLE_USE_ENVELOPES` from the environment, Netlify
- * Blobs, at most 5000 deletions or 20 s per run.
+ * Blobs, no new work after 20 s per run.
  *
  * @example
  * export { default } from 'textile-token-provider/netlify/cleanup-envelopes'

@@ -765,4 +765,88 @@ export const CATALOGUE: AttackCase[] = [
     build: { kind: 'request', env: { POLICY_AT_CHALLENGE: 'no' }, denyIdentity: true },
     expect: { status: 500, code: 'server_misconfigured' },
   },
+
+  // ── Deny list (DENIED_PUBKEYS; security round 3): refused at every stage, even for an envelope
+  // issued before the key was denied (`issuedBy` a deployment without the list), with
+  // POLICY_AT_CHALLENGE=false, and over ALLOWED_PUBKEYS. found: before, the variable did not exist
+  // and revoking a key took code (a policy hook). ───────────────────────────────────────────────
+  {
+    name: 'deny list: a denied key is refused at challenge',
+    endpoint: 'challenge',
+    build: { kind: 'request', denyListIdentity: true },
+    expect: { status: 403, code: 'pubkey_not_allowed' },
+  },
+  {
+    name: 'deny list: a denied key is refused at challenge with POLICY_AT_CHALLENGE=false',
+    endpoint: 'challenge',
+    build: { kind: 'request', denyListIdentity: true, env: { POLICY_AT_CHALLENGE: 'false' } },
+    expect: { status: 403, code: 'pubkey_not_allowed' },
+  },
+  {
+    name: 'deny list: an envelope issued before the key was denied is refused at redemption',
+    endpoint: 'token',
+    build: { kind: 'login', denyListIdentity: true, issuedBy: {} },
+    expect: { status: 403, code: 'pubkey_not_allowed' },
+  },
+  {
+    name: 'deny list: an envelope issued before the key was denied, POLICY_AT_CHALLENGE=false',
+    endpoint: 'token',
+    build: {
+      kind: 'login',
+      denyListIdentity: true,
+      issuedBy: { POLICY_AT_CHALLENGE: 'false' },
+      env: { POLICY_AT_CHALLENGE: 'false' },
+    },
+    expect: { status: 403, code: 'pubkey_not_allowed' },
+  },
+  {
+    name: 'deny list: a key in both ALLOWED_PUBKEYS and DENIED_PUBKEYS is refused (deny wins)',
+    endpoint: 'challenge',
+    build: { kind: 'request', allowIdentity: true, denyListIdentity: true },
+    expect: { status: 403, code: 'pubkey_not_allowed' },
+  },
+  {
+    name: 'deny list: deny wins over ALLOWED_PUBKEYS at redemption',
+    endpoint: 'token',
+    build: { kind: 'login', allowIdentity: true, denyListIdentity: true, issuedBy: {} },
+    expect: { status: 403, code: 'pubkey_not_allowed' },
+  },
+  ...(
+    [
+      ['an overlong type varint', 'overlong-type-varint'],
+      ['an overlong length varint', 'overlong-length-varint'],
+      ['non-zero trailing bits', 'tail-bits'],
+      ['upper-case multibase B', 'multibase-B'],
+    ] as const
+  ).map(([name, transform]): AttackCase => ({
+    name: `deny list: a denied key respelled with ${name}`,
+    endpoint: 'challenge',
+    build: { kind: 'request', denyListIdentity: true, pubkey: { identity: transform } },
+    expect: { status: 400, code: 'invalid_pubkey' },
+  })),
+  {
+    name: 'deny list: an envelope for a respelled denied key cannot be had, so none is redeemed',
+    endpoint: 'token',
+    build: {
+      kind: 'login',
+      denyListIdentity: true,
+      pubkey: { identity: 'overlong-length-varint' },
+    },
+    expect: { status: 400, code: 'invalid_pubkey' },
+  },
+  {
+    name: 'deny list: a respelled item in DENIED_PUBKEYS fails closed (server_misconfigured)',
+    endpoint: 'challenge',
+    build: { kind: 'request', denyListIdentity: 'overlong-type-varint' },
+    expect: { status: 500, code: 'server_misconfigured' },
+  },
+  {
+    name: 'deny list: another key still logs in',
+    endpoint: 'token',
+    build: {
+      kind: 'login',
+      env: { DENIED_PUBKEYS: 'bbaareihkjjwghyu4kifl55kqpmjs5rpzsvdxnlv6xz5zeqq65jurirwsfq' },
+    },
+    expect: { status: 200 },
+  },
 ]

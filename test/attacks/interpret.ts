@@ -68,6 +68,10 @@ export async function interpret(
 function setUp(setup: Setup, me: Signer): Deployment {
   const env = { ...setup.env }
   if (setup.allowIdentity) env.ALLOWED_PUBKEYS = me.pubkey
+  if (setup.denyListIdentity) {
+    const spec = setup.denyListIdentity === true ? 'identity' : { identity: setup.denyListIdentity }
+    env.DENIED_PUBKEYS = resolveKey(spec, me)
+  }
   return deployment(env, setup.denyIdentity ? { policy: ({ pubkey }) => pubkey !== me.pubkey } : {})
 }
 

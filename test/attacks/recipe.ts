@@ -49,6 +49,8 @@ export interface Setup {
   allowIdentity?: boolean
   /** A policy hook that refuses the case identity's canonical key string (a denylist). */
   denyIdentity?: boolean
+  /** `DENIED_PUBKEYS` = the case identity's key (`true`), or that key altered. */
+  denyListIdentity?: true | KeyTransform
 }
 
 /** One HTTP request to the endpoint, with the case identity available as `{{pubkey}}`. */

@@ -226,6 +226,23 @@ describe('emulator auth', () => {
       expect(await newDb(await withToken(exact))).toMatchObject({ status: 0 })
     })
 
+    it('rejects a token minted with a lifetime once the hub clock passes exp (jwt-go: valid while now <= exp)', async () => {
+      const issuer = await importSigningKey(hostSeed(hub))
+      const subject = identity.public.toString()
+      const token = await mintThreadToken({ issuer, subject, now: T0, ttlSeconds: 60 })
+      time.set(new Date(T0.getTime() + 60_000)) // at exp: still valid
+      expect(await newDb(await withToken(token))).toMatchObject({ status: 0 })
+      time.set(new Date(T0.getTime() + 61_000))
+      expect(await newDb(await withToken(token))).toMatchObject({
+        status: 2,
+        message: 'invalid thread token',
+      })
+      // The same moment, a token without exp (go-threads NewToken) still passes: exp is the bound.
+      expect(await newDb(await withToken(await hostToken(hub, identity)))).toMatchObject({
+        status: 0,
+      })
+    })
+
     it('rejects a host-signed token whose alg is not "Ed25519" with 2 "invalid thread token"', async () => {
       const payload = {
         iat: T0.getTime() / 1000 - 60,

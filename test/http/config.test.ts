@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import type { Env } from '../../src/index.ts'
 import { SECRETS, deployment, identity, login, post, problem } from '../helpers/fixtures.ts'
 
 describe('configuration', () => {
-  it.each([
+  it.each<[string, Record<string, string | undefined>, string]>([
     ['USER_API_KEY is missing', { USER_API_KEY: undefined }, 'USER_API_KEY'],
     ['USER_API_KEY is blank', { USER_API_KEY: '   ' }, 'USER_API_KEY'],
     ['USER_API_KEY has spaces inside', { USER_API_KEY: 'a key' }, 'USER_API_KEY'],
@@ -25,6 +26,22 @@ describe('configuration', () => {
     ['ALLOWED_ORIGINS has a path', { ALLOWED_ORIGINS: 'https://a.example/app' }, 'ALLOWED_ORIGINS'],
     ['ALLOWED_ORIGINS is a bare star', { ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS'],
     ['ALLOWED_PUBKEYS has a bad key', { ALLOWED_PUBKEYS: 'bbaareinope' }, 'ALLOWED_PUBKEYS'],
+    ...['0', '59', '1.5', '1h', '-60', '31536001'].map((ttl): [string, Env, string] => [
+      `USER_TOKEN_TTL_SECONDS is ${ttl}`,
+      { USER_TOKEN_TTL_SECONDS: ttl },
+      'USER_TOKEN_TTL_SECONDS',
+    ]),
+    [
+      'USER_TOKEN_TTL_SECONDS is set without an issuer key (hub tokens carry no exp)',
+      { USER_TOKEN_TTL_SECONDS: '3600', HUB_ISSUER_KEY: undefined },
+      'USER_TOKEN_TTL_SECONDS',
+    ],
+    ['DENIED_PUBKEYS has a bad key', { DENIED_PUBKEYS: 'bbaareinope' }, 'DENIED_PUBKEYS'],
+    [
+      'DENIED_PUBKEYS has an upper-case spelling of a key',
+      { DENIED_PUBKEYS: identity().public.toString().toUpperCase() },
+      'DENIED_PUBKEYS',
+    ],
   ])(
     'throws server_misconfigured when %s, naming the variable only',
     async (_name, env, variable) => {

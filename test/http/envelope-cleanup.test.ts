@@ -12,6 +12,7 @@ import {
   type EnvelopeCleanupStore,
   type LogRecord,
 } from '../../src/index.ts'
+import { envelopeKey } from '../../src/http/envelope-store.ts'
 import { startBlobsSandbox, type BlobsSandbox } from '../helpers/blobs-sandbox.ts'
 import {
   NOW,
@@ -101,14 +102,53 @@ describe('envelope clean-up (in-memory store with the Blobs key scheme)', () => 
     expect(line).not.toMatch(/\d{10}\//)
   })
 
-  it('keeps old-format entries whose expiry cannot be read, and reads metadata only for old-format keys', async () => {
+  it('never touches another app’s keys in a shared store, and reads metadata only for bare-nonce keys', async () => {
     const store = memoryEnvelopeStore()
-    store.putLegacy(nonce(), undefined)
+    const long = at(-AFTER - 3600).toISOString()
+    // found: '2024/01-report' read as an expiry in 1970 and was deleted.
+    const app: [string, Record<string, unknown>][] = [
+      ['2024/01-report', {}],
+      ['1700000000/report', {}],
+      ['notes', {}],
+      [nonce(), { expiresAt: long, owner: 'app' }], // nonce-shaped, but not 0.2's metadata
+      [nonce(), {}],
+    ]
+    for (const [key, metadata] of app) store.entriesByKey.set(key, metadata)
     for (let i = 0; i < 5; i++) await store.claim(nonce(), at(-AFTER - 10))
+    store.putLegacyExpiry(nonce(), at(-AFTER - 10))
+    store.putLegacy(nonce(), at(-AFTER - 10))
+    store.entriesByKey.set('ttp1/odd', {}) // the project's, expiry unreadable: kept
     const { body } = await runCleanup(store, {})
-    expect(body).toMatchObject({ listed: 6, deleted: 5, unknown: 1, legacy: 1, complete: true })
+    expect(body).toEqual({
+      singleUse: true,
+      listed: 8,
+      deleted: 7,
+      fresh: 0,
+      unknown: 1,
+      legacy: 2,
+      complete: true,
+    })
+    const left = [...store.entriesByKey.keys()].sort()
+    expect(left).toEqual([...app.map(([key]) => key), 'ttp1/odd'].sort())
+    expect(store.metadataReads).toBe(3)
+  })
+
+  it('refuses to delete a key that is not the project’s, whoever asks', async () => {
+    const store = memoryEnvelopeStore()
+    store.entriesByKey.set('2024/01-report', {})
+    await expect(store.delete('2024/01-report')).rejects.toThrow(/not an envelope/)
+    expect(store.entriesByKey.has('2024/01-report')).toBe(true)
+  })
+
+  it('deletes more than 5,000 expired entries in one run: bounded by time, not by a count', async () => {
+    const store = memoryEnvelopeStore()
+    for (let i = 0; i < 6000; i++) await store.claim(nonce(), at(-AFTER - 10 - (i % 600)))
+    await store.claim(nonce(), at(60))
+    const { body, logs } = await runCleanup(store, {})
+    expect(body).toMatchObject({ listed: 6001, deleted: 6000, fresh: 1, complete: true })
+    expect(body.stoppedBy).toBeUndefined()
+    expect(logs[0]).toMatchObject({ level: 'info' })
     expect(store.entriesByKey.size).toBe(1)
-    expect(store.metadataReads).toBe(1)
   })
 
   it('stops after maxDeletions (warn, complete: false) and leaves the rest to later runs', async () => {
@@ -315,7 +355,7 @@ describe('envelope clean-up (Netlify Blobs sandbox)', () => {
   const keysOf = async (raw: ReturnType<typeof getStore>) =>
     (await raw.list()).blobs.map((blob) => blob.key).sort()
 
-  it('deletes expired entries of both key formats through real logins and old-format writes', async () => {
+  it('deletes expired entries of all three key formats through real logins and old-format writes', async () => {
     const { store, raw } = freshStore()
     const d = deployment(ON, { envelopeStore: store })
     const id = identity()
@@ -327,14 +367,16 @@ describe('envelope clean-up (Netlify Blobs sandbox)', () => {
     const written = await keysOf(raw)
     const exp = Math.floor(NOW.getTime() / 1000) + 60
     expect(written).toHaveLength(3)
-    for (const key of written) expect(key).toMatch(new RegExp(`^${exp}/[A-Za-z0-9_-]{22}$`))
-    // Old format, as version 0.2 wrote it: key = nonce, expiry as metadata.
+    for (const key of written) expect(key).toMatch(new RegExp(`^ttp1/${exp}/[A-Za-z0-9_-]{22}$`))
+    // Old formats, as earlier versions wrote them: key = nonce (expiry as metadata only), and
+    // key = <exp>/<nonce>.
     const oldExpired = nonce()
     const oldFresh = nonce()
     const later = at(60 + AFTER + 1)
     for (const [key, expiresAt] of [
       [oldExpired, at(0)],
       [oldFresh, at(60 + AFTER + 600)],
+      [`${exp}/${nonce()}`, at(60)],
     ] as const) {
       await raw.set(key, expiresAt.toISOString(), {
         onlyIfNew: true,
@@ -347,14 +389,63 @@ describe('envelope clean-up (Netlify Blobs sandbox)', () => {
     expect(body).toEqual({
       singleUse: true,
       listed: 6,
-      deleted: 4,
+      deleted: 5,
       fresh: 1,
-      unknown: 1,
+      unknown: 0,
       legacy: 3,
       complete: true,
     })
     expect(await keysOf(raw)).toEqual([oldFresh, 'not-ours-at-all'].sort())
   })
+
+  it('never deletes an app’s data in a store shared with it: only its own keys and the exact old shapes', async () => {
+    const { store, raw } = freshStore()
+    const d = deployment(ON, { envelopeStore: store })
+    const id = identity()
+    for (let i = 0; i < 2; i++) {
+      const envelope = await challengeFor(d, id)
+      const signature = await signEnvelope(id, envelope)
+      expect((await d.token(post('/api/token', { envelope, signature }))).status).toBe(200)
+    }
+    const exp = Math.floor(NOW.getTime() / 1000) + 60
+    const long = at(-3600).toISOString()
+    // found: before the prefix, '2024/01-report' parsed as an expiry in 1970 and was deleted.
+    const app: [string, Record<string, string>?][] = [
+      ['2024/01-report'],
+      ['2024/02-report'],
+      [`1700000000/report.pdf`],
+      [`${exp}/${nonce()}x`], // a legacy-looking directory with a name one character too long
+      ['notes'],
+      [nonce(), { expiresAt: long, owner: 'app' }], // nonce-shaped, not version 0.2's metadata
+      [nonce()],
+    ]
+    for (const [key, metadata] of app) await raw.set(key, 'app data', { metadata })
+    await raw.set(`${exp}/${nonce()}`, 'x', { metadata: { expiresAt: at(60).toISOString() } })
+    await raw.set(nonce(), 'x', { metadata: { expiresAt: at(60).toISOString() } })
+    const { body } = await runCleanup(store, { now: () => at(60 + AFTER + 1) })
+    expect(body).toMatchObject({ listed: 4, deleted: 4, legacy: 2, unknown: 0, complete: true })
+    expect(await keysOf(raw)).toEqual(app.map(([key]) => key).sort())
+    for (const [key] of app) expect(await raw.get(key)).toBe('app data')
+    await expect(store.delete('2024/01-report')).rejects.toThrow(/not an envelope/)
+  })
+
+  it('deletes more entries in one run than the old per-run ceiling (5,000)', async () => {
+    const { store, raw } = freshStore()
+    const count = 5200
+    // Written as the token function names them (envelopeKey), as fast as the sandbox takes them.
+    const keys = Array.from({ length: count }, () => envelopeKey(nonce(), at(-AFTER - 10)))
+    for (let start = 0; start < count; start += 64) {
+      await Promise.all(keys.slice(start, start + 64).map((key) => raw.set(key, 'x')))
+    }
+    await raw.set(envelopeKey(nonce(), at(3600)), 'x') // still fresh
+    // The default count bound is gone; the time budget is raised only so that a slow machine
+    // cannot make this a test of speed (test/bench/cleanup-rate.ts measures that).
+    const { body, logs } = await runCleanup(store, { timeBudgetMs: 600_000 })
+    expect(body).toMatchObject({ listed: count + 1, deleted: count, fresh: 1, complete: true })
+    expect(body.stoppedBy).toBeUndefined()
+    expect(logs[0]).toMatchObject({ level: 'info' })
+    expect(await keysOf(raw)).toHaveLength(1)
+  }, 600_000)
 
   it('keeps what is fresh, honours maxDeletions, and finishes on the next run', async () => {
     const { store, raw } = freshStore()

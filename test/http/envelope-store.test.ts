@@ -28,6 +28,10 @@ afterAll(() => sandbox.close())
 const singleUse = (envelopeStore: EnvelopeStore) =>
   deployment({ SINGLE_USE_ENVELOPES: 'true' }, { envelopeStore })
 
+type Payload = { exp: number; nonce: string }
+const payloadOf = (envelope: string): Payload =>
+  JSON.parse(Buffer.from(envelope.split('.')[2]!, 'base64url').toString('utf8'))
+
 async function signedBody(d: ReturnType<typeof deployment>) {
   const id = identity()
   const envelope = await challengeFor(d, id)
@@ -47,7 +51,7 @@ describe('single-use envelopes (SINGLE_USE_ENVELOPES=true, Netlify Blobs sandbox
     })
   })
 
-  it('writes one entry per redemption, keyed <exp>/<nonce>, with its expiry as metadata too', async () => {
+  it('writes one entry per redemption, keyed ttp1/<exp>/<nonce>, with its expiry as metadata too', async () => {
     const name = 'key-format'
     const d = singleUse(createBlobsEnvelopeStore({ name, client: sandbox.client }))
     const body = await signedBody(d)
@@ -57,13 +61,36 @@ describe('single-use envelopes (SINGLE_USE_ENVELOPES=true, Netlify Blobs sandbox
     ) as { exp: number; nonce: string }
     const raw = getStore({ name, ...sandbox.client })
     const { blobs } = await raw.list()
-    expect(blobs.map((blob) => blob.key)).toEqual([`${payload.exp}/${payload.nonce}`])
+    expect(blobs.map((blob) => blob.key)).toEqual([`ttp1/${payload.exp}/${payload.nonce}`])
     const expiresAt = new Date(payload.exp * 1000).toISOString()
     expect(await raw.getWithMetadata(blobs[0]!.key)).toMatchObject({
       data: expiresAt,
       metadata: { expiresAt },
     })
   })
+
+  it.each([
+    ['<exp>/<nonce> (the version before the prefix)', (p: Payload) => `${p.exp}/${p.nonce}`],
+    ['the bare nonce (version 0.2)', (p: Payload) => p.nonce],
+  ])(
+    'throws invalid_envelope "already used" for an envelope an older version recorded as %s',
+    async (_name, keyOf) => {
+      // An upgrade: the envelope was redeemed on the old deploy, then replayed on the new one.
+      const name = `upgrade-${keyOf.length}-${Math.random()}`
+      const d = singleUse(createBlobsEnvelopeStore({ name, client: sandbox.client }))
+      const body = await signedBody(d)
+      const payload = payloadOf(body.envelope)
+      const expiresAt = new Date(payload.exp * 1000).toISOString()
+      const raw = getStore({ name, ...sandbox.client })
+      await raw.set(keyOf(payload), expiresAt, { onlyIfNew: true, metadata: { expiresAt } })
+      expect(await problem(await d.token(post('/api/token', body)))).toMatchObject({
+        code: 'invalid_envelope',
+        detail: 'The envelope was already used.',
+      })
+      // Another envelope of the same deployment is not affected.
+      expect((await d.token(post('/api/token', await signedBody(d)))).status).toBe(200)
+    },
+  )
 
   it('lets a fresh envelope of the same key through', async () => {
     const d = singleUse(store)

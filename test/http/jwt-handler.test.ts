@@ -278,6 +278,62 @@ describe('POST /api/jwt', () => {
     expect(ok.status).toBe(200)
   })
 
+  it('throws pubkey_not_allowed for a DENIED_PUBKEYS key, even with an envelope issued before it was denied', async () => {
+    const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET, POLICY_AT_CHALLENGE: 'false' })
+    const id = identity()
+    const body = await signedBody(t.d, id)
+    t.d.env.DENIED_PUBKEYS = id.public.toString()
+    const response = await t.jwt(post('/api/jwt', body))
+    expect(await problem(response)).toMatchObject({ code: 'pubkey_not_allowed', status: 403 })
+    const other = await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    expect(other.status).toBe(200)
+  })
+
+  it('warns once per configuration, naming the claims but not their values, when JWT_CLAIMS goes to every key', async () => {
+    const value = 'member-secret-tier-0123456789'
+    const t = jwtDeployment({
+      JWT_HS256_SECRET: HS256_SECRET,
+      JWT_CLAIMS: JSON.stringify({ role: value, tier: 3 }),
+    })
+    await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    const lines = t.d.logs.filter((line) => line.fn === 'jwt')
+    expect(lines.map((line) => line.status)).toEqual([200, 200])
+    expect(lines[0]).toMatchObject({
+      level: 'warn',
+      fields: { warning: 'jwt_claims_unrestricted', claims: 'role,tier' },
+    })
+    expect(lines[1]).toMatchObject({ level: 'info' })
+    expect(lines[1]!.fields).toBeUndefined()
+    expect(JSON.stringify(t.d.logs)).not.toContain(value)
+    // A new configuration is a new load: it warns again, once.
+    t.d.env.JWT_CLAIMS = '{"role":"admin"}'
+    await t.jwt(post('/api/jwt', { envelope: 'x', signature: 'AAAA' }))
+    await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    const after = t.d.logs.filter((line) => line.fn === 'jwt').slice(2)
+    expect(after.map((line) => line.fields)).toEqual([
+      { warning: 'jwt_claims_unrestricted', claims: 'role' },
+      undefined,
+    ])
+  })
+
+  it('does not warn about JWT_CLAIMS with ALLOWED_PUBKEYS, with a policy hook, or without claims', async () => {
+    const id = identity()
+    const claims = { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '{"role":"member"}' }
+    const deployments = [
+      jwtDeployment({ ...claims, ALLOWED_PUBKEYS: id.public.toString() }),
+      jwtDeployment(claims, { policy: () => true }),
+      jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET }),
+    ]
+    for (const t of deployments) {
+      const response = await t.jwt(post('/api/jwt', await signedBody(t.d, id)))
+      expect(response.status).toBe(200)
+      const line = t.d.logs.find((record) => record.fn === 'jwt')
+      expect(line).toMatchObject({ level: 'info' })
+      expect(line!.fields).toBeUndefined()
+    }
+  })
+
   it('throws invalid_envelope "already used" in single-use mode after /api/token', async () => {
     const seen = new Set<string>()
     const envelopeStore = {

@@ -38,6 +38,24 @@ describe('POST /api/token', () => {
     })
   })
 
+  it('adds exp = now + USER_TOKEN_TTL_SECONDS to the thread token, first, as StandardClaims does', async () => {
+    const d = deployment({ USER_TOKEN_TTL_SECONDS: '3600' })
+    d.clock.now = new Date(NOW.getTime() + 999) // exp counts whole seconds of now, not of iat
+    const id = identity()
+    const body = await (await login(d, id)).json()
+    const payload = Buffer.from(body.token.split('.')[1], 'base64url').toString()
+    const now = NOW.getTime() / 1000
+    expect(JSON.parse(payload)).toEqual({
+      exp: now + 3600,
+      iat: now - THREAD_TOKEN_BACKDATE_SECONDS,
+      iss: 'bbaareihkjjwghyu4kifl55kqpmjs5rpzsvdxnlv6xz5zeqq65jurirwsfq',
+      sub: id.public.toString(),
+    })
+    expect(payload.startsWith('{"exp":')).toBe(true)
+    // The API signature keeps its own lifetime.
+    expect(body.msg).toBe(new Date(NOW.getTime() + 999 + 600_000).toISOString())
+  })
+
   it('mints sig/msg byte-identical to @textile/security createAPISig', async () => {
     const body = await (await login(deployment(), identity())).json()
     expect(await createAPISig(SECRETS.USER_API_SECRET, new Date(body.msg))).toEqual({

@@ -258,6 +258,26 @@ describe('ws /ws/userauth, bad messages', () => {
     expect(c.isOpen()).toBe(true)
   })
 
+  it('throws pubkey_not_allowed for a DENIED_PUBKEYS key, also for a challenge issued before it was denied', async () => {
+    const live: Record<string, string | undefined> = { ...env }
+    const c = await connect((await serve(live)).url)
+    const id = PrivateKey.fromRandom()
+    const pubkey = id.public.toString()
+    const reply = await c.ask({ type: 'token', pubkey })
+    expect(reply.type).toBe('challenge')
+    live.DENIED_PUBKEYS = pubkey
+    const sig = await id.sign(Buffer.from(reply.value.data))
+    expect(await c.ask({ type: 'challenge', sig: Buffer.from(sig).toJSON() })).toMatchObject({
+      type: 'error',
+      code: 'pubkey_not_allowed',
+    })
+    expect(await c.ask({ type: 'token', pubkey })).toMatchObject({
+      type: 'error',
+      code: 'pubkey_not_allowed',
+    })
+    expect(c.isOpen()).toBe(true)
+  })
+
   it('throws invalid_pubkey for a key that is not a Textile public key', async () => {
     const c = await connect((await serve(env)).url)
     expect(await c.ask({ type: 'token', pubkey: 'bnotakey' })).toMatchObject({
