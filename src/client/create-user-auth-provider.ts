@@ -3,6 +3,7 @@
 // there); the thread token never expires and is reused from memory or `storage`.
 import { UserAuthError } from './errors.ts'
 import { readUserAuth, type UserAuth } from './http.ts'
+import { isSecureHubUrl } from './hub-url.ts'
 import {
   createCredentialProvider,
   readProviderOptions,
@@ -14,7 +15,10 @@ import { asKeyValueStorage, createTokenCache, type TokenStorage } from './token-
 
 /** Options of {@link createUserAuthProvider}. */
 export interface CreateUserAuthProviderOptions extends ProviderOptions {
-  /** The hub's gRPC-web URL; required when the server runs in hub-challenge mode (no token). */
+  /**
+   * The hub's gRPC-web URL; required when the server runs in hub-challenge mode (no token), and
+   * then `https://`, or `http://` on loopback only (`hub_url_insecure` otherwise).
+   */
   hubUrl?: string
   /** Keeps the thread token across page loads: `localStorage` itself, or `{get, set}` (sync or async). */
   storage?: TokenStorage
@@ -31,8 +35,8 @@ export type UserAuthProvider = Provider<UserAuth>
  * @throws `TypeError` (synchronously) when the options are misused.
  * @throws (rejects) a server contract code (`invalid_signature`, `pubkey_not_allowed`, …) when the
  *   functions answer problem+json; `network_error`, `request_timeout`, `rate_limited`,
- *   `bad_response`, `sign_failed`, `hub_url_required`, `hub_error`, `hub_timeout`, `aborted`
- *   otherwise.
+ *   `bad_response`, `sign_failed`, `hub_url_required`, `hub_url_insecure`, `hub_error`,
+ *   `hub_timeout`, `aborted` otherwise.
  * @example
  * const provider = createUserAuthProvider({ endpoint: '/api', identity, hubUrl, storage: localStorage })
  * const client = Client.withUserAuth(provider, hubUrl)
@@ -59,6 +63,8 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
       // Hub-challenge mode: the cached token when there is one, else the hub's GetToken, once.
       if (auth.token === undefined) {
         if (!hub || !cache) throw new UserAuthError('hub_url_required')
+        // Checked before the cache too, so the outcome does not depend on what storage holds.
+        if (!isSecureHubUrl(hub)) throw new UserAuthError('hub_url_insecure')
         tokenSource = 'cache'
         auth.token = await cache.get()
         if (auth.token === undefined) {

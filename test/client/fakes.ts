@@ -143,8 +143,34 @@ export const utf8 = (text: string) => new TextEncoder().encode(text)
 /** A fresh identity from the real @textile/hub. */
 export const identity = () => PrivateKey.fromRandom()
 
-/** How the fake hub behaves. */
-export type HubBehaviour = 'ok' | 'unauthenticated' | 'silent' | 'no-trailers'
+/**
+ * How the fake hub behaves. The hostile ones (a hub that is compromised, or anyone on the path to a
+ * plain-`http:` hub) send something other than one 32-byte challenge:
+ * - `relay-envelope`: UTF-8 of a `/api/challenge` envelope for the caller's key, as "the challenge";
+ * - `short-challenge` / `long-challenge` / `empty-challenge`: 31, 33 or 0 bytes;
+ * - `two-challenges`: two 32-byte challenges in a row;
+ * - `challenge-after-signature`: another 32-byte challenge in answer to the signature.
+ */
+export type HubBehaviour =
+  | 'ok'
+  | 'unauthenticated'
+  | 'silent'
+  | 'no-trailers'
+  | 'relay-envelope'
+  | 'short-challenge'
+  | 'long-challenge'
+  | 'empty-challenge'
+  | 'two-challenges'
+  | 'challenge-after-signature'
+
+/** The challenge bytes a behaviour sends for `key`. */
+function challengeFor(behaviour: HubBehaviour, key: string): Uint8Array {
+  if (behaviour === 'relay-envelope') return utf8(fakeEnvelope(key, T0).envelope)
+  const length = { 'short-challenge': 31, 'long-challenge': 33, 'empty-challenge': 0 }[
+    behaviour as string
+  ]
+  return crypto.getRandomValues(new Uint8Array(length ?? 32))
+}
 
 const { GetTokenRequest, GetTokenReply } = threads
 
@@ -172,6 +198,8 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
     paths: [] as string[],
     headers: [] as string[],
     tokens: 0,
+    /** Every signature message received, with the challenge it answered and whether it verified. */
+    signatures: [] as { challenge: Uint8Array; verified: boolean }[],
   }
   server.on('connection', (socket, request) => {
     state.connections++
@@ -179,8 +207,18 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
     state.paths.push(request.url ?? '')
     let headersSeen = false
     let key = ''
-    let challenge = new Uint8Array()
+    let challenge: Uint8Array = new Uint8Array()
     let verified = false
+    let answers = 0
+    const sendChallenge = (bytes: Uint8Array, withHeaders: boolean) => {
+      challenge = bytes
+      const reply = new GetTokenReply()
+      reply.setChallenge(bytes)
+      const message = frame(0, reply.serializeBinary())
+      // Headers and the first message merged into one websocket message, as servers may do.
+      const headers = frame(0x80, utf8('content-type: application/grpc-web+proto\r\n'))
+      socket.send(withHeaders ? Buffer.concat([headers, message]) : message)
+    }
     // Messages are handled in order: the signature check is async and the half-close follows it.
     let queue = Promise.resolve()
     socket.on('message', (raw: Buffer) => {
@@ -194,7 +232,7 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
         return
       }
       if (data[0] === 1) {
-        if (behaviour !== 'ok' || !verified) return
+        if (!verified || (behaviour !== 'ok' && behaviour !== 'relay-envelope')) return
         state.tokens++
         const reply = new GetTokenReply()
         reply.setToken(`eyJh.hub${state.tokens}.c2ln`)
@@ -218,16 +256,15 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
       }
       if (request.hasKey()) {
         key = request.getKey()
-        challenge = crypto.getRandomValues(new Uint8Array(32))
-        const reply = new GetTokenReply()
-        reply.setChallenge(challenge)
-        // Headers and the first message merged into one websocket message, as servers may do.
-        const headers = frame(0x80, utf8('content-type: application/grpc-web+proto\r\n'))
-        const message = frame(0, reply.serializeBinary())
-        socket.send(Buffer.concat([headers, message]))
+        sendChallenge(challengeFor(behaviour, key), true)
+        if (behaviour === 'two-challenges') sendChallenge(challengeFor(behaviour, key), false)
       } else if (request.hasSignature()) {
         verified = await PublicKey.fromString(key).verify(challenge, request.getSignature_asU8())
-        if (!verified) {
+        state.signatures.push({ challenge, verified })
+        if (behaviour === 'challenge-after-signature' && ++answers === 1) {
+          verified = false
+          sendChallenge(challengeFor(behaviour, key), false)
+        } else if (!verified) {
           socket.send(frame(0x80, utf8('grpc-status: 2\r\ngrpc-message: bad signature\r\n')))
           socket.close()
         }
