@@ -4,12 +4,8 @@
 import { UserAuthError } from './errors.ts'
 import { readUserAuth, type UserAuth } from './http.ts'
 import { isSecureHubUrl } from './hub-url.ts'
-import {
-  createCredentialProvider,
-  readProviderOptions,
-  type Provider,
-  type ProviderOptions,
-} from './create-credential-provider.ts'
+import { createCredentialProvider } from './create-credential-provider.ts'
+import { readProviderOptions, type Provider, type ProviderOptions } from './provider-options.ts'
 import type { TokenSource, UserAuthChangeEvent, UserAuthEvent } from './provider-events.ts'
 import { asKeyValueStorage, createTokenCache, type TokenStorage } from './token-cache.ts'
 
