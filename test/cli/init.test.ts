@@ -19,7 +19,7 @@ import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FUNCTIONS, functionFileText, type FunctionSpec } from '../../src/cli/function-files.ts'
 import { runInit, runInitCommand } from '../../src/cli/init.ts'
-import { tomlString } from '../../src/cli/netlify-config.ts'
+import { redirectCovers, tomlString } from '../../src/cli/netlify-config.ts'
 import { RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 
 const sites: string[] = []
@@ -234,6 +234,54 @@ describe('runInit() in a hostile site (a cloned repository chooses netlify.toml 
       expect(() => runInit({ dir: site(ESM_TS), base })).toThrow(/--base/)
     },
   )
+})
+
+describe('redirectCovers()', () => {
+  it.each([
+    ['/**', '/api/token'],
+    ['/*', '/api/token'],
+    ['/api/*', '/api'],
+    ['/api/*', '/api/token'],
+    ['/api/:fn', '/api/token'],
+    ['/:splat/token', '/api/token'],
+    ['/:a/:b', '/api/token'],
+    ['/api/token/', '/api/token'],
+    ['/API/Token', '/api/token'],
+    ['/*/token', '/api/token'],
+    ['/a*n', '/api/token'],
+  ])('%s covers %s', (from, path) => {
+    expect(redirectCovers(from, path)).toBe(true)
+  })
+
+  it.each([
+    ['/a.i/token', '/api/token'],
+    ['/api/to.en', '/api/token'],
+    ['/api/(token)', '/api/token'],
+    ['/api/[t]oken', '/api/token'],
+    ['/api/token+', '/api/token'],
+    ['/api/token?', '/api/tokens'],
+    ['/api/t{1}oken', '/api/token'],
+    ['/api\\/token', '/api/token'],
+    ['/api/:fn', '/api/token/x'],
+    ['/:a', '/api/token'],
+    ['/api/tok', '/api/token'],
+    ['/api/token/*', '/api/tokenx'],
+    ['^/api/token$', '/api/token'],
+  ])('%s does not cover %s (everything but * and :name is literal)', (from, path) => {
+    expect(redirectCovers(from, path)).toBe(false)
+  })
+
+  it('matches a hostile pattern without blowing up', () => {
+    expect(redirectCovers(`/${'*a'.repeat(2000)}b`, `/${'a'.repeat(60)}`)).toBe(false)
+    expect(redirectCovers(`/${'(a+)+'.repeat(100)}`, '/api/token')).toBe(false)
+  })
+
+  it('lets init report a from = "/**" redirect as a conflict instead of crashing', () => {
+    const dir = site({ ...ESM_TS, 'netlify.toml': '[[redirects]]\n  from = "/**"\n  to = "/"\n' })
+    expect(runInit({ dir }).conflicts).toContain(
+      '/api/challenge (redirected by /** in netlify.toml [[redirects]])',
+    )
+  })
 })
 
 describe('runInitCommand()', () => {
