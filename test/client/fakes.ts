@@ -33,6 +33,11 @@ export interface FakeServerOptions {
   envelopeTtlSeconds?: number
   /** Lifetime of the JWTs it mints (default 900 s). */
   jwtTtlSeconds?: number
+  /**
+   * Issuer mode: the thread tokens carry `iat` (60 s back) and `exp` = now + this, as with
+   * USER_TOKEN_TTL_SECONDS (readable JWTs then, from {@link fakeJwt}); default: opaque tokens.
+   */
+  tokenTtlSeconds?: number
 }
 
 /** A fake of the two functions behind an injectable fetch, counting and recording requests. */
@@ -103,7 +108,14 @@ export function fakeServer(options: FakeServerOptions = {}) {
         sig: `bsig${state.minted}`,
         msg: new Date(now().getTime() + ttl * 1000).toISOString(),
       }
-      if (options.issuer) auth.token = `eyJh.issued${state.minted}.c2ln`
+      if (options.issuer) {
+        const { tokenTtlSeconds } = options
+        const iat = Math.floor(now().getTime() / 1000)
+        auth.token =
+          tokenTtlSeconds === undefined
+            ? `eyJh.issued${state.minted}.c2ln`
+            : fakeJwt(`issued${state.minted}`, { exp: iat + tokenTtlSeconds, iat: iat - 60 })
+      }
       return json(auth)
     }
     return json('not found', 404, 'text/plain')
@@ -139,6 +151,16 @@ export function problem(code: string, status: number, detail?: string) {
 }
 
 export const utf8 = (text: string) => new TextEncoder().encode(text)
+
+/**
+ * A thread-token-shaped JWT whose payload is `{ jti: label, ...claims }` (readable by the SDK, as
+ * the real hub's and the functions' tokens are), under a made-up signature.
+ */
+export function fakeJwt(label: string, claims: Record<string, unknown> = {}): string {
+  const header = Buffer.from('{"alg":"Ed25519","typ":"JWT"}').toString('base64url')
+  const payload = Buffer.from(JSON.stringify({ jti: label, ...claims })).toString('base64url')
+  return `${header}.${payload}.c2ln`
+}
 
 /** A fresh identity from the real @textile/hub. */
 export const identity = () => PrivateKey.fromRandom()
@@ -183,7 +205,14 @@ function frame(flags: number, payload: Uint8Array): Uint8Array {
 }
 
 /** A scripted hub: GetToken only, over gRPC-web on a WebSocket (docs/protocol.md §5, §6). */
-export async function fakeHub(behaviour: HubBehaviour = 'ok') {
+export async function fakeHub(
+  behaviour: HubBehaviour = 'ok',
+  options: {
+    /** The n-th token it issues; default `fakeJwt('hub<n>')` (no exp, as the real hub's). */
+    token?: (n: number) => string
+  } = {},
+) {
+  const tokenOf = options.token ?? ((n: number) => fakeJwt(`hub${n}`))
   const server = new WebSocketServer({
     port: 0,
     host: '127.0.0.1',
@@ -235,7 +264,7 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
         if (!verified || (behaviour !== 'ok' && behaviour !== 'relay-envelope')) return
         state.tokens++
         const reply = new GetTokenReply()
-        reply.setToken(`eyJh.hub${state.tokens}.c2ln`)
+        reply.setToken(tokenOf(state.tokens))
         socket.send(frame(0, reply.serializeBinary()))
         socket.send(frame(0x80, utf8('grpc-status: 0\r\ngrpc-message: \r\n')))
         socket.close()

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createUserAuthProvider } from '../../src/client/index.ts'
 import { getHubToken } from '../../src/client/hub-challenge.ts'
 import { hubSocketUrl, isSecureHubUrl } from '../../src/client/hub-url.ts'
-import { fakeHub, fakeServer, identity, installWebSocket, type HubBehaviour } from './fakes.ts'
+import {
+  fakeHub,
+  fakeServer,
+  identity,
+  installWebSocket,
+  type HubBehaviour,
+  fakeJwt,
+} from './fakes.ts'
 
 const endpoint = 'https://site.example/api'
 
@@ -90,7 +97,7 @@ describe('createUserAuthProvider() against a hostile hub', () => {
         hubUrl: hub.url,
         fetch: fakeServer().fetch,
       })()
-      expect(auth.token).toBe('eyJh.hub1.c2ln')
+      expect(auth.token).toBe(fakeJwt('hub1'))
       expect(signed(sign)).toEqual(['envelope', 32])
       expect(hub.state.signatures.map((entry) => entry.verified)).toEqual([true])
     } finally {
