@@ -10,6 +10,8 @@ import {
   type UserAuthEvent,
 } from '../../src/client/index.ts'
 import { MAX_TOKEN_LENGTH, readTokenTimes } from '../../src/client/token-times.ts'
+import { importSigningKey } from '../../src/core/ed25519.ts'
+import { mintThreadToken, THREAD_TOKEN_BACKDATE_SECONDS } from '../../src/core/thread-token.ts'
 import {
   clock,
   fakeHub,
@@ -295,6 +297,15 @@ describe('readTokenTimes()', () => {
     })
     expect(readTokenTimes(fakeJwt('x'))).toEqual({ expiresAt: Infinity })
     expect(readTokenTimes(fakeJwt('x', { exp: 1.5 }))?.expiresAt).toBe(1500)
+  })
+
+  it('reads a token of the real go-threads format (mintThreadToken) as one without exp', async () => {
+    const issuer = await importSigningKey(new Uint8Array(32).fill(7))
+    const token = await mintThreadToken({ issuer, subject: identity().public.toString(), now: T0 })
+    expect(readTokenTimes(token)).toEqual({
+      expiresAt: Infinity,
+      issuedAt: T0.getTime() - THREAD_TOKEN_BACKDATE_SECONDS * 1000,
+    })
   })
 
   it.each([
