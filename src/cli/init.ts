@@ -238,12 +238,15 @@ export function nextSteps(result: InitResult): string[] {
         ]
       : []),
     '2. In the app (npm i @textile/hub):',
-    "     import { Client, PrivateKey } from '@textile/hub'",
+    "     import { Client } from '@textile/hub'",
     `     import { createUserAuthProvider } from '${PACKAGE_NAME}/client'`,
+    `     import { browserIdentity } from '${PACKAGE_NAME}/identity'`,
+    '     const identity = await browserIdentity() // a non-extractable key kept in IndexedDB',
     `     const provider = createUserAuthProvider({ endpoint: '${result.base}', identity, hubUrl })`,
     '     const client = Client.withUserAuth(provider, hubUrl)',
     '   The thread token stays in memory (or pass storage: sessionStorage), not in localStorage:',
-    '   an XSS reads localStorage, and the token never expires unless USER_TOKEN_TTL_SECONDS is set.',
+    '   any XSS on the site reads localStorage, and without USER_TOKEN_TTL_SECONDS the token',
+    '   never expires.',
     '3. Offline development against the local hub emulator:',
     `     npx ${PACKAGE_NAME} emulator --write-env    # writes .env once, then: netlify dev`,
   ]

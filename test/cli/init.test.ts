@@ -319,6 +319,9 @@ describe('runInitCommand()', () => {
     const { output } = init(site(ESM_TS))
     expect(output).not.toContain('storage: localStorage')
     expect(output).toMatch(/XSS/)
+    // The identity: a non-extractable key, not a PrivateKey string someone could copy.
+    expect(output).toContain("import { browserIdentity } from 'textile-token-provider/identity'")
+    expect(output).toContain('const identity = await browserIdentity()')
   })
 
   it('exits 1 and names the taken routes when /api is taken', () => {
