@@ -3,7 +3,7 @@
 // Everything listens on 127.0.0.1 only: whoever reaches these ports can mint development
 // credentials. netlify dev has no host option, so two small shims in scripts/loopback/ make its
 // Node servers and its Deno edge server bind loopback.
-// Options: --port <site port, 8888> --emulator-port <6007> --dotenv <path, .env>
+// Options: --port <site port, 8888> --emulator-port <6007> --env-file <path, .env>
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -17,14 +17,15 @@ const { values: args } = parseArgs({
   options: {
     port: { type: 'string', default: '8888' },
     'emulator-port': { type: 'string' },
-    dotenv: { type: 'string', default: join(ROOT, '.env') },
+    'env-file': { type: 'string', default: join(ROOT, '.env') },
   },
 })
 
-const { values: env, created } = await ensureDevEnv(args.dotenv)
-if (created) console.log(`Wrote ${args.dotenv} with fresh credentials for the local hub emulator.`)
+const { values: env, created } = await ensureDevEnv(args['env-file'])
+if (created)
+  console.log(`Wrote ${args['env-file']} with fresh credentials for the local hub emulator.`)
 if (!env.USER_API_KEY || !env.USER_API_SECRET) {
-  console.error(`${args.dotenv} has no USER_API_KEY / USER_API_SECRET: see .env.example.`)
+  console.error(`${args['env-file']} has no USER_API_KEY / USER_API_SECRET: see .env.example.`)
   process.exit(1)
 }
 

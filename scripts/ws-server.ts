@@ -2,13 +2,14 @@
 // (hub-browser-auth-app), at ws://HOST:PORT/ws/userauth. Configuration as for the functions
 // (process env, then .env); PORT defaults to 3001, HOST to all interfaces; the WS_* variables set
 // the socket limits and proxy trust (src/ws/userauth-server-env.ts).
-import { config as loadDotenv } from 'dotenv'
+import { readEnvFile } from '../src/cli/env-file.ts'
 import { TokenProviderError } from '../src/core/errors.ts'
 import { nodeCryptoProvider } from '../src/node/crypto.ts'
 import { userAuthServerOptionsFromEnv } from '../src/ws/userauth-server-env.ts'
 import { startUserAuthServer } from '../src/ws/userauth-server.ts'
 
-loadDotenv({ quiet: true })
+// .env fills in what the process environment does not set (as netlify dev reads it).
+for (const [name, value] of Object.entries(readEnvFile('.env') ?? {})) process.env[name] ??= value
 
 let options
 try {

@@ -1,6 +1,7 @@
 // gRPC-web over WebSocket framing, as @improbable-eng/grpc-web's websocket transport speaks it
 // (docs/protocol.md §6): client messages are prefixed with one byte (0x00 data,
 // 0x01 half-close); server bytes are gRPC-web frames (0x00 message, 0x80 headers/trailers).
+import { createFrameReader } from '../core/grpc-web-frames.ts'
 
 /** One frame the server sent. */
 export type GrpcWebFrame =
@@ -51,26 +52,16 @@ export function encodeMessage(protobuf: Uint8Array): Uint8Array {
  * for (const frame of parser.push(new Uint8Array(event.data))) handle(frame)
  */
 export function createFrameParser(): { push(chunk: Uint8Array): GrpcWebFrame[] } {
-  let buffer = new Uint8Array(0)
+  const reader = createFrameReader()
   return {
     push(chunk) {
-      const joined = new Uint8Array(buffer.length + chunk.length)
-      joined.set(buffer)
-      joined.set(chunk, buffer.length)
-      const frames: GrpcWebFrame[] = []
-      let offset = 0
-      while (joined.length - offset >= 5) {
-        const flags = joined[offset]!
-        const length = new DataView(joined.buffer, offset + 1, 4).getUint32(0)
-        if (joined.length - offset - 5 < length) break
-        const body = joined.slice(offset + 5, offset + 5 + length)
-        offset += 5 + length
-        if ((flags & 0x80) !== 0) frames.push({ kind: 'metadata', headers: decodeHeaders(body) })
-        else if (flags === 0) frames.push({ kind: 'message', data: body })
-        else throw new Error('unsupported gRPC-web frame flags')
-      }
-      buffer = joined.slice(offset)
-      return frames
+      return reader.push(chunk).map((result): GrpcWebFrame => {
+        if (result.kind === 'error') throw new Error(`gRPC-web frame: ${result.reason}`)
+        if ((result.flags & 0x80) !== 0)
+          return { kind: 'metadata', headers: decodeHeaders(result.data) }
+        if (result.flags === 0) return { kind: 'message', data: result.data }
+        throw new Error('unsupported gRPC-web frame flags')
+      })
     },
   }
 }

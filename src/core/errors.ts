@@ -1,4 +1,4 @@
-/** Every stable error code of the contract (README.md, "Error codes"). */
+/** Every stable error code of the contract (docs/http-api.md, "Error codes"). */
 export type ErrorCode =
   | 'invalid_request'
   | 'invalid_pubkey'

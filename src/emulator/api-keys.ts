@@ -2,15 +2,9 @@
 // (docs/protocol.md §3; hubd ValidateAPISigContext). Threat model: the key is
 // public; the signature proves knowledge of the secret for a msg that has not passed yet, so it is
 // recomputed and compared in constant time, and a msg in the past fails however well it is signed.
-import {
-  decodeApiSecret,
-  encodeBase32,
-  hmacSha256,
-  importHmacKey,
-  timingSafeEqual,
-  utf8,
-  type HmacKey,
-} from '../core/index.ts'
+import { decodeApiSecret } from '../core/api-signature.ts'
+import { encodeBase32, timingSafeEqual, utf8 } from '../core/encoding.ts'
+import { hmacSha256, importHmacKey, type HmacKey } from '../core/hmac.ts'
 import { parseRfc3339 } from './rfc3339.ts'
 
 /** One registered user-group key. */

@@ -3,7 +3,8 @@
 // Threat model: the challenge is fresh per stream and never reused, so a signature proves the
 // caller holds the key now; the wait is bounded (default 60 s) so a silent peer cannot hold state.
 import threads from '@textile/threads-client-grpc/threads_pb.js'
-import { mintThreadToken, verifySignature, type SigningKey } from '../core/index.ts'
+import { verifySignature, type SigningKey } from '../core/ed25519.ts'
+import { mintThreadToken } from '../core/thread-token.ts'
 import { GrpcError, GrpcStatus } from './grpc-error.ts'
 import type { ServerCall } from './server-call.ts'
 import { parseUserKey } from './user-key.ts'

@@ -4,9 +4,10 @@
 // request stream (frames may span messages), and `0x01` to half-close. The server sends raw
 // gRPC-web frames: `0x80` ‖ len ‖ headers or trailers, `0x00` ‖ len ‖ protobuf.
 // Every decoder here is total: untrusted bytes give `undefined` or an error value, never a throw.
+import { createFrameReader } from '../core/grpc-web-frames.ts'
 
 /** The largest request message accepted (grpc-go's default receive limit). */
-export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+export const MAX_GRPC_MESSAGE_BYTES = 4 * 1024 * 1024
 /** The largest header block accepted. */
 export const MAX_HEADER_BYTES = 64 * 1024
 
@@ -58,8 +59,8 @@ export type RequestFrame =
   { kind: 'message'; data: Uint8Array } | { kind: 'error'; reason: 'compressed' | 'too_large' }
 
 /**
- * Reassembles the client's gRPC request stream (`flags ‖ uint32 BE length ‖ protobuf`) from
- * data messages that may split or merge frames.
+ * Reassembles the client's gRPC request stream from data messages that may split or merge
+ * frames: uncompressed frames of at most {@link MAX_GRPC_MESSAGE_BYTES}, judged at the prefix.
  *
  * @example
  * const reader = createRequestReader()
@@ -70,35 +71,17 @@ export function createRequestReader(): {
   /** Bytes of an incomplete frame still waiting for more data. */
   pending(): number
 } {
-  let buffer = new Uint8Array(0)
+  const reader = createFrameReader((flags, length) =>
+    flags !== 0 ? 'compressed' : length > MAX_GRPC_MESSAGE_BYTES ? 'too_large' : undefined,
+  )
   return {
-    push(chunk) {
-      const joined = new Uint8Array(buffer.length + chunk.length)
-      joined.set(buffer)
-      joined.set(chunk, buffer.length)
-      const frames: RequestFrame[] = []
-      let offset = 0
-      while (joined.length - offset >= 5) {
-        const flags = joined[offset]!
-        const length = new DataView(joined.buffer, offset + 1, 4).getUint32(0)
-        if (flags !== 0) {
-          frames.push({ kind: 'error', reason: 'compressed' })
-          buffer = new Uint8Array(0)
-          return frames
-        }
-        if (length > MAX_MESSAGE_BYTES) {
-          frames.push({ kind: 'error', reason: 'too_large' })
-          buffer = new Uint8Array(0)
-          return frames
-        }
-        if (joined.length - offset - 5 < length) break
-        frames.push({ kind: 'message', data: joined.slice(offset + 5, offset + 5 + length) })
-        offset += 5 + length
-      }
-      buffer = joined.slice(offset)
-      return frames
-    },
-    pending: () => buffer.length,
+    push: (chunk) =>
+      reader
+        .push(chunk)
+        .map((result) =>
+          result.kind === 'frame' ? { kind: 'message', data: result.data } : result,
+        ),
+    pending: reader.pending,
   }
 }
 

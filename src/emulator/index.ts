@@ -4,12 +4,8 @@
 // host key and stores threads in memory. Node only. Not a security boundary: a dev and test tool.
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import {
-  formatPrivateKey,
-  formatPublicKey,
-  importSigningKey,
-  parsePrivateKey,
-} from '../core/index.ts'
+import { importSigningKey } from '../core/ed25519.ts'
+import { formatPrivateKey, formatPublicKey, parsePrivateKey } from '../core/keys.ts'
 import { createApiKeyRecord, generateApiKey, type ApiKeyRecord } from './api-keys.ts'
 import { createEmulatorServer } from './server.ts'
 import { ThreadsStore } from './threads-store.ts'

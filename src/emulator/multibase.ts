@@ -1,7 +1,7 @@
 // Multibase decoding of the `x-textile-api-sig` header: the hub reads it with go-multibase's
 // Decode, so any common base is accepted, not only the 'b' (base32) that createAPISig writes.
 import { Buffer } from 'node:buffer'
-import { decodeBase32 } from '../core/index.ts'
+import { decodeBase32 } from '../core/encoding.ts'
 
 const HEX = /^(?:[0-9a-f]{2})*$/
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/

@@ -8,14 +8,14 @@ import type { Duplex } from 'node:stream'
 import threadsService from '@textile/threads-client-grpc/threads_pb_service.js'
 import usersService from '@textile/users-grpc/api/usersd/pb/usersd_pb_service.js'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
-import type { SigningKey } from '../core/index.ts'
+import type { SigningKey } from '../core/ed25519.ts'
 import type { ApiKeyRecord } from './api-keys.ts'
 import { authenticate, TOKENLESS_METHODS } from './authenticate.ts'
 import { serveGetToken } from './get-token.ts'
 import { GrpcError, GrpcStatus } from './grpc-error.ts'
 import {
   createRequestReader,
-  MAX_MESSAGE_BYTES,
+  MAX_GRPC_MESSAGE_BYTES,
   parseHeaderBlock,
   readClientMessage,
   trailersFrame,
@@ -197,7 +197,7 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
-    maxPayload: MAX_MESSAGE_BYTES + 64,
+    maxPayload: MAX_GRPC_MESSAGE_BYTES + 64,
     handleProtocols: (protocols) => (protocols.has('grpc-websockets') ? 'grpc-websockets' : false),
   })
   const http = createServer((_request, response) => {

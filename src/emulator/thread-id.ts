@@ -1,6 +1,6 @@
 // Thread (DB) ids as go-threads thread.Cast checks them: varint version 1, varint variant
 // Raw (0x55) or AccessControlled (0x70), then at least one random byte. Failures are gRPC 3.
-import { encodeBase32 } from '../core/index.ts'
+import { encodeBase32 } from '../core/encoding.ts'
 import { GrpcError, GrpcStatus } from './grpc-error.ts'
 
 /** Reads one unsigned varint; undefined when the buffer ends first or it is over 64 bits. */

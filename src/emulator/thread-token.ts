@@ -7,7 +7,8 @@
 //    "invalid thread token", so gRPC 2 Unknown. Threat model: anyone can send a token; only one
 //    signed by the host key passes, and `iss` is never trusted.
 import { Buffer } from 'node:buffer'
-import { utf8, verifySignature } from '../core/index.ts'
+import { verifySignature } from '../core/ed25519.ts'
+import { utf8 } from '../core/encoding.ts'
 import { GrpcError, GrpcStatus } from './grpc-error.ts'
 
 /** `alg` values golang-jwt v3.2.2 registers, plus go-threads' "Ed25519". */

@@ -1,7 +1,8 @@
 // The slice of go-threads' `threads.pb.API` the emulator serves (api/service.go): enough for the
 // real @textile/hub Client's newDB, getDBInfo, deleteDB, newCollection, listCollections, create,
-// save, find, findByID and has. (ListDBs is blocked by the hub; its Client lists through usersd.) Each handler checks the DB id first (3), then validates the
-// bearer token against the host key (2 "invalid thread token"), then acts as the token's subject.
+// save, find, findByID and has. (ListDBs is blocked by the hub; its Client lists through usersd.)
+// Each handler checks the DB id first (3), then validates the bearer token against the host key
+// (2 "invalid thread token"), then acts as the token's subject.
 import threads from '@textile/threads-client-grpc/threads_pb.js'
 import type { Message } from 'google-protobuf'
 import type { CallAuth } from './authenticate.ts'
@@ -38,6 +39,15 @@ export async function actorOf(context: UnaryContext): Promise<Actor> {
     now: context.now,
   })
   return { owner: token.subject.text, apiKey: context.auth.apiKey.key }
+}
+
+/** The collection a request names: the DB id is checked first (3), then the token (2). */
+async function collectionOf(
+  request: { getDbid_asU8(): Uint8Array; getCollectionname(): string },
+  context: UnaryContext,
+) {
+  const id = castThreadId(request.getDbid_asU8())
+  return context.store.getCollection(await actorOf(context), id, request.getCollectionname())
 }
 
 function configOf(
@@ -145,42 +155,24 @@ export const THREADS_METHODS: ReadonlyMap<string, UnaryMethod> = new Map([
   [
     '/threads.pb.API/Create',
     method(pb.CreateRequest, async (request, context) => {
-      const id = castThreadId(request.getDbid_asU8())
-      const { store } = context
-      const collection = store.getCollection(
-        await actorOf(context),
-        id,
-        request.getCollectionname(),
-      )
+      const collection = await collectionOf(request, context)
       const reply = new pb.CreateReply()
-      reply.setInstanceidsList(store.create(collection, request.getInstancesList_asU8()))
+      reply.setInstanceidsList(context.store.create(collection, request.getInstancesList_asU8()))
       return reply
     }),
   ],
   [
     '/threads.pb.API/Save',
     method(pb.SaveRequest, async (request, context) => {
-      const id = castThreadId(request.getDbid_asU8())
-      const { store } = context
-      const collection = store.getCollection(
-        await actorOf(context),
-        id,
-        request.getCollectionname(),
-      )
-      store.save(collection, request.getInstancesList_asU8())
+      const collection = await collectionOf(request, context)
+      context.store.save(collection, request.getInstancesList_asU8())
       return new pb.SaveReply()
     }),
   ],
   [
     '/threads.pb.API/Has',
     method(pb.HasRequest, async (request, context) => {
-      const id = castThreadId(request.getDbid_asU8())
-      const { store } = context
-      const collection = store.getCollection(
-        await actorOf(context),
-        id,
-        request.getCollectionname(),
-      )
+      const collection = await collectionOf(request, context)
       const reply = new pb.HasReply()
       reply.setExists(request.getInstanceidsList().every((key) => collection.instances.has(key)))
       return reply
@@ -189,13 +181,7 @@ export const THREADS_METHODS: ReadonlyMap<string, UnaryMethod> = new Map([
   [
     '/threads.pb.API/Find',
     method(pb.FindRequest, async (request, context) => {
-      const id = castThreadId(request.getDbid_asU8())
-      const { store } = context
-      const collection = store.getCollection(
-        await actorOf(context),
-        id,
-        request.getCollectionname(),
-      )
+      const collection = await collectionOf(request, context)
       let value: unknown
       try {
         value = JSON.parse(new TextDecoder().decode(request.getQueryjson_asU8()))
@@ -205,20 +191,14 @@ export const THREADS_METHODS: ReadonlyMap<string, UnaryMethod> = new Map([
       const query = parseQuery(value)
       if (!query) throw new GrpcError(GrpcStatus.UNKNOWN, 'invalid query')
       const reply = new pb.FindReply()
-      reply.setInstancesList(store.find(collection, query).map(json))
+      reply.setInstancesList(context.store.find(collection, query).map(json))
       return reply
     }),
   ],
   [
     '/threads.pb.API/FindByID',
     method(pb.FindByIDRequest, async (request, context) => {
-      const id = castThreadId(request.getDbid_asU8())
-      const { store } = context
-      const collection = store.getCollection(
-        await actorOf(context),
-        id,
-        request.getCollectionname(),
-      )
+      const collection = await collectionOf(request, context)
       const instance = collection.instances.get(request.getInstanceid())
       if (!instance) throw new GrpcError(GrpcStatus.UNKNOWN, 'instance not found')
       const reply = new pb.FindByIDReply()

@@ -1,7 +1,9 @@
 // A user's public key string as go-threads reads it (Libp2pPubKey.UnmarshalString): multibase,
 // then a libp2p PublicKey protobuf. Failures are plain Go errors, so gRPC 2 with the error text;
 // the texts below follow go-multibase / go-libp2p where they are fixed strings.
-import { encodeBase32, formatPublicKey, parsePublicKey, TokenProviderError } from '../core/index.ts'
+import { encodeBase32 } from '../core/encoding.ts'
+import { TokenProviderError } from '../core/errors.ts'
+import { formatPublicKey, parsePublicKey } from '../core/keys.ts'
 import { GrpcError, GrpcStatus } from './grpc-error.ts'
 import { decodeMultibase } from './multibase.ts'
 

@@ -2,7 +2,7 @@
 // Content-Length (or with a false one) cannot make the function buffer more.
 import { TokenProviderError } from '../core/errors.ts'
 
-/** Largest request body accepted, in bytes (README.md, "HTTP API"). */
+/** Largest request body accepted, in bytes (docs/http-api.md). */
 export const MAX_BODY_BYTES = 8 * 1024
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i

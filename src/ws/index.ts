@@ -36,6 +36,6 @@ export {
 export {
   createUserAuthSession,
   type ServerMessage,
-  type UserAuthErrorCode,
+  type WsErrorCode,
   type UserAuthSessionOptions,
 } from './userauth-session.ts'

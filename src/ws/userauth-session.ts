@@ -14,13 +14,13 @@ import type { RequestHandler } from '../http/endpoint.ts'
 import { decodeBufferJson, encodeBufferJson, type BufferJson } from './buffer-json.ts'
 
 /** The codes of this adapter's errors: the contract's, and `rate_limited`. */
-export type UserAuthErrorCode = ErrorCode | 'rate_limited'
+export type WsErrorCode = ErrorCode | 'rate_limited'
 
 /** A message the server sends. */
 export type ServerMessage =
   | { type: 'challenge'; value: BufferJson }
   | { type: 'token'; value: Record<string, unknown> }
-  | { type: 'error'; value: string; code: UserAuthErrorCode }
+  | { type: 'error'; value: string; code: WsErrorCode }
 
 /** Options of {@link createUserAuthSession}. */
 export interface UserAuthSessionOptions {

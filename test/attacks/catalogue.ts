@@ -1,5 +1,5 @@
 // The attack catalogue: named hostile requests against both functions and the contract answer each
-// must get (README.md, "Error codes"). Data only; interpret.ts gives each recipe its meaning and
+// must get (docs/http-api.md, "Error codes"). Data only; interpret.ts gives each recipe its meaning and
 // catalogue.test.ts runs every case as its own test. Cases marked "found:" failed before the fix
 // named in .github/SECURITY.md.
 import type { AttackCase } from './recipe.ts'

@@ -4,7 +4,9 @@
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { decodeApiSecret, formatPublicKey, parsePrivateKey, toHex } from '../../src/core/index.ts'
+import { decodeApiSecret } from '../../src/core/api-signature.ts'
+import { toHex } from '../../src/core/encoding.ts'
+import { formatPublicKey, parsePrivateKey } from '../../src/core/keys.ts'
 import { createChallengeHandler, type Env } from '../../src/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 

@@ -1,6 +1,6 @@
 // `npm run bench [-- --json] [-- --quick]`: the project's functions beside a baseline written the way
 // Textile's examples do it (test/bench/baseline/token.ts) and the node:crypto floor, in one run.
-// Numbers only; nothing here is a test. See README "Performance".
+// Numbers only; nothing here is a test. See docs/performance.md.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

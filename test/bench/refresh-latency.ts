@@ -10,7 +10,7 @@ import { generateKeyPairSync, sign } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { createUserAuthProvider, type FetchLike, type Identity } from '../../src/client/index.ts'
 import { readEnvelopePayload } from '../../src/core/envelope-format.ts'
-import { formatPublicKey } from '../../src/core/index.ts'
+import { formatPublicKey } from '../../src/core/keys.ts'
 import { createChallengeHandler, createTokenHandler, type RequestHandler } from '../../src/index.ts'
 import { benchEnv, SITE } from './fixtures.ts'
 

@@ -1,5 +1,5 @@
-// The bench's printed report: markdown tables (pasteable into the README), ratios against the
-// baseline and the floor, the targets of the Performance issue, and a one-line summary.
+// The bench's printed report: markdown tables (pasteable into docs/performance.md), ratios
+// against the baseline and the floor, the targets of the Performance issue, and a one-line summary.
 import type { BundleResult } from './bundle.ts'
 import type { ThroughputResult } from './processes.ts'
 import type { RoundTrips } from './round-trips.ts'

@@ -7,10 +7,10 @@ import { connect } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, PrivateKey } from '@textile/hub'
-import { parse } from 'dotenv'
 import WebSocket from 'isomorphic-ws'
 import { afterAll, describe, expect, it } from 'vitest'
 import { fetchTransport, login, signerOf } from '../helpers/login.ts'
+import { parseEnvText } from '../../src/cli/env-file.ts'
 import { ROOT, freePort } from '../helpers/netlify-dev.ts'
 
 const listening = (port: number, host = '127.0.0.1') =>
@@ -96,7 +96,7 @@ describe('npm start', () => {
         String(port),
         '--emulator-port',
         String(emulatorPort),
-        '--dotenv',
+        '--env-file',
         envFile,
       ],
       {
@@ -117,7 +117,7 @@ describe('npm start', () => {
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
       expect(output).toContain(`Wrote ${envFile}`)
-      const env = parse(readFileSync(envFile))
+      const env = parseEnvText(readFileSync(envFile, 'utf8'))
       expect(Object.keys(env)).toEqual(
         expect.arrayContaining([
           'USER_API_KEY',

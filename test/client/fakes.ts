@@ -1,4 +1,4 @@
-// Test doubles for the SDK's unit tests: a scripted token provider (README.md, "HTTP API")
+// Test doubles for the SDK's unit tests: a scripted token provider (docs/http-api.md)
 // behind a fetch, and a scripted hub speaking GetToken over gRPC-web on a WebSocket.
 import { PrivateKey, PublicKey } from '@textile/hub'
 import threads from '@textile/threads-client-grpc/threads_pb.js'

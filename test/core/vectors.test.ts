@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import vectors from '../vectors/textile-v1.json' with { type: 'json' }
+import { decodeApiSecret, importApiSecret, mintApiSignature } from '../../src/core/api-signature.ts'
+import { importSigningKey, sign, verifySignature } from '../../src/core/ed25519.ts'
+import { toHex } from '../../src/core/encoding.ts'
 import {
-  decodeApiSecret,
   formatPrivateKey,
   formatPublicKey,
-  importApiSecret,
-  importSigningKey,
-  mintApiSignature,
-  mintThreadToken,
   parsePrivateKey,
   parsePublicKey,
-  sign,
-  toHex,
-  verifySignature,
-} from '../../src/core/index.ts'
+} from '../../src/core/keys.ts'
+import { mintThreadToken } from '../../src/core/thread-token.ts'
 
 const hex = (text: string) => Uint8Array.from(text.match(/../g)!, (b) => parseInt(b, 16))
 

@@ -3,14 +3,10 @@
 import { Client, PrivateKey } from '@textile/hub'
 import threads from '@textile/threads-client-grpc/threads_pb.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  encodeBase64Url,
-  importSigningKey,
-  mintThreadToken,
-  parsePrivateKey,
-  sign,
-  utf8,
-} from '../../src/core/index.ts'
+import { importSigningKey, sign } from '../../src/core/ed25519.ts'
+import { encodeBase64Url, utf8 } from '../../src/core/encoding.ts'
+import { parsePrivateKey } from '../../src/core/keys.ts'
+import { mintThreadToken } from '../../src/core/thread-token.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { apiHeaders, clock, descriptor, hostToken, rawUnary, T0, VALID_UNTIL } from './helpers.ts'
 

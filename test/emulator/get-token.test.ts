@@ -2,7 +2,9 @@
 // service paths (docs/protocol.md §5).
 import { Client, PrivateKey, PublicKey } from '@textile/hub'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { decodeBase64, parsePublicKey, utf8, verifySignature } from '../../src/core/index.ts'
+import { verifySignature } from '../../src/core/ed25519.ts'
+import { decodeBase64, utf8 } from '../../src/core/encoding.ts'
+import { parsePublicKey } from '../../src/core/keys.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import {
   apiHeaders,

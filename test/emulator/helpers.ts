@@ -8,7 +8,9 @@ import { WebsocketTransport } from '@textile/grpc-transport'
 import { createAPISig, PrivateKey } from '@textile/hub'
 import threads from '@textile/threads-client-grpc/threads_pb.js'
 import type { Message } from 'google-protobuf'
-import { importSigningKey, mintThreadToken, parsePrivateKey } from '../../src/core/index.ts'
+import { importSigningKey } from '../../src/core/ed25519.ts'
+import { parsePrivateKey } from '../../src/core/keys.ts'
+import { mintThreadToken } from '../../src/core/thread-token.ts'
 import type { Emulator } from '../../src/emulator/index.ts'
 
 // @textile/hub's transport needs a WebSocket; in Node it takes `ws` via isomorphic-ws, and

@@ -5,27 +5,20 @@
 import { webcrypto } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import vectors from '../vectors/textile-v1.json' with { type: 'json' }
+import { decodeApiSecret, importApiSecret, mintApiSignature } from '../../src/core/api-signature.ts'
+import { type CryptoProvider } from '../../src/core/crypto-provider.ts'
+import { importSigningKey, sign, verifySignature } from '../../src/core/ed25519.ts'
+import { toHex, utf8 } from '../../src/core/encoding.ts'
 import {
   createChallengeKeyring,
-  decodeApiSecret,
   deriveChallengeSecret,
-  formatPublicKey,
-  hmacSha256,
-  importApiSecret,
-  importHmacKey,
-  importSigningKey,
   issueChallenge,
-  mintApiSignature,
-  mintThreadToken,
   openChallenge,
-  parsePrivateKey,
-  sign,
-  toHex,
-  utf8,
-  verifySignature,
-  webCryptoProvider,
-  type CryptoProvider,
-} from '../../src/core/index.ts'
+} from '../../src/core/envelope.ts'
+import { hmacSha256, importHmacKey } from '../../src/core/hmac.ts'
+import { formatPublicKey, parsePrivateKey } from '../../src/core/keys.ts'
+import { mintThreadToken } from '../../src/core/thread-token.ts'
+import { webCryptoProvider } from '../../src/core/web-crypto.ts'
 import { nodeCryptoProvider } from '../../src/node/crypto.ts'
 
 const hex = (text: string) => Uint8Array.from(text.match(/../g)!, (b) => parseInt(b, 16))
