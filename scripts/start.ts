@@ -13,7 +13,11 @@ import { EMULATOR_PORT, ensureDevEnv } from '../src/cli/env-file.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const started = performance.now()
+// package.json runs `tsx scripts/start.ts --`: Node 20 reads `--env-file <path>` anywhere before a
+// `--` as its own option (and exits when the file does not exist yet), so our flags come after one.
+const argv = process.argv.slice(2)
 const { values: args } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     port: { type: 'string', default: '8888' },
     'emulator-port': { type: 'string' },
