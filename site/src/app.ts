@@ -1,13 +1,14 @@
-// The demo page: an identity kept in this browser → credentials from the two functions through
-// the SDK → a real @textile/hub call (notes in a ThreadDB). One view per card (identity-view.ts,
+// The demo page: an identity (by default a key this browser keeps and no script can read, or a
+// passkey, or a raw key: identity-store.ts) → credentials from the two functions through the SDK
+// → a real @textile/hub call (notes in a ThreadDB). One view per card (identity-view.ts,
 // login-view.ts, notes-view.ts), the status line and error alert (status-view.ts), and the login
 // and notes behaviour (session-controller.ts, which follows the SDK's events and disposes each
 // session's provider when it ends); this file wires them to the page's elements. Every
-// failure is shown with its code and a sentence (error-messages.ts). The private key is shown only
-// when the user asks for it.
+// failure is shown with its code and a sentence (error-messages.ts). Only a raw key can be shown,
+// and only when the user asks; the hub's thread token lives in sessionStorage.
 import { openStorage } from './browser-storage.ts'
 import { DemoError } from './error-messages.ts'
-import { loadOrCreateIdentity } from './identity-store.ts'
+import type { LoadedIdentity } from './identity-store.ts'
 import { createIdentityView } from './identity-view.ts'
 import { createLoginView } from './login-view.ts'
 import { createNotesView } from './notes-view.ts'
@@ -20,8 +21,16 @@ import { createStatusView } from './status-view.ts'
 const page = findPageElements()
 const status = createStatusView(page.status)
 
+const WELCOME: Record<LoadedIdentity['source'], string> = {
+  restored: 'Welcome back: your identity was restored. Log in to continue.',
+  created: 'A new identity was created in this browser. Log in to get hub credentials.',
+  moved: 'Your key was moved from local storage into this browser’s key store. Log in to continue.',
+  imported: 'Log in to get hub credentials.',
+}
+
 async function main(): Promise<void> {
   const storage = openStorage()
+  const tokenStorage = openStorage('session')
   const config = await loadSiteConfig()
   showSiteInfo({ elements: page.site, config })
   // The views call back only on user actions, after `session` below exists.
@@ -36,12 +45,15 @@ async function main(): Promise<void> {
     dialog: page.dialog,
     storage,
     status,
-    initial: loadOrCreateIdentity(storage),
-    onSwitch: () => session.reset(),
+    onSwitch: (next) => {
+      session.reset()
+      login.setReady(next !== undefined)
+    },
   })
   const session = createSessionController({
     config,
     storage,
+    tokenStorage,
     status,
     login,
     notes,
@@ -54,13 +66,12 @@ async function main(): Promise<void> {
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) status.announce('Welcome back: log in again to continue.')
   })
+  await identity.start()
   if (!storage.persistent) status.showError(new DemoError('storage_unavailable'))
-  else
-    status.announce(
-      identity.current().source === 'restored'
-        ? 'Welcome back: your identity was restored. Log in to continue.'
-        : 'A new identity was created in this browser. Log in to get hub credentials.',
-    )
+  const current = identity.current()
+  if (current) status.announce(WELCOME[current.source])
+  // Without an identity, start() has shown why (an error) or it waits for the user's passkey.
+  else if (page.status.error.hidden) status.announce('Welcome back: use your passkey to log in.')
 }
 
 // @textile/hub can reject inside promises nobody awaits; show those instead of failing silently.

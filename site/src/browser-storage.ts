@@ -1,5 +1,7 @@
-// localStorage when the browser allows it; some block it (privacy modes, sandboxed frames) and
+// Web Storage when the browser allows it; some block it (privacy modes, sandboxed frames) and
 // throw on access, so every read and write goes through here and degrades to "not persisted".
+// The page keeps only non-secret facts in localStorage (the notes thread id, the kind of identity
+// chosen); the hub's thread token goes to sessionStorage, which ends with the tab.
 
 /** A string store that never throws. */
 export interface SafeStorage {
@@ -11,16 +13,17 @@ export interface SafeStorage {
 }
 
 /**
- * Wraps `localStorage`, falling back to memory when it is unavailable.
+ * Wraps `localStorage` (or `sessionStorage`), falling back to memory when it is unavailable.
  *
  * @example
  * const storage = openStorage()
+ * const tokens = openStorage('session')
  * storage.set('k', 'v')
  */
-export function openStorage(): SafeStorage {
+export function openStorage(area: 'local' | 'session' = 'local'): SafeStorage {
   let backend: Storage | undefined
   try {
-    backend = globalThis.localStorage
+    backend = area === 'local' ? globalThis.localStorage : globalThis.sessionStorage
     const probe = 'textile-token-provider:demo:probe'
     backend.setItem(probe, '1')
     backend.removeItem(probe)

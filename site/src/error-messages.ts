@@ -1,6 +1,7 @@
 // Every error the demo can show, as a stable code and a sentence a person can act on. The table is
 // a `Record` over the SDK's code union, so the compiler fails when the contract grows a code.
 import type { UserAuthErrorCode } from '../../src/client/index.ts'
+import type { IdentityErrorCode } from '../../src/identity/index.ts'
 
 /** Codes the demo itself adds for failures outside the SDK. */
 export type DemoErrorCode =
@@ -11,7 +12,7 @@ export type DemoErrorCode =
   | 'unexpected_error'
 
 /** Every code the page can render. */
-export type DisplayCode = UserAuthErrorCode | DemoErrorCode
+export type DisplayCode = UserAuthErrorCode | IdentityErrorCode | DemoErrorCode
 
 /** Code → the sentence the page shows. */
 export const ERROR_SENTENCES: Record<DisplayCode, string> = {
@@ -40,9 +41,22 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   hub_url_insecure: 'The hub’s address is plain http on the network; it must be https.',
   hub_error: 'The hub refused to issue a user token for this identity.',
   hub_timeout: 'The hub did not answer the token request in time.',
+  // Identity codes (textile-token-provider/identity).
+  ed25519_unsupported:
+    'This browser cannot keep a key that scripts cannot read. Use a passkey or a raw key instead.',
+  key_store_unavailable:
+    'This browser refused its key store (IndexedDB). Use a passkey or a raw key instead.',
+  invalid_private_key: 'That is not a Textile private key string (it starts with “bbaareq”).',
+  passkey_prf_unsupported:
+    'This browser or passkey cannot derive keys (no WebAuthn PRF). Use this browser’s key instead.',
+  passkey_cancelled: 'The passkey request was cancelled or timed out.',
+  passkey_failed: 'The browser refused the passkey request on this site.',
+  wallet_rejected: 'The wallet refused to sign.',
+  wallet_failed: 'The wallet failed or gave an unexpected answer.',
   // Demo codes.
   invalid_key: 'That is not a Textile private key string (it starts with “bbaareq”).',
-  storage_unavailable: 'This browser blocks local storage: the identity lasts until you reload.',
+  storage_unavailable:
+    'This browser blocks local storage: the page forgets your choices on reload.',
   config_unavailable: 'The page could not load build/config.json. Run `npm run build:site`.',
   hub_call_failed: 'The hub rejected the request.',
   unexpected_error: 'Something went wrong in the page.',

@@ -1,8 +1,13 @@
 // A logged-in identity: the SDK's provider (its login, refresh and error events go to the page;
 // the page's AbortSignal disposes it), a hub client on it, and the notes thread remembered for this
-// hub and identity. No DOM here.
-import { Client, type PrivateKey } from '@textile/hub'
-import { createUserAuthProvider, type UserAuthEvent } from '../../src/client/index.ts'
+// hub and identity. The thread token goes to sessionStorage (it ends with the tab), the thread id
+// to localStorage. No DOM here.
+import { Client } from '@textile/hub'
+import {
+  createUserAuthProvider,
+  type Identity,
+  type UserAuthEvent,
+} from '../../src/client/index.ts'
 import type { SafeStorage } from './browser-storage.ts'
 import { createNotes, notesThreadKey, rememberedNotes, type Note, type NotesDb } from './notes.ts'
 import type { SiteConfig } from './site-config.ts'
@@ -19,8 +24,11 @@ export interface HubSession {
 /** Options of {@link openHubSession}. */
 export interface HubSessionOptions {
   config: SiteConfig
+  /** Where the notes thread id is remembered (localStorage). */
   storage: SafeStorage
-  identity: PrivateKey
+  /** Where the SDK keeps the hub's thread token: sessionStorage, never localStorage. */
+  tokenStorage: SafeStorage
+  identity: Identity
   /** The SDK's events: each login and refresh (expiry, token source) and each failed call. */
   onChange: (event: UserAuthEvent) => void
   /**
@@ -36,7 +44,7 @@ export interface HubSessionOptions {
  * @throws the SDK's `UserAuthError` when the functions or the hub refuse, `aborted` once `signal`
  *   is aborted.
  * @example
- * const session = await openHubSession({ config, storage, identity, onChange: show, signal })
+ * const session = await openHubSession({ config, storage, tokenStorage, identity, onChange, signal })
  */
 export async function openHubSession(options: HubSessionOptions): Promise<HubSession> {
   const { config, storage, identity } = options
@@ -44,7 +52,7 @@ export async function openHubSession(options: HubSessionOptions): Promise<HubSes
     endpoint: config.endpoint,
     identity,
     hubUrl: config.hubUrl,
-    storage, // its get/set never throw
+    storage: options.tokenStorage, // its get/set never throw
     signal: options.signal,
     onChange: options.onChange,
   })

@@ -23,6 +23,8 @@ export interface LoginView {
   /** Back to "not logged in": no credentials shown, no countdown. */
   clear(): void
   setBusy(busy: boolean): void
+  /** Whether there is an identity to log in with (the button is off without one). */
+  setReady(ready: boolean): void
   setLoggedIn(): void
 }
 
@@ -46,6 +48,11 @@ export function createLoginView(options: {
 }): LoginView {
   const ui = options.elements
   let expiresAt: Date | undefined
+  let busy = false
+  let ready = false
+  const enable = () => {
+    ui.login.disabled = busy || !ready
+  }
   let ticker: ReturnType<typeof setInterval> | undefined
 
   const tick = () => {
@@ -88,9 +95,14 @@ export function createLoginView(options: {
       ui.credentials.hidden = true
       ui.login.textContent = 'Log in'
     },
-    setBusy: (busy) => {
-      ui.login.disabled = busy
-      ui.login.setAttribute('aria-busy', String(busy))
+    setBusy: (value) => {
+      busy = value
+      enable()
+      ui.login.setAttribute('aria-busy', String(value))
+    },
+    setReady: (value) => {
+      ready = value
+      enable()
     },
     setLoggedIn: () => {
       ui.login.textContent = 'Log in again'

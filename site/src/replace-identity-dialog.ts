@@ -1,7 +1,7 @@
-// Asks before the stored private key is replaced. This browser keeps one key and nothing else
-// holds it, so a replaced key is gone unless the user exported it. The dialog is modal (the page
-// behind it is inert), opens with focus on "Keep", and every way out that is not the replace
-// button (Escape, Enter on the focused button, "Export it first") keeps the key.
+// Asks before this browser's key is replaced (a new key, or a raw key moved in). The key is
+// non-extractable, so nothing can back it up first: a replaced key is gone. The dialog is modal
+// (the page behind it is inert), opens with focus on "Keep", and every way out that is not the
+// replace button (Escape, Enter on the focused button) keeps the key.
 
 /** The dialog's elements in index.html. */
 export interface ReplaceDialogElements {
@@ -13,14 +13,14 @@ export interface ReplaceDialogElements {
 }
 
 /** What the user chose. */
-export type ReplaceChoice = 'keep' | 'export' | 'replace'
+export type ReplaceChoice = 'keep' | 'replace'
 
 /**
  * Opens the dialog and resolves with the user's choice when it closes.
  *
  * @example
  * const choice = await askToReplaceIdentity({ elements, pubkey, confirmLabel: 'Replace with a new identity' })
- * if (choice === 'replace') createIdentity(storage)
+ * if (choice === 'replace') await replaceBrowserIdentity()
  */
 export function askToReplaceIdentity(options: {
   elements: ReplaceDialogElements
@@ -34,10 +34,7 @@ export function askToReplaceIdentity(options: {
   return new Promise((resolve) => {
     dialog.addEventListener(
       'close',
-      () => {
-        const value = dialog.returnValue
-        resolve(value === 'replace' || value === 'export' ? value : 'keep')
-      },
+      () => resolve(dialog.returnValue === 'replace' ? 'replace' : 'keep'),
       { once: true },
     )
     dialog.showModal()

@@ -15,12 +15,15 @@ import type { StatusView } from './status-view.ts'
 /** Options of {@link createSessionController}. */
 export interface SessionControllerOptions {
   config: SiteConfig
+  /** localStorage: the notes thread id. */
   storage: SafeStorage
+  /** sessionStorage: the hub's thread token. */
+  tokenStorage: SafeStorage
   status: StatusView
   login: LoginView
   notes: NotesView
-  /** The identity in use now (it changes when the user replaces it). */
-  identity: () => LoadedIdentity
+  /** The identity in use now (it changes when the user replaces it; none until one is chosen). */
+  identity: () => LoadedIdentity | undefined
 }
 
 /** What the page's buttons call. */
@@ -43,7 +46,7 @@ const SOURCE_SHORT: Record<TokenSource, string> = {
  * The login and notes behaviour of the page.
  *
  * @example
- * const session = createSessionController({ config, storage, status, login, notes, identity })
+ * const session = createSessionController({ config, storage, tokenStorage, status, login, notes, identity })
  * session.reset()
  */
 export function createSessionController(options: SessionControllerOptions): SessionController {
@@ -94,6 +97,8 @@ export function createSessionController(options: SessionControllerOptions): Sess
   }
 
   const logIn = async () => {
+    const identity = options.identity()?.identity
+    if (!identity) return
     status.clearError()
     reset()
     const current = new AbortController()
@@ -101,11 +106,11 @@ export function createSessionController(options: SessionControllerOptions): Sess
     providerError = undefined
     setBusy(true)
     status.announce('Logging in: signing a challenge from the token function…')
-    const { identity } = options.identity()
     try {
       const opened = await openHubSession({
         config,
         storage,
+        tokenStorage: options.tokenStorage,
         identity,
         onChange,
         signal: current.signal,

@@ -14,7 +14,7 @@ import { PrivateKey } from '@textile/hub'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { contentSecurityPolicy, siteConfig } from '../../scripts/build-site.ts'
-import { IDENTITY_STORAGE_KEY } from '../../site/src/identity-store.ts'
+import { LEGACY_IDENTITY_KEY } from '../../site/src/identity-store.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
@@ -110,7 +110,15 @@ async function startSite(emulator: Emulator, env: Record<string, string>): Promi
   const dir = await mkdtemp(join(tmpdir(), 'ttp-demo-'))
   const generated = [join(ROOT, 'site', 'build'), join(ROOT, 'site', '_headers')]
   try {
-    for (const name of ['site', 'src', 'functions', 'netlify', 'package.json', 'netlify.toml']) {
+    for (const name of [
+      'site',
+      'src',
+      'scripts',
+      'functions',
+      'netlify',
+      'package.json',
+      'netlify.toml',
+    ]) {
       await cp(join(ROOT, name), join(dir, name), {
         recursive: true,
         filter: (source) => !generated.some((path) => source.startsWith(path)),
@@ -212,6 +220,68 @@ async function startFramingSite(
   }
 }
 
+/**
+ * What the page keeps of its keys: localStorage and sessionStorage entries holding a private key
+ * string, and each record of the identity key store, its fields described.
+ */
+async function storedKeys(page: Page): Promise<{ secrets: string[]; records: string[][] }> {
+  return page.evaluate(async () => {
+    const secrets = [localStorage, sessionStorage].flatMap((area) =>
+      Object.keys(area).filter((key) => /bbaareq/.test(area.getItem(key) ?? '')),
+    )
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('textile-token-provider')
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    })
+    const values = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+      const request = db.transaction('identities').objectStore('identities').getAll()
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    })
+    db.close()
+    const describe = (value: unknown) =>
+      value instanceof CryptoKey
+        ? `${value.type} ${value.algorithm.name} CryptoKey${value.extractable ? '' : ', non-extractable'}`
+        : typeof value
+    return {
+      secrets,
+      records: values.map((record) =>
+        Object.entries(record).map(([k, v]) => `${k}: ${describe(v)}`),
+      ),
+    }
+  })
+}
+
+/** {@link storedKeys} when the one key is this browser's: no string anywhere, one locked key. */
+const KEY_STORE_ONLY = {
+  secrets: [],
+  records: [
+    [
+      'version: number',
+      'privateKey: private Ed25519 CryptoKey, non-extractable',
+      'publicKey: public Ed25519 CryptoKey',
+    ],
+  ],
+}
+
+/** Adds a DevTools virtual authenticator with PRF (a platform passkey store) to the page. */
+async function addAuthenticator(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('WebAuthn.enable')
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+      hasPrf: true,
+    } as never,
+  })
+}
+
 async function errorShown(page: Page): Promise<{ code: string; sentence: string }> {
   const alert = page.getByRole('alert')
   await alert.waitFor({ state: 'visible', timeout: 15_000 })
@@ -302,12 +372,21 @@ describe('demo page', () => {
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/Welcome back/)
       await expect(page.locator('#banner').textContent()).resolves.toMatch(/Local development/)
 
-      await page.getByText('Export or import the private key').click()
+      // A raw key, explicitly: imported into the page's memory only, then moved into this
+      // browser's key store (replacing the key the page made on the first visit).
+      await page.getByLabel('As a raw key string (advanced)').check()
       await page.getByLabel('Import a private key string').fill(allowed.toString())
       await page.getByRole('button', { name: 'Import key' }).click()
-      // The page made an identity of its own on the first visit: importing replaces it.
-      await page.getByRole('button', { name: 'Replace it with the imported key' }).click()
       await expect.poll(() => page.locator('#pubkey').textContent()).toBe(allowed.public.toString())
+      await expect(page.locator('#identity-source').getAttribute('data-kind')).resolves.toBe('raw')
+      await page.getByRole('button', { name: 'Keep it in this browser instead' }).click()
+      await page.getByRole('button', { name: 'Replace it with this raw key' }).click()
+      await expect
+        .poll(() => page.locator('#identity-source').getAttribute('data-source'))
+        .toBe('moved')
+      await expect(page.locator('#pubkey').textContent()).resolves.toBe(allowed.public.toString())
+      await expect(page.getByLabel('In this browser (recommended)').isChecked()).resolves.toBe(true)
+      await expect(storedKeys(page)).resolves.toEqual(KEY_STORE_ONLY)
 
       await logIn(page)
       await expect(page.locator('#api-key').textContent()).resolves.toBe(SECRETS.USER_API_KEY)
@@ -357,11 +436,10 @@ describe('demo page', () => {
 
     it('keeps the stored key unless the user confirms replacing it', async () => {
       const { page } = watched
-      const stored = () => page.evaluate((key) => localStorage.getItem(key), IDENTITY_STORAGE_KEY)
+      const shown = () => page.locator('#pubkey').textContent()
       const status = () => page.locator('#status').textContent()
       const dialog = page.getByRole('dialog', { name: 'Replace your identity?' })
       const makeNew = page.getByRole('button', { name: 'Make a new identity' })
-      await page.getByText('Export or import the private key').click()
 
       await makeNew.click()
       await dialog.waitFor({ state: 'visible' })
@@ -371,34 +449,34 @@ describe('demo page', () => {
       await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
         'Keep my identity',
       )
+      // A key no script can read cannot be exported first: the dialog says so and offers nothing.
+      await expect(dialog.textContent()).resolves.toMatch(/it cannot be exported first/)
+      await expect(dialog.getByRole('button').allTextContents()).resolves.toEqual([
+        'Keep my identity',
+        'Replace it with a new identity',
+      ])
       await expectAccessible(page)
       await page.keyboard.press('Escape')
       await expect.poll(status).toBe('Kept your identity: nothing was changed.')
-      expect(await stored()).toBe(allowed.toString())
-
-      await makeNew.click()
-      await page.getByRole('button', { name: 'Export it first' }).click()
-      await expect.poll(status).toMatch(/^Your private key is shown/)
-      await expect(page.getByLabel('Your private key (secret)').inputValue()).resolves.toBe(
-        allowed.toString(),
-      )
-      expect(await stored()).toBe(allowed.toString())
+      expect(await shown()).toBe(allowed.public.toString())
 
       // Enter takes the default button, which keeps the key.
       await makeNew.click()
       await dialog.waitFor({ state: 'visible' })
       await page.keyboard.press('Enter')
       await expect.poll(status).toBe('Kept your identity: nothing was changed.')
-      expect(await stored()).toBe(allowed.toString())
+      await page.reload()
+      await expect.poll(shown).toBe(allowed.public.toString())
 
       await makeNew.click()
       await page.getByRole('button', { name: 'Replace it with a new identity' }).click()
       await expect.poll(status).toMatch(/^Created just now in this browser: /)
-      const replaced = await stored()
-      expect(replaced).not.toBe(allowed.toString())
-      await expect(page.locator('#pubkey').textContent()).resolves.toBe(
-        PrivateKey.fromString(replaced!).public.toString(),
-      )
+      const replaced = await shown()
+      expect(replaced).toMatch(/^bbaarei[a-z2-7]{52}$/)
+      expect(replaced).not.toBe(allowed.public.toString())
+      await expect(storedKeys(page)).resolves.toEqual(KEY_STORE_ONLY)
+      await page.reload()
+      await expect.poll(shown).toBe(replaced)
     })
 
     it('shows pubkey_not_allowed with its sentence for a key off the allowlist', async () => {
@@ -419,6 +497,7 @@ describe('demo page', () => {
 
     it('shows invalid_key for a malformed private key', async () => {
       const { page } = watched
+      await page.getByLabel('As a raw key string (advanced)').check()
       await page.getByLabel('Import a private key string').fill('bbaareqnot-a-key')
       await page.getByRole('button', { name: 'Import key' }).click()
       expect((await errorShown(page)).code).toBe('invalid_key')
@@ -481,6 +560,16 @@ describe('demo page', () => {
       expect(headers).toContainEqual({ name: 'content-security-policy', value: expectedCsp })
       await logIn(page)
       await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+      // The hub's thread token is kept for the tab (sessionStorage), never in localStorage.
+      const areas = () =>
+        page.evaluate(() =>
+          [localStorage, sessionStorage].map((area) =>
+            Object.keys(area).filter((key) => key.startsWith('textile-token-provider:token:')),
+          ),
+        )
+      const [local, session] = await areas()
+      expect(local).toEqual([])
+      expect(session).toHaveLength(1)
       await page.getByLabel('New note').fill('Signed in by the hub')
       await page.getByRole('button', { name: 'Save note' }).click()
       await expect.poll(() => page.locator('#notes li').count()).toBe(1)
@@ -491,6 +580,81 @@ describe('demo page', () => {
       await expect(page.locator('#notes li span').allTextContents()).resolves.toEqual([
         'Signed in by the hub',
       ])
+    })
+
+    it('logs in with a passkey, and derives the same identity after a reload', async () => {
+      const context = await browser.newContext()
+      try {
+        const watched = await watchedPage(context)
+        const { page } = watched
+        await addAuthenticator(context, page)
+        await page.goto(dev.url)
+        await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
+        const browserKey = await page.locator('#pubkey').textContent()
+
+        await page.getByLabel('In a passkey').check()
+        await expect(page.locator('#pubkey').textContent()).resolves.toBe('—')
+        await expect(page.getByRole('button', { name: /^Log in/ }).isDisabled()).resolves.toBe(true)
+        await expectAccessible(page)
+        await page.getByRole('button', { name: 'Create a passkey' }).click()
+        await expect
+          .poll(() => page.locator('#identity-source').textContent())
+          .toBe('Derived from the passkey you just created')
+        const passkeyKey = await page.locator('#pubkey').textContent()
+        expect(passkeyKey).toMatch(/^bbaarei[a-z2-7]{52}$/)
+        expect(passkeyKey).not.toBe(browserKey)
+        await logIn(page)
+        await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+
+        // The choice is remembered; the key is not: the passkey gives it again.
+        await page.reload()
+        await expect
+          .poll(() => page.locator('#status').textContent())
+          .toBe('Welcome back: use your passkey to log in.')
+        await expect(page.getByLabel('In a passkey').isChecked()).resolves.toBe(true)
+        await page.getByRole('button', { name: 'Use my passkey' }).click()
+        await expect.poll(() => page.locator('#pubkey').textContent()).toBe(passkeyKey)
+        await logIn(page)
+        await expect(loginCard(page)).resolves.toMatchObject({ source: 'cache', event: 'login' })
+        // This browser's own key is still there for the other choice.
+        await page.getByLabel('In this browser (recommended)').check()
+        await expect.poll(() => page.locator('#pubkey').textContent()).toBe(browserKey)
+        expect(watched.problems).toEqual([])
+      } finally {
+        await context.close()
+      }
+    })
+
+    it('moves a raw key an older demo left in localStorage into the key store', async () => {
+      const context = await browser.newContext()
+      const legacy = PrivateKey.fromRandom()
+      try {
+        await context.addInitScript(
+          ([key, value]) => {
+            if (!sessionStorage.getItem('seeded')) {
+              localStorage.setItem(key, value)
+              sessionStorage.setItem('seeded', '1')
+            }
+          },
+          [LEGACY_IDENTITY_KEY, legacy.toString()],
+        )
+        const watched = await watchedPage(context)
+        const { page } = watched
+        await page.goto(dev.url)
+        await expect
+          .poll(() => page.locator('#status').textContent())
+          .toMatch(/^Your key was moved from local storage/)
+        await expect(page.locator('#pubkey').textContent()).resolves.toBe(legacy.public.toString())
+        await expect(storedKeys(page)).resolves.toEqual(KEY_STORE_ONLY)
+        await page.reload()
+        await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Welcome back/)
+        await expect(page.locator('#pubkey').textContent()).resolves.toBe(legacy.public.toString())
+        await logIn(page)
+        await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+        expect(watched.problems).toEqual([])
+      } finally {
+        await context.close()
+      }
     })
 
     /**
@@ -575,7 +739,6 @@ describe('demo page', () => {
           'Logged in with a user token from this browser’s cache. Reading your notes from the hub…',
         )
 
-        await page.getByText('Export or import the private key').click()
         await page.getByRole('button', { name: 'Make a new identity' }).click()
         await page.getByRole('button', { name: 'Replace it with a new identity' }).click()
         await expect.poll(() => page.locator('#credentials').isHidden()).toBe(true)

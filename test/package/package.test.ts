@@ -93,7 +93,7 @@ describe.each([
 
   if (flavour === 'esm') {
     it.each(['nodenext', 'bundler'])(
-      "typechecks imports of '.' and './client' (moduleResolution %s, skipLibCheck false)",
+      "typechecks imports of '.', './client' and './identity' (moduleResolution %s, skipLibCheck false)",
       (resolution) => {
         writeFileSync(join(site, 'consumer.ts'), CONSUMER_SOURCE)
         const module = resolution === 'bundler' ? 'esnext' : 'nodenext'
@@ -249,17 +249,21 @@ import {
   type RequestHandler,
 } from 'textile-token-provider'
 import { createUserAuthProvider, UserAuthError, type UserAuth } from 'textile-token-provider/client'
+import { browserIdentity, IdentityError } from 'textile-token-provider/identity'
 
 const policy: PubkeyPolicy = async ({ pubkey, stage }) => stage === 'token' || pubkey.length > 0
 const options: HandlerOptions = { policy, now: () => new Date() }
 export const challenge: RequestHandler = createChallengeHandler(options)
 export const token: RequestHandler = createTokenHandler(options)
 export const coded = (error: unknown): string | undefined =>
-  error instanceof TokenProviderError || error instanceof UserAuthError ? error.code : undefined
+  error instanceof TokenProviderError || error instanceof UserAuthError || error instanceof IdentityError
+    ? error.code
+    : undefined
 
 declare const identity: { public: { toString(): string }; sign(bytes: Uint8Array): Promise<Uint8Array> }
 const provider = createUserAuthProvider({ endpoint: '/api', identity, hubUrl: 'https://hub.example' })
 export const auth: Promise<UserAuth> = provider()
+export const kept = browserIdentity().then((own) => createUserAuthProvider({ endpoint: '/api', identity: own }))
 `
 
 /** An app's login in Node: the installed SDK, the real @textile/hub client, a hub call. */

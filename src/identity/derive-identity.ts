@@ -1,0 +1,48 @@
+// Secret bytes (a passkey's PRF output, a wallet's signature) → HKDF-SHA-256 → 32-byte Ed25519
+// seed → non-extractable key. Threat model: the input and the seed exist as bytes in the page for
+// the few milliseconds of the derivation and are zeroed after; a script already running in the
+// page at that moment could read them (it could hook crypto.subtle), one that comes later cannot.
+// Web Crypto cannot export the public key of a non-extractable private key, so the core's
+// importSigningKey reads it from a short-lived extractable import of the same seed (which exposes
+// nothing the seed bytes beside it do not) and keeps only the non-extractable one.
+import { importSigningKey } from '../core/ed25519.ts'
+import { utf8 } from '../core/encoding.ts'
+import {
+  arrayBacked,
+  rethrowUnsupported,
+  subtleCrypto,
+  webCryptoIdentity,
+  type WebCryptoIdentity,
+} from './web-crypto-identity.ts'
+
+/**
+ * HKDF-SHA-256 (RFC 5869) of `ikm` with an empty salt and `info`, 32 bytes: the Ed25519 seed.
+ * The output is the caller's to zero.
+ *
+ * @example
+ * const seed = await deriveSeed(prfOutput, 'textile-token-provider/passkey-identity/v1 ed25519-seed')
+ */
+export async function deriveSeed(ikm: Uint8Array, info: string): Promise<Uint8Array> {
+  const subtle = subtleCrypto()
+  const base = await subtle.importKey('raw', arrayBacked(ikm), 'HKDF', false, ['deriveBits'])
+  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(info) }
+  return new Uint8Array(await subtle.deriveBits(params, base, 256))
+}
+
+/**
+ * Derives an identity from secret bytes: the same bytes and `info` always give the same key.
+ * Zeroes the seed; the caller zeroes `ikm`.
+ *
+ * @throws `ed25519_unsupported` when Web Crypto has no Ed25519.
+ * @example
+ * const identity = await deriveIdentity(prfOutput, PASSKEY_SEED_INFO)
+ */
+export async function deriveIdentity(ikm: Uint8Array, info: string): Promise<WebCryptoIdentity> {
+  const seed = await deriveSeed(ikm, info)
+  try {
+    const signer = await importSigningKey(seed).catch(rethrowUnsupported)
+    return webCryptoIdentity(signer.handle as CryptoKey, signer.publicKey)
+  } finally {
+    seed.fill(0)
+  }
+}

@@ -1,0 +1,162 @@
+// The IndexedDB store of browser identities: one record per name holding the CryptoKey objects
+// themselves (structured-cloned by the browser, never as bytes). Threat model: the private key is
+// stored non-extractable, so reading the record (any script of the origin can) yields a key that
+// signs in this origin only while that script runs, and never its bytes. Two tabs creating at once
+// are serialised by a readwrite transaction that adds only if the name is still free.
+import { IdentityError } from './errors.ts'
+
+const DB_NAME = 'textile-token-provider'
+const DB_VERSION = 1
+const STORE = 'identities'
+
+/** What one record holds. */
+export interface StoredIdentity {
+  /** Record layout version. */
+  version: 1
+  /** Ed25519, non-extractable, usage `sign`. */
+  privateKey: CryptoKey
+  /** Ed25519, usage `verify` (public keys are always extractable). */
+  publicKey: CryptoKey
+}
+
+/**
+ * Where browser identities are stored: the IndexedDB database and object store names.
+ *
+ * @example
+ * indexedDB.deleteDatabase(KEY_STORE.database) // forgets every browser identity of the origin
+ */
+export const KEY_STORE = { database: DB_NAME, store: STORE } as const
+
+/** A record as read back, or undefined when it is not one this version wrote. */
+function readRecord(value: unknown): StoredIdentity | undefined {
+  const record = value as Partial<StoredIdentity> | undefined
+  const isKey = (key: unknown, type: KeyType) =>
+    key instanceof CryptoKey && key.type === type && key.algorithm.name === 'Ed25519'
+  return record?.version === 1 &&
+    isKey(record.privateKey, 'private') &&
+    !record.privateKey!.extractable &&
+    isKey(record.publicKey, 'public')
+    ? (record as StoredIdentity)
+    : undefined
+}
+
+function openDatabase(): Promise<IDBDatabase> {
+  const factory = (globalThis as { indexedDB?: IDBFactory }).indexedDB
+  if (!factory) return Promise.reject(new IdentityError('key_store_unavailable'))
+  return new Promise((resolve, reject) => {
+    let request: IDBOpenDBRequest
+    try {
+      request = factory.open(DB_NAME, DB_VERSION)
+    } catch (cause) {
+      // Opaque origins (sandboxed frames, data: URLs) throw SecurityError synchronously.
+      reject(new IdentityError('key_store_unavailable', { cause }))
+      return
+    }
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE)
+    request.onsuccess = () => {
+      const db = request.result
+      // A later version opened in another tab: let it upgrade instead of blocking it.
+      db.onversionchange = () => db.close()
+      resolve(db)
+    }
+    request.onerror = () =>
+      reject(new IdentityError('key_store_unavailable', { cause: request.error }))
+  })
+}
+
+/** Runs `body` in one transaction and resolves with its result once the transaction commits. */
+async function transact<T>(
+  mode: IDBTransactionMode,
+  body: (store: IDBObjectStore, done: (value: T) => void) => void,
+): Promise<T> {
+  const db = await openDatabase()
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      let result: T
+      const fail = (cause: unknown) => reject(new IdentityError('key_store_unavailable', { cause }))
+      try {
+        const transaction = db.transaction(STORE, mode)
+        transaction.oncomplete = () => resolve(result)
+        transaction.onerror = () => fail(transaction.error)
+        transaction.onabort = () => fail(transaction.error)
+        body(transaction.objectStore(STORE), (value) => {
+          result = value
+        })
+      } catch (cause) {
+        fail(cause)
+      }
+    })
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * The record stored under `name`, or undefined.
+ *
+ * @throws `key_store_unavailable` when IndexedDB is refused or the record is not one this version
+ *   wrote (never replaced silently: it may be the user's only key).
+ * @example
+ * const stored = await loadIdentity('default')
+ */
+export async function loadIdentity(name: string): Promise<StoredIdentity | undefined> {
+  const value = await transact<unknown>('readonly', (store, done) => {
+    const request = store.get(name)
+    request.onsuccess = () => done(request.result)
+  })
+  if (value === undefined) return undefined
+  const record = readRecord(value)
+  if (!record) throw new IdentityError('key_store_unavailable')
+  return record
+}
+
+/**
+ * Stores `record` under `name` unless a record is already there, in one transaction; resolves
+ * with the record that is stored afterwards and whether it is `record`.
+ *
+ * @throws `key_store_unavailable` when IndexedDB is refused or fails.
+ * @example
+ * const { record, added } = await addIdentityIfAbsent('default', fresh)
+ */
+export async function addIdentityIfAbsent(
+  name: string,
+  record: StoredIdentity,
+): Promise<{ record: StoredIdentity; added: boolean }> {
+  const existing = await transact<unknown>('readwrite', (store, done) => {
+    const request = store.get(name)
+    request.onsuccess = () => {
+      done(request.result)
+      if (request.result === undefined) store.add(record, name)
+    }
+  })
+  if (existing === undefined) return { record, added: true }
+  const stored = readRecord(existing)
+  if (!stored) throw new IdentityError('key_store_unavailable')
+  return { record: stored, added: false }
+}
+
+/**
+ * Stores `record` under `name`, replacing any record there.
+ *
+ * @throws `key_store_unavailable` when IndexedDB is refused or fails.
+ * @example
+ * await putIdentity('default', imported)
+ */
+export async function putIdentity(name: string, record: StoredIdentity): Promise<void> {
+  await transact<void>('readwrite', (store) => {
+    store.put(record, name)
+  })
+}
+
+/**
+ * Deletes the record stored under `name` (nothing when there is none).
+ *
+ * @throws `key_store_unavailable` when IndexedDB is refused or fails.
+ * @example
+ * await deleteIdentity('default')
+ */
+export async function deleteIdentity(name: string): Promise<void> {
+  await transact<void>('readwrite', (store) => {
+    store.delete(name)
+  })
+}
