@@ -1,5 +1,8 @@
 // `npm start`: the local hub emulator and `netlify dev` together, offline, on a fresh clone.
 // First run writes `.env` with emulator credentials; Ctrl-C stops both and leaves no process.
+// Everything listens on 127.0.0.1 only: whoever reaches these ports can mint development
+// credentials. netlify dev has no host option, so two small shims in scripts/loopback/ make its
+// Node servers and its Deno edge server bind loopback.
 // Options: --port <site port, 8888> --emulator-port <6007> --env-file <path, .env>
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
@@ -10,7 +13,11 @@ import { EMULATOR_PORT, ensureDevEnv } from '../src/cli/env-file.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const started = performance.now()
+// package.json runs `tsx scripts/start.ts --`: Node 20 reads `--env-file <path>` anywhere before a
+// `--` as its own option (and exits when the file does not exist yet), so our flags come after one.
+const argv = process.argv.slice(2)
 const { values: args } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     port: { type: 'string', default: '8888' },
     'emulator-port': { type: 'string' },
@@ -32,6 +39,7 @@ const local = !hubUrl || ['127.0.0.1', 'localhost', '[::1]'].includes(hubUrl.hos
 let emulator: Emulator | undefined
 if (local) {
   emulator = await startEmulator({
+    host: '127.0.0.1',
     port: Number(args['emulator-port'] ?? (hubUrl?.port || EMULATOR_PORT)),
     hostKey: env.EMULATOR_HOST_KEY ?? env.HUB_ISSUER_KEY,
     apiKeys: [{ key: env.USER_API_KEY, secret: env.USER_API_SECRET }],
@@ -53,13 +61,19 @@ const netlify = spawn(
       NO_UPDATE_NOTIFIER: '1',
       // netlify dev downloads Deno unless one is on PATH; the pinned npm `deno` is.
       PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+      // Its proxy and functions server listen on 127.0.0.1 instead of every interface.
+      NODE_OPTIONS: [
+        process.env.NODE_OPTIONS,
+        `--import=${pathToFileURL(join(ROOT, 'scripts/loopback/node-listen.mjs')).href}`,
+      ]
+        .filter(Boolean)
+        .join(' '),
       // Netlify's own edge bootstrap from npm (pinned @netlify/edge-functions-dev) instead of a
-      // download from edge.netlify.com, so the edge functions load offline too.
+      // download from edge.netlify.com, so the edge functions load offline too; wrapped so that
+      // its Deno server listens on 127.0.0.1.
       NETLIFY_EDGE_BOOTSTRAP:
         process.env.NETLIFY_EDGE_BOOTSTRAP ??
-        pathToFileURL(
-          join(ROOT, 'node_modules/@netlify/edge-functions-dev/dist/deno/bootstrap.mjs'),
-        ).href,
+        pathToFileURL(join(ROOT, 'scripts/loopback/edge-bootstrap.mjs')).href,
     },
   },
 )
@@ -76,6 +90,9 @@ const forward = (chunk: Buffer, to: NodeJS.WriteStream) => {
         '',
         `textile-token-provider is ready in ${seconds} s (${mode})`,
         `  site + functions  http://localhost:${args.port}  (POST /api/challenge, POST /api/token)`,
+        process.env.NETLIFY_EDGE_BOOTSTRAP
+          ? '  (127.0.0.1 only, except the edge server of your own NETLIFY_EDGE_BOOTSTRAP)'
+          : '  (this machine only: nothing listens beyond 127.0.0.1)',
         `  hub               ${emulator ? `${emulator.url}  (local emulator)` : env.HUB_URL}`,
         '  Ctrl-C stops everything.',
         '',

@@ -38,6 +38,7 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   rate_limited: 'Too many login attempts. Wait a minute and try again.',
   sign_failed: 'This identity could not sign the login challenge.',
   hub_url_required: 'The server issued no user token and the page knows no hub to ask.',
+  hub_url_insecure: 'The hub’s address is plain http on the network; it must be https.',
   hub_error: 'The hub refused to issue a user token for this identity.',
   hub_timeout: 'The hub did not answer the token request in time.',
   // Identity codes (textile-token-provider/identity).

@@ -4,9 +4,22 @@
 // prints what to set next (with --single-use, also the scheduled clean-up of the single-use
 // store). Non-interactive and idempotent: a second run changes nothing, a file
 // the user changed is never overwritten without --force, and a taken route is refused, not shadowed.
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+// Threat model: it runs in cloned repositories, whose netlify.toml and symbolic links are the
+// repository author's. It writes only inside the site (unless --functions-dir says otherwise),
+// never through a link (lstat, then create-only writes), and --force replaces a file, never
+// writes into it.
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  unlinkSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { FUNCTIONS, functionFileText, type FunctionSpec } from './function-files.ts'
 import { readNetlifyToml, redirectCovers, siteRedirects, tomlString } from './netlify-config.ts'
@@ -29,11 +42,12 @@ GET <base>/jwks) to the Netlify site in the current folder, as files in its func
   --jwt                   also add the JWT minter and its JWKS
   --single-use            also add the hourly clean-up of single-use envelopes (a scheduled
                           function, no route) and say how to turn SINGLE_USE_ENVELOPES on
-  --functions-dir <dir>   write here instead of the site's functions folder
+  --functions-dir <dir>   write here instead of the site's functions folder (the only way to
+                          write outside the site: netlify.toml's folder must lie inside it)
   --ext <ts|mts|js|mjs>   file extension (default: .ts/.mts for TypeScript sites, else .js/.mjs,
                           the m-variant when package.json is not "type": "module")
   --dir <path>            the site (default the current folder)
-  --force                 overwrite files that differ from what init writes
+  --force                 replace files that differ from what init writes (never a link)
   --dry-run               say what would change, change nothing`
 
 /** Options of {@link runInit}. */
@@ -81,13 +95,7 @@ export function runInit(options: InitOptions): InitResult {
   const dir = resolve(options.dir)
   const base = normaliseBase(options.base ?? '/api')
   const toml = readNetlifyToml(dir)
-  const functionsDir = resolve(
-    dir,
-    options.functionsDir ??
-      tomlString(toml, 'functions', 'directory') ??
-      tomlString(toml, 'build', 'functions') ??
-      DEFAULT_FUNCTIONS_DIR,
-  )
+  const functionsDir = functionsFolder(dir, toml, options.functionsDir)
   const ext = options.ext ?? defaultExtension(dir)
   if (!['ts', 'mts', 'js', 'mjs'].includes(ext)) throw new Error(`unsupported --ext ${ext}`)
   const specs = FUNCTIONS.filter((spec) =>
@@ -103,6 +111,8 @@ export function runInit(options: InitOptions): InitResult {
     return { spec, path, text, routes: routesOf(spec, base) }
   })
 
+  // Before anything is written: a link (dangling or not) or a non-file where a file goes is refused.
+  const existing = new Map(planned.map((file) => [file.path, regularFile(file.path, dir)]))
   const ours = new Set(planned.map((file) => file.path))
   const conflicts = findConflicts({
     dir,
@@ -121,14 +131,16 @@ export function runInit(options: InitOptions): InitResult {
   if (conflicts.length > 0) return result
 
   for (const file of planned) {
-    const existing = readText(file.path)
+    const text = existing.get(file.path) ? readText(file.path) : undefined
     let status: InitFile['status']
-    if (existing === undefined) status = 'created'
-    else if (existing === file.text) status = 'unchanged'
+    if (text === undefined) status = 'created'
+    else if (text === file.text) status = 'unchanged'
     else status = options.force ? 'overwritten' : 'kept'
     if (!options.dryRun && (status === 'created' || status === 'overwritten')) {
       mkdirSync(functionsDir, { recursive: true })
-      writeFileSync(file.path, file.text)
+      // Replace, never write into: a hard link's other names keep their content.
+      if (status === 'overwritten') unlinkSync(file.path)
+      writeFileSync(file.path, file.text, { flag: 'wx' })
     }
     result.files.push({
       path: file.path,
@@ -197,16 +209,23 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
   return 0
 }
 
-/** What to do after init: the variables, the SDK snippet, offline development. */
+/**
+ * Generates CHALLENGE_SECRET inside the user's shell (`"$(…)"`): the value goes straight into
+ * `netlify env:set … --secret`, which does not print it, so it never reaches this output, the
+ * shell's history or a CI log.
+ */
+export const CHALLENGE_SECRET_GENERATOR = `"$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"`
+
+/** What to do after init: the variables, the SDK snippet, offline development. No secret in it. */
 export function nextSteps(result: InitResult): string[] {
-  const challengeSecret = randomBytes(32).toString('base64url')
   const secret = '--secret --scope functions --context production deploy-preview branch-deploy'
   return [
     'Next:',
     "1. Set the functions' variables (netlify.toml values never reach deployed functions):",
     '     netlify env:set USER_API_KEY <hub user-group key> --scope functions',
     `     netlify env:set USER_API_SECRET <its secret> ${secret}`,
-    `     netlify env:set CHALLENGE_SECRET ${challengeSecret} ${secret}`,
+    `     netlify env:set CHALLENGE_SECRET ${CHALLENGE_SECRET_GENERATOR} ${secret}`,
+    '   (the last line makes a random secret in your shell; it is never printed)',
     '   Self-hosted hub whose host key you hold (issuer mode, no hub round trip):',
     `     netlify env:set HUB_ISSUER_KEY <host private key> ${secret}`,
     '   Optional: ALLOWED_ORIGINS, ALLOWED_PUBKEYS, API_SIG_TTL_SECONDS (see the README).',
@@ -219,10 +238,15 @@ export function nextSteps(result: InitResult): string[] {
         ]
       : []),
     '2. In the app (npm i @textile/hub):',
-    "     import { Client, PrivateKey } from '@textile/hub'",
+    "     import { Client } from '@textile/hub'",
     `     import { createUserAuthProvider } from '${PACKAGE_NAME}/client'`,
-    `     const provider = createUserAuthProvider({ endpoint: '${result.base}', identity, hubUrl, storage: localStorage })`,
+    `     import { browserIdentity } from '${PACKAGE_NAME}/identity'`,
+    '     const identity = await browserIdentity() // a non-extractable key kept in IndexedDB',
+    `     const provider = createUserAuthProvider({ endpoint: '${result.base}', identity, hubUrl })`,
     '     const client = Client.withUserAuth(provider, hubUrl)',
+    '   The thread token stays in memory (or pass storage: sessionStorage), not in localStorage:',
+    '   any XSS on the site reads localStorage, and without USER_TOKEN_TTL_SECONDS the token',
+    '   never expires.',
     '3. Offline development against the local hub emulator:',
     `     npx ${PACKAGE_NAME} emulator --write-env    # writes .env once, then: netlify dev`,
   ]
@@ -237,12 +261,76 @@ function routesOf(spec: FunctionSpec, base: string): string[] {
 
 function normaliseBase(base: string): string {
   const trimmed = base.trim().replace(/\/+$/, '')
-  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(trimmed)) {
+  // URL dot segments (RFC 3986 §5.2.4) would route elsewhere than the path says.
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(trimmed) || /\/\.\.?(?=\/|$)/.test(trimmed)) {
     throw new Error(
       `--base must be a path such as /api or /auth/textile, not ${JSON.stringify(base)}`,
     )
   }
   return trimmed
+}
+
+/**
+ * The folder to write into: --functions-dir as given (the user's explicit choice), else
+ * netlify.toml's, else netlify/functions; those two must lead inside the site, links resolved.
+ */
+function functionsFolder(dir: string, toml: string | undefined, flag: string | undefined): string {
+  if (flag !== undefined) return resolve(dir, flag)
+  const [name, value] = (
+    [
+      ['[functions] directory', tomlString(toml, 'functions', 'directory')],
+      ['[build] functions', tomlString(toml, 'build', 'functions')],
+    ] as const
+  ).find(([, value]) => value !== undefined) ?? ['the default functions folder', undefined]
+  const folder = resolve(dir, value ?? DEFAULT_FUNCTIONS_DIR)
+  const real = realPathOf(folder)
+  if (real === undefined || !isInside(realpathSync(dir), real)) {
+    throw new Error(
+      `${value === undefined ? name : `netlify.toml ${name} ${JSON.stringify(value)}`} leads ` +
+        'outside the site; init writes there only when told with --functions-dir',
+    )
+  }
+  return folder
+}
+
+/**
+ * The real path of `path`: that of its deepest existing ancestor, plus the rest; undefined when a
+ * link on the way leads nowhere.
+ */
+function realPathOf(path: string): string | undefined {
+  let existing = path
+  while (lstat(existing) === undefined && dirname(existing) !== existing) {
+    existing = dirname(existing)
+  }
+  try {
+    return join(realpathSync(existing), relative(existing, path))
+  } catch {
+    return undefined
+  }
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child)
+  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..')
+}
+
+function lstat(path: string): Stats | undefined {
+  try {
+    return lstatSync(path)
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether a regular file is at `path` (false: nothing); throws for a link or anything else. */
+function regularFile(path: string, site: string): boolean {
+  const stat = lstat(path)
+  if (!stat) return false
+  if (stat.isFile()) return true
+  const what = stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'
+  throw new Error(
+    `${relative(site, path)} is ${what}; init never writes through one: remove it and run init again`,
+  )
 }
 
 // TypeScript sites get .ts (.mts without "type": "module", so Netlify builds ESM); others .js/.mjs.

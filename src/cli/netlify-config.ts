@@ -72,18 +72,71 @@ export function siteRedirects(dir: string, toml: string | undefined): SiteRedire
 }
 
 /**
- * Whether a redirect's `from` matches `path`. Netlify's `from`: an exact path, or a prefix ending
- * in `/*` (splat); `:placeholders` match a segment.
+ * Whether a redirect's `from` covers `path`, as Netlify matches it: `*` (a splat) matches anything,
+ * `/` included, and a trailing `/*` also the bare prefix; `:name` (`:splat` too) matches one
+ * non-empty segment; every other character is literal; a trailing `/` and letter case do not
+ * matter. Where Netlify is stricter (a splat in the middle), this errs towards "covers": init
+ * then refuses a route that might be shadowed rather than shadow it. No regular expression is
+ * built from the site's text: any `from` is matched in O(from × path) steps, never backtracking.
  *
  * @example
  * redirectCovers('/api/*', '/api/token') // true
+ * redirectCovers('/**', '/api/token') // true
  */
 export function redirectCovers(from: string, path: string): boolean {
-  const pattern = from
-    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/\/\*$/, '(?:/.*)?')
-    .replace(/:[A-Za-z_]+/g, '[^/]+')
-  return new RegExp(`^${pattern}/?$`).test(path)
+  const rule = trimSlash(from.split(/[?#]/)[0]!).toLowerCase()
+  const target = trimSlash(path).toLowerCase()
+  const prefix = rule.endsWith('/*') && globMatches(tokenize(rule.slice(0, -2)), target)
+  return prefix || globMatches(tokenize(rule), target)
+}
+
+type Token = { literal: string } | 'splat' | 'segment'
+
+// `*` runs collapse into one splat; `:name` is one segment; the rest, character by character.
+function tokenize(rule: string): Token[] {
+  const tokens: Token[] = []
+  const name = /:[a-z_][a-z0-9_]*/y
+  for (let i = 0; i < rule.length;) {
+    name.lastIndex = i
+    const placeholder = name.exec(rule)
+    if (rule[i] === '*') {
+      if (tokens.at(-1) !== 'splat') tokens.push('splat')
+      i++
+    } else if (placeholder) {
+      tokens.push('segment')
+      i += placeholder[0].length
+    } else {
+      tokens.push({ literal: rule[i]! })
+      i++
+    }
+  }
+  return tokens
+}
+
+// Which prefixes of `text` the tokens so far can match, one token at a time (no backtracking).
+function globMatches(tokens: readonly Token[], text: string): boolean {
+  let ends = new Set([0])
+  for (const token of tokens) {
+    const next = new Set<number>()
+    if (token === 'splat') {
+      for (let i = Math.min(...ends); i <= text.length; i++) next.add(i)
+    } else {
+      for (const end of ends) {
+        if (token !== 'segment') {
+          if (text[end] === token.literal) next.add(end + 1)
+        } else {
+          for (let i = end; i < text.length && text[i] !== '/'; i++) next.add(i + 1)
+        }
+      }
+    }
+    ends = next
+    if (ends.size === 0) return false
+  }
+  return ends.has(text.length)
+}
+
+function trimSlash(value: string): string {
+  return value.length > 1 ? value.replace(/\/+$/, '') : value
 }
 
 function redirectsFiles(dir: string, toml: string | undefined) {

@@ -1,16 +1,29 @@
 // The browser side of a Textile login: challenge → sign → token (→ hub GetToken once), then keep
 // the UserAuth fresh. The API signature is minted server-side on every refresh (the secret is
-// there); the thread token never expires and is reused from memory or `storage`.
+// there). The thread token ends at its `exp` when it has one (USER_TOKEN_TTL_SECONDS): the
+// UserAuth then expires at the earlier of the two, and a cached token (hub-challenge mode, memory
+// or `storage`) is replaced before it ends; a token without `exp` is reused as long as it lasts.
 import { UserAuthError } from './errors.ts'
 import { readUserAuth, type UserAuth } from './http.ts'
+import { isSecureHubUrl } from './hub-url.ts'
 import { createCredentialProvider } from './create-credential-provider.ts'
 import { readProviderOptions, type Provider, type ProviderOptions } from './provider-options.ts'
 import type { TokenSource, UserAuthChangeEvent, UserAuthEvent } from './provider-events.ts'
-import { asKeyValueStorage, createTokenCache, type TokenStorage } from './token-cache.ts'
+import { scheduleRefresh } from './refresh-schedule.ts'
+import {
+  asKeyValueStorage,
+  createTokenCache,
+  type CachedToken,
+  type TokenStorage,
+} from './token-cache.ts'
+import { readTokenTimes, type TokenTimes } from './token-times.ts'
 
 /** Options of {@link createUserAuthProvider}. */
 export interface CreateUserAuthProviderOptions extends ProviderOptions {
-  /** The hub's gRPC-web URL; required when the server runs in hub-challenge mode (no token). */
+  /**
+   * The hub's gRPC-web URL; required when the server runs in hub-challenge mode (no token), and
+   * then `https://`, or `http://` on loopback only (`hub_url_insecure` otherwise).
+   */
   hubUrl?: string
   /** Keeps the thread token across page loads: `localStorage` itself, or `{get, set}` (sync or async). */
   storage?: TokenStorage
@@ -27,8 +40,8 @@ export type UserAuthProvider = Provider<UserAuth>
  * @throws `TypeError` (synchronously) when the options are misused.
  * @throws (rejects) a server contract code (`invalid_signature`, `pubkey_not_allowed`, …) when the
  *   functions answer problem+json; `network_error`, `request_timeout`, `rate_limited`,
- *   `bad_response`, `sign_failed`, `hub_url_required`, `hub_error`, `hub_timeout`, `aborted`
- *   otherwise.
+ *   `bad_response`, `sign_failed`, `hub_url_required`, `hub_url_insecure`, `hub_error`,
+ *   `hub_timeout`, `aborted` otherwise.
  * @example
  * const provider = createUserAuthProvider({ endpoint: '/api', identity, hubUrl, storage: localStorage })
  * const client = Client.withUserAuth(provider, hubUrl)
@@ -45,6 +58,11 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
     throw new TypeError(`${name}: storage needs getItem/setItem (Web Storage) or get/set`)
   }
   const hub = hubUrl?.replace(/\/+$/, '')
+  // A cached token is reused while it is as fresh as the provider keeps its own credentials.
+  const tokenRefreshAt = ({ expiresAt, issuedAt }: CachedToken) =>
+    expiresAt === Infinity
+      ? Infinity
+      : scheduleRefresh({ expiresAt, issuedAt, marginMs: settings.marginMs }).refreshAt
   const cache = hub && createTokenCache({ hubUrl: hub, pubkey: settings.pubkey, storage: store })
 
   return createCredentialProvider<UserAuth, UserAuth, UserAuthChangeEvent>(settings, {
@@ -52,19 +70,39 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
     read: readUserAuth,
     async finish(auth, { sign, signal, timeoutMs, pubkey }) {
       let tokenSource: TokenSource = 'function'
-      // Hub-challenge mode: the cached token when there is one, else the hub's GetToken, once.
-      if (auth.token === undefined) {
+      let times: TokenTimes | undefined
+      const time = settings.now().getTime()
+      if (auth.token !== undefined) {
+        // Issuer mode: a fresh token in every /token answer.
+        times = readTokenTimes(auth.token)
+      } else {
+        // Hub-challenge mode: the cached token while it is good for a while, else the hub's GetToken.
         if (!hub || !cache) throw new UserAuthError('hub_url_required')
-        tokenSource = 'cache'
-        auth.token = await cache.get()
-        if (auth.token === undefined) {
+        // Checked before the cache too, so the outcome does not depend on what storage holds.
+        if (!isSecureHubUrl(hub)) throw new UserAuthError('hub_url_insecure')
+        const cached = await cache.get(time)
+        if (cached && time < tokenRefreshAt(cached)) {
+          auth.token = cached.token
+          times = cached
+          tokenSource = 'cache'
+        } else {
           const { getHubToken } = await import('./hub-challenge.ts')
           auth.token = await getHubToken({ hubUrl: hub, pubkey, auth, sign, timeoutMs, signal })
+          times = readTokenTimes(auth.token)
           tokenSource = 'hub'
-          await cache.set(auth.token)
+          await cache.set(auth.token, time)
         }
       }
-      return { value: auth, expiresAt: Date.parse(auth.msg), tokenSource }
+      // Never hand out a token past its exp: one that arrives expired (a clock far ahead of the
+      // minter's) fails the login instead of being refreshed on every call.
+      if (times && times.expiresAt <= time) {
+        const detail = 'The user token had already expired when it arrived; check the clock.'
+        throw new UserAuthError(tokenSource === 'hub' ? 'hub_error' : 'bad_response', { detail })
+      }
+      // An unreadable token is trusted until the API signature expires only (the next login
+      // replaces it); a token without exp as long as the API signature.
+      const expiresAt = Math.min(Date.parse(auth.msg), times?.expiresAt ?? Infinity)
+      return { value: auth, expiresAt, tokenSource }
     },
     copy: (auth) => ({ ...auth }),
     event: (type, { value, expiresAt, tokenSource }) => ({

@@ -38,6 +38,7 @@ export type ClientErrorCode =
   | 'rate_limited'
   | 'sign_failed'
   | 'hub_url_required'
+  | 'hub_url_insecure'
   | 'hub_error'
   | 'hub_timeout'
   | 'aborted'
@@ -52,6 +53,7 @@ const MESSAGES: Record<ClientErrorCode, string> = {
   rate_limited: 'Too many login attempts; try again later',
   sign_failed: 'The identity could not sign the challenge',
   hub_url_required: 'The server did not issue a thread token and no hubUrl was given',
+  hub_url_insecure: 'The hub must be reached over https (plain http only on loopback)',
   hub_error: 'The hub refused the token request',
   hub_timeout: 'The hub did not answer the token request in time',
   aborted: 'The provider was disposed or its signal aborted',

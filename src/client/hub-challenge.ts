@@ -1,21 +1,28 @@
 // The hub's interactive GetToken, answered from the browser (hub-challenge mode): the private key
 // never leaves the identity. Loaded with a dynamic import() so issuer-mode apps do not pay for the
-// protobuf runtime. Threat model: the hub URL is app configuration (trusted); the challenge is
-// 32 hub-chosen bytes, signed as they are (go-threads binds them to this stream). The socket is
-// always closed and the promise always settles: on the token, an error status, close or timeout.
+// protobuf runtime. Threat model: the hub URL is app configuration, but what arrives over the
+// socket is not: a hostile hub, or anyone on the path to a plain-`http:` one, could send the UTF-8
+// of a `/api/challenge` envelope as "the challenge" and redeem the signature at `/api/token`. So
+// the SDK signs only what a go-threads hub sends (exactly 32 random bytes), once per stream, and
+// talks clear text only to loopback (hub-url.ts); the envelope format never is 32 bytes. The socket
+// is always closed and the promise always settles: on the token, an error status, close or timeout.
 import threads from '@textile/threads-client-grpc/threads_pb.js'
 import { UserAuthError } from './errors.ts'
 import { createFrameParser, encodeHeaders, encodeMessage, FINISH_SEND } from './grpc-web.ts'
 import type { UserAuth } from './http.ts'
+import { hubSocketUrl, isSecureHubUrl } from './hub-url.ts'
 
 const { GetTokenRequest, GetTokenReply } = threads
 
 /** Path of the method (threads.proto: `service API { rpc GetToken(stream …) … }`). */
 export const GET_TOKEN_PATH = '/threads.pb.API/GetToken'
 
+/** The length of a hub challenge (go-threads `net/api`: `crypto/rand`, 32 bytes). */
+export const HUB_CHALLENGE_LENGTH = 32
+
 /** What {@link getHubToken} needs. */
 export interface GetHubTokenOptions {
-  /** The hub's gRPC-web base URL, `http(s)://host[:port]`. */
+  /** The hub's gRPC-web base URL: `https://host[:port]`, or `http://` on loopback only. */
   hubUrl: string
   /** The Textile public key string of the identity. */
   pubkey: string
@@ -32,8 +39,10 @@ export interface GetHubTokenOptions {
 /**
  * Runs GetToken over gRPC-web on a WebSocket and returns the hub's thread token.
  *
- * @throws `hub_error` on a non-OK gRPC status (`grpcStatus`, `grpcMessage` set), a socket error or
- *   a stream that ends without a token.
+ * @throws `hub_url_insecure` for an `http:` hub URL whose host is not loopback (nothing is opened).
+ * @throws `hub_error` on a non-OK gRPC status (`grpcStatus`, `grpcMessage` set), a socket error,
+ *   a stream that ends without a token, a challenge that is not exactly 32 bytes or a second
+ *   challenge on the stream (neither is signed).
  * @throws `hub_timeout` when the hub has not finished within `timeoutMs`.
  * @throws `sign_failed` when the identity cannot sign the challenge.
  * @throws `hub_error` (cause: a TypeError) when the environment has no global WebSocket.
@@ -49,10 +58,12 @@ export function getHubToken(options: GetHubTokenOptions): Promise<string> {
   }
   const { signal } = options
   if (signal?.aborted) return Promise.reject(new UserAuthError('aborted', { cause: signal.reason }))
-  const url = options.hubUrl.replace(/^http/, 'ws') + GET_TOKEN_PATH
+  if (!isSecureHubUrl(options.hubUrl)) return Promise.reject(new UserAuthError('hub_url_insecure'))
+  const url = hubSocketUrl(options.hubUrl, GET_TOKEN_PATH)
 
   return new Promise<string>((resolve, reject) => {
     let settled = false
+    let answered = false
     let token: string | undefined
     const parser = createFrameParser()
     const socket = new Socket(url, ['grpc-websockets'])
@@ -119,8 +130,14 @@ export function getHubToken(options: GetHubTokenOptions): Promise<string> {
         } catch (cause) {
           return fail({ cause })
         }
-        if (reply.hasChallenge()) void answer(reply.getChallenge_asU8())
-        else if (reply.hasToken() && reply.getToken() !== '') token = reply.getToken()
+        if (reply.hasChallenge()) {
+          const challenge = reply.getChallenge_asU8()
+          // One 32-byte challenge per stream; anything else is not a go-threads hub's and no
+          // honest hub needs a second signature.
+          if (answered || challenge.length !== HUB_CHALLENGE_LENGTH) return fail()
+          answered = true
+          void answer(challenge)
+        } else if (reply.hasToken() && reply.getToken() !== '') token = reply.getToken()
         else return fail()
       }
     })

@@ -5,8 +5,9 @@
 //   const provider = createUserAuthProvider({
 //     endpoint: '/api',
 //     identity, // e.g. PrivateKey from @textile/hub
-//     hubUrl, // needed when the functions run without HUB_ISSUER_KEY
-//     storage: localStorage, // optional: keep the never-expiring thread token across page loads
+//     hubUrl, // needed without HUB_ISSUER_KEY: https://, or http:// on loopback only
+//     storage: sessionStorage, // optional: keep the thread token across reloads (until its exp);
+//     // localStorage keeps it longer, where any XSS on the site can read it
 //     onChange: (event) => render(event), // optional: login, refresh, error (each with the expiry)
 //   })
 //   const client = Client.withUserAuth(provider, hubUrl)
@@ -16,7 +17,8 @@
 //   const jwt = createJwtProvider({ endpoint: '/api', identity }) // JWTs from POST /api/jwt
 //
 // Storage keys are `tokenStorageKey(hubUrl, pubkey)`; remove that key to forget a token (for
-// instance after the hub's host key changed). Storage errors never fail a login.
+// instance after the hub's host key changed). Expired entries are removed (with `delete` or
+// `removeItem`, when the storage has one). Storage errors never fail a login.
 export {
   createJwtProvider,
   type CreateJwtProviderOptions,

@@ -24,7 +24,8 @@ export interface ProviderErrorEvent {
 
 /**
  * New credentials from {@link createUserAuthProvider}: `'login'` the first time, `'refresh'` after.
- * `expiresAt` is the API signature's expiry (`auth.msg`).
+ * `expiresAt` is the API signature's expiry (`auth.msg`), or the thread token's `exp` when that
+ * comes first.
  *
  * @example
  * countdown.start(event.expiresAt)

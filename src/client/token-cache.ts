@@ -1,8 +1,11 @@
-// The thread token cache. Hub tokens never expire, so one GetToken per (hub, pubkey) is enough;
-// the cache keeps it in memory and, when the app gives one, in its storage (e.g. localStorage).
-// A token alone grants nothing without a fresh API signature and is bound to its pubkey, but it
-// is still a credential: apps that share a browser profile between users should not persist it.
+// The thread token cache of hub-challenge mode: one GetToken per (hub, pubkey) while the token
+// lasts; the cache keeps it in memory and, when the app gives one, in its storage. A token alone
+// grants nothing without a fresh API signature and is bound to its pubkey, but it is still a
+// credential: an XSS reads localStorage, so apps should prefer memory or sessionStorage, and apps
+// that share a browser profile between users should not persist it. A token with `exp` is dropped
+// (memory and storage) once `exp` has passed; one whose payload cannot be read is never kept.
 import { isJwtShaped } from './http.ts'
+import { readTokenTimes, type TokenTimes } from './token-times.ts'
 
 /**
  * A key-value store with `get`/`set`, sync or async (an async wrapper, a `Map`).
@@ -13,12 +16,15 @@ import { isJwtShaped } from './http.ts'
 export interface KeyValueStorage {
   get(key: string): string | null | undefined | Promise<string | null | undefined>
   set(key: string, value: string): unknown
+  /** Removes an entry (expired tokens); without it an expired entry stays until overwritten. */
+  delete?(key: string): unknown
 }
 
 /** The part of Web Storage the SDK uses: `localStorage` or `sessionStorage` themselves fit. */
 export interface WebStorageLike {
   getItem(key: string): string | null
   setItem(key: string, value: string): void
+  removeItem?(key: string): void
 }
 
 /**
@@ -40,19 +46,35 @@ export function asKeyValueStorage(storage: unknown): KeyValueStorage | undefined
   if (typeof storage !== 'object' || storage === null) return undefined
   const s = storage as Partial<WebStorageLike & KeyValueStorage>
   if (typeof s.getItem === 'function' && typeof s.setItem === 'function') {
-    return { get: (key) => s.getItem!(key), set: (key, value) => s.setItem!(key, value) }
+    return {
+      get: (key) => s.getItem!(key),
+      set: (key, value) => s.setItem!(key, value),
+      ...(typeof s.removeItem === 'function' && { delete: (key) => s.removeItem!(key) }),
+    }
   }
   return typeof s.get === 'function' && typeof s.set === 'function'
     ? (storage as KeyValueStorage)
     : undefined
 }
 
+/** A cached token and its times (`issuedAt`: its `iat`, else when the cache first saw it). */
+export interface CachedToken extends TokenTimes {
+  token: string
+  issuedAt: number
+}
+
 /** The cache of one provider: a single hub and public key. */
 export interface TokenCache {
-  /** The cached token, or undefined. Storage failures count as a miss. */
-  get(): Promise<string | undefined>
-  /** Remembers a token; storage failures are ignored (the memory copy still holds). */
-  set(token: string): Promise<void>
+  /**
+   * The cached token if it has not expired at `now` (ms since the epoch), or undefined. An expired
+   * or unreadable entry is dropped from memory and storage; storage failures count as a miss.
+   */
+  get(now: number): Promise<CachedToken | undefined>
+  /**
+   * Remembers a token received at `now`, unless its payload cannot be read (such a token is trusted
+   * for the login that brought it only); storage failures are ignored (the memory copy holds).
+   */
+  set(token: string, now: number): Promise<void>
 }
 
 /** Prefix of the storage keys the SDK writes. */
@@ -73,7 +95,8 @@ export function tokenStorageKey(hubUrl: string, pubkey: string): string {
  *
  * @example
  * const cache = createTokenCache({ hubUrl, pubkey, storage })
- * await cache.set(token)
+ * await cache.set(token, Date.now())
+ * const cached = await cache.get(Date.now())
  */
 export function createTokenCache(options: {
   hubUrl: string
@@ -82,20 +105,42 @@ export function createTokenCache(options: {
 }): TokenCache {
   const key = tokenStorageKey(options.hubUrl, options.pubkey)
   const storage = options.storage
-  let memory: string | undefined
+  let memory: CachedToken | undefined
+  // A token without iat counts from when the cache first saw it (its own refresh margin needs a start).
+  const read = (token: string, now: number): CachedToken | undefined => {
+    const times = readTokenTimes(token)
+    return times && { token, issuedAt: now, ...times }
+  }
+  const forget = async () => {
+    memory = undefined
+    try {
+      await storage?.delete?.(key)
+    } catch {
+      // A store that cannot delete keeps a dead token, which is dropped again on the next read.
+    }
+  }
   return {
-    async get() {
-      if (memory !== undefined || !storage) return memory
-      try {
-        const stored = await storage.get(key)
-        if (isJwtShaped(stored)) memory = stored
-      } catch {
-        // An unreadable store must not block login: the hub can always issue a new token.
+    async get(now) {
+      if (memory === undefined && storage) {
+        let stored: unknown
+        try {
+          stored = await storage.get(key)
+        } catch {
+          // An unreadable store must not block login: the hub can always issue a new token.
+          return undefined
+        }
+        if (isJwtShaped(stored)) {
+          memory = read(stored, now)
+          if (!memory) await forget()
+        }
       }
-      return memory
+      if (memory && memory.expiresAt <= now) await forget()
+      return memory && { ...memory }
     },
-    async set(token) {
-      memory = token
+    async set(token, now) {
+      const entry = read(token, now)
+      if (!entry) return forget()
+      memory = entry
       try {
         await storage?.set(key, token)
       } catch {

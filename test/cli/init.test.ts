@@ -1,12 +1,25 @@
 // `textile-token-provider init` on throwaway sites: where it writes, what it writes, what it
 // refuses, and that it never loses a user's change.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FUNCTIONS, functionFileText, type FunctionSpec } from '../../src/cli/function-files.ts'
 import { runInit, runInitCommand } from '../../src/cli/init.ts'
-import { tomlString } from '../../src/cli/netlify-config.ts'
+import { redirectCovers, tomlString } from '../../src/cli/netlify-config.ts'
 import { RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 
 const sites: string[] = []
@@ -135,6 +148,142 @@ describe('runInit()', () => {
   })
 })
 
+describe('runInit() in a hostile site (a cloned repository chooses netlify.toml and links)', () => {
+  /** A folder beside the site, where nothing may be written. */
+  function outside(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ttp-outside-'))
+    sites.push(dir)
+    return dir
+  }
+
+  it.each([
+    ['[functions] directory', (out: string) => `[functions]\n  directory = "${out}/fns"\n`],
+    ['[build] functions', (out: string) => `[build]\n  functions = "${out}/fns"\n`],
+  ])('refuses an absolute %s outside the site and writes nothing', (_name, toml) => {
+    const out = outside()
+    const dir = site({ ...ESM_TS, 'netlify.toml': toml(out) })
+    expect(() => runInit({ dir })).toThrow(/outside the site.*--functions-dir/)
+    expect(existsSync(join(out, 'fns'))).toBe(false)
+  })
+
+  it('refuses [functions] directory = "../outside/fns" and writes nothing', () => {
+    const parent = outside()
+    const dir = join(parent, 'site')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'netlify.toml'), '[functions]\n  directory = "../outside/fns"\n')
+    expect(() => runInit({ dir })).toThrow(/outside the site/)
+    expect(existsSync(join(parent, 'outside'))).toBe(false)
+  })
+
+  it('refuses a functions folder that a symbolic link leads outside the site', () => {
+    const out = outside()
+    const dir = site(ESM_TS)
+    symlinkSync(out, join(dir, 'netlify'))
+    expect(() => runInit({ dir })).toThrow(/outside the site/)
+    expect(readdirSync(out)).toEqual([])
+  })
+
+  it('writes outside the site when --functions-dir says so explicitly', () => {
+    const out = outside()
+    const result = runInit({ dir: site(ESM_TS), functionsDir: join(out, 'fns') })
+    expect(result.files.map((file) => file.status)).toEqual(['created', 'created'])
+    expect(readdirSync(join(out, 'fns')).sort()).toEqual([
+      'textile-challenge.ts',
+      'textile-token.ts',
+    ])
+  })
+
+  it('refuses a dangling symbolic link where it would write, and creates nothing at its target', () => {
+    const out = outside()
+    const dir = site(ESM_TS)
+    mkdirSync(join(dir, 'netlify/functions'), { recursive: true })
+    symlinkSync(join(out, 'planted.ts'), join(dir, 'netlify/functions/textile-token.ts'))
+    expect(() => runInit({ dir })).toThrow(/textile-token\.ts is a symbolic link/)
+    expect(() => runInit({ dir, force: true })).toThrow(/symbolic link/)
+    expect(readdirSync(out)).toEqual([])
+    // Nothing else was written either: the check runs before any write.
+    expect(readdirSync(join(dir, 'netlify/functions'))).toEqual(['textile-token.ts'])
+  })
+
+  it('never overwrites the target of a symbolic link, even with --force', () => {
+    const out = outside()
+    const dir = site(ESM_TS)
+    writeFileSync(join(out, 'precious'), 'keep me\n')
+    mkdirSync(join(dir, 'netlify/functions'), { recursive: true })
+    symlinkSync(join(out, 'precious'), join(dir, 'netlify/functions/textile-token.ts'))
+    expect(() => runInit({ dir, force: true })).toThrow(/symbolic link/)
+    expect(readFileSync(join(out, 'precious'), 'utf8')).toBe('keep me\n')
+  })
+
+  it('replaces a hard-linked file with --force without writing through the link', () => {
+    const out = outside()
+    const dir = site(ESM_TS)
+    writeFileSync(join(out, 'precious'), 'keep me\n')
+    mkdirSync(join(dir, 'netlify/functions'), { recursive: true })
+    const path = join(dir, 'netlify/functions/textile-token.ts')
+    linkSync(join(out, 'precious'), path)
+    expect(runInit({ dir, force: true }).files[1]!.status).toBe('overwritten')
+    expect(readFileSync(join(out, 'precious'), 'utf8')).toBe('keep me\n')
+    expect(readFileSync(path, 'utf8')).toContain('textile-token-provider/netlify/token')
+    expect(lstatSync(path).nlink).toBe(1)
+  })
+
+  it.each(['/../..', '/api/..', '/./api', '/api/./x', '/.'])(
+    'refuses the base path %s (dot segments)',
+    (base) => {
+      expect(() => runInit({ dir: site(ESM_TS), base })).toThrow(/--base/)
+    },
+  )
+})
+
+describe('redirectCovers()', () => {
+  it.each([
+    ['/**', '/api/token'],
+    ['/*', '/api/token'],
+    ['/api/*', '/api'],
+    ['/api/*', '/api/token'],
+    ['/api/:fn', '/api/token'],
+    ['/:splat/token', '/api/token'],
+    ['/:a/:b', '/api/token'],
+    ['/api/token/', '/api/token'],
+    ['/API/Token', '/api/token'],
+    ['/*/token', '/api/token'],
+    ['/a*n', '/api/token'],
+  ])('%s covers %s', (from, path) => {
+    expect(redirectCovers(from, path)).toBe(true)
+  })
+
+  it.each([
+    ['/a.i/token', '/api/token'],
+    ['/api/to.en', '/api/token'],
+    ['/api/(token)', '/api/token'],
+    ['/api/[t]oken', '/api/token'],
+    ['/api/token+', '/api/token'],
+    ['/api/token?', '/api/tokens'],
+    ['/api/t{1}oken', '/api/token'],
+    ['/api\\/token', '/api/token'],
+    ['/api/:fn', '/api/token/x'],
+    ['/:a', '/api/token'],
+    ['/api/tok', '/api/token'],
+    ['/api/token/*', '/api/tokenx'],
+    ['^/api/token$', '/api/token'],
+  ])('%s does not cover %s (everything but * and :name is literal)', (from, path) => {
+    expect(redirectCovers(from, path)).toBe(false)
+  })
+
+  it('matches a hostile pattern without blowing up', () => {
+    expect(redirectCovers(`/${'*a'.repeat(2000)}b`, `/${'a'.repeat(60)}`)).toBe(false)
+    expect(redirectCovers(`/${'(a+)+'.repeat(100)}`, '/api/token')).toBe(false)
+  })
+
+  it('lets init report a from = "/**" redirect as a conflict instead of crashing', () => {
+    const dir = site({ ...ESM_TS, 'netlify.toml': '[[redirects]]\n  from = "/**"\n  to = "/"\n' })
+    expect(runInit({ dir }).conflicts).toContain(
+      '/api/challenge (redirected by /** in netlify.toml [[redirects]])',
+    )
+  })
+})
+
 describe('runInitCommand()', () => {
   it('prints the files, the variables to set and the SDK snippet; exit 0', () => {
     const dir = site(ESM_TS)
@@ -145,8 +294,34 @@ describe('runInitCommand()', () => {
     expect(text).toContain(
       'netlify env:set USER_API_SECRET <its secret> --secret --scope functions',
     )
-    expect(text).toMatch(/netlify env:set CHALLENGE_SECRET [\w-]{43} --secret/)
+    expect(text).toContain(`netlify env:set CHALLENGE_SECRET "$(node -e '`)
     expect(text).toContain("createUserAuthProvider({ endpoint: '/api'")
+  })
+
+  it("prints no secret: CHALLENGE_SECRET is generated in the user's shell, never echoed", () => {
+    const { output } = init(site(ESM_TS))
+    // Nothing secret-shaped (32+ base64/base64url/hex characters in a row) anywhere.
+    expect(output).not.toMatch(/[A-Za-z0-9_+=-]{32,}/)
+    // The generator inside "$(…)" makes 32 random bytes, base64url (43 characters), on stdout.
+    const code = /CHALLENGE_SECRET "\$\(node -e '([^']+)'\)"/.exec(output)?.[1]
+    expect(code).toBeDefined()
+    const values = [0, 1].map(() => {
+      let written = ''
+      const stdout = { write: (text: string) => void (written += text) }
+      runInNewContext(code!, { require: createRequire(import.meta.url), process: { stdout } })
+      return written
+    })
+    expect(values[0]).toMatch(/^[\w-]{43}$/)
+    expect(values[1]).not.toBe(values[0])
+  })
+
+  it('keeps the thread token out of localStorage in the SDK snippet, and says why', () => {
+    const { output } = init(site(ESM_TS))
+    expect(output).not.toContain('storage: localStorage')
+    expect(output).toMatch(/XSS/)
+    // The identity: a non-extractable key, not a PrivateKey string someone could copy.
+    expect(output).toContain("import { browserIdentity } from 'textile-token-provider/identity'")
+    expect(output).toContain('const identity = await browserIdentity()')
   })
 
   it('exits 1 and names the taken routes when /api is taken', () => {

@@ -1,9 +1,10 @@
 // The README's start command, as a new user runs it: fresh env file, emulator + netlify dev,
-// one full login over HTTP accepted by the real @textile/hub client, then Ctrl-C and nothing left.
+// one full login over HTTP accepted by the real @textile/hub client, nothing reachable from the
+// network, then Ctrl-C and nothing left.
 import { spawn, execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
+import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, PrivateKey } from '@textile/hub'
 import WebSocket from 'isomorphic-ws'
@@ -12,12 +13,71 @@ import { fetchTransport, login, signerOf } from '../helpers/login.ts'
 import { parseEnvText } from '../../src/cli/env-file.ts'
 import { ROOT, freePort } from '../helpers/netlify-dev.ts'
 
-const listening = (port: number) =>
+const listening = (port: number, host = '127.0.0.1') =>
   new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1')
+    const socket = connect(port, host)
     socket.once('connect', () => (socket.destroy(), resolve(true)))
     socket.once('error', () => resolve(false))
   })
+
+/** This machine's addresses other than loopback (and link-local, which needs a scope). */
+const networkAddresses = () =>
+  Object.values(networkInterfaces())
+    .flat()
+    .filter((entry) => entry && !entry.internal && !entry.address.startsWith('fe80:'))
+    .map((entry) => entry!.address)
+
+/** `pid` and every process below it (Linux /proc). */
+function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>()
+  for (const name of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      // The state follows the parenthesised command name, which may hold spaces.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(name)])
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const tree = [pid]
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]!) ?? []))
+  return tree
+}
+
+/**
+ * The local addresses of the TCP sockets those processes listen on, as /proc/net/tcp{,6} spell
+ * them: IPv4 as dotted quads, IPv6 as 32 hex digits in network order.
+ */
+function listeningAddresses(pids: number[]): string[] {
+  const inodes = new Set<string>()
+  for (const pid of pids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))
+        if (match) inodes.add(match[1]!)
+      }
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  const addresses: string[] = []
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/)
+      if (fields[3] !== '0A' || !inodes.has(fields[9]!)) continue // 0A: LISTEN
+      const [hex, port] = fields[1]!.split(':')
+      // Each 32-bit word is in host (little-endian) order.
+      const bytes = hex!.match(/.{8}/g)!.flatMap((word) => word.match(/../g)!.reverse())
+      const address =
+        bytes.length === 4 ? bytes.map((byte) => parseInt(byte, 16)).join('.') : bytes.join('')
+      addresses.push(`${address} port ${parseInt(port!, 16)}`)
+    }
+  }
+  return addresses
+}
+
+const LOOPBACK = [/^127\./, /^0{31}1 /, /^0{20}ffff7f/]
 
 describe('npm start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ttp-start-'))
@@ -84,6 +144,17 @@ describe('npm start', () => {
       // Secrets never reach the console.
       for (const name of ['USER_API_SECRET', 'CHALLENGE_SECRET', 'HUB_ISSUER_KEY']) {
         expect(output).not.toContain(env[name])
+      }
+      // Nothing listens beyond this machine: not the site, not the emulator, not any port of
+      // netlify dev (its functions server, the Deno edge server).
+      for (const address of networkAddresses()) {
+        expect([address, await listening(port, address)]).toEqual([address, false])
+        expect([address, await listening(emulatorPort, address)]).toEqual([address, false])
+      }
+      if (existsSync('/proc/net/tcp')) {
+        const addresses = listeningAddresses(processTree(child.pid!))
+        expect(addresses).toContainEqual(`127.0.0.1 port ${port}`)
+        expect(addresses.filter((entry) => !LOOPBACK.some((re) => re.test(entry)))).toEqual([])
       }
     } finally {
       process.kill(-child.pid!, 'SIGINT')

@@ -11,6 +11,7 @@ import {
   problem,
   T0,
   utf8,
+  fakeJwt,
 } from './fakes.ts'
 
 const endpoint = 'https://site.example/api'
@@ -367,7 +368,7 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
         key: 'bkey',
         sig: 'bsig1',
         msg: expect.any(String),
-        token: 'eyJh.hub1.c2ln',
+        token: fakeJwt('hub1'),
       })
       expect(second).toEqual(first)
       expect(hub.state.connections).toBe(1)
@@ -379,7 +380,7 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
 
       time.advance(601_000)
       const refreshed = await provider()
-      expect(refreshed).toMatchObject({ sig: 'bsig2', token: 'eyJh.hub1.c2ln' })
+      expect(refreshed).toMatchObject({ sig: 'bsig2', token: fakeJwt('hub1') })
       expect(server.state.calls).toEqual({ challenge: 2, token: 2 })
       expect(hub.state.connections).toBe(1)
     } finally {
@@ -399,10 +400,10 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
       const options = { endpoint, identity: id, hubUrl: hub.url, storage }
       await createUserAuthProvider({ ...options, fetch: fakeServer().fetch })()
       expect([...map]).toEqual([
-        [`textile-token-provider:token:${hub.url} ${id.public.toString()}`, 'eyJh.hub1.c2ln'],
+        [`textile-token-provider:token:${hub.url} ${id.public.toString()}`, fakeJwt('hub1')],
       ])
       const second = await createUserAuthProvider({ ...options, fetch: fakeServer().fetch })()
-      expect(second.token).toBe('eyJh.hub1.c2ln')
+      expect(second.token).toBe(fakeJwt('hub1'))
       expect(hub.state.connections).toBe(1)
     } finally {
       await hub.close()
@@ -425,7 +426,7 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
         storage,
         fetch: fakeServer().fetch,
       })
-      await expect(provider()).resolves.toMatchObject({ token: 'eyJh.hub1.c2ln' })
+      await expect(provider()).resolves.toMatchObject({ token: fakeJwt('hub1') })
     } finally {
       await hub.close()
     }

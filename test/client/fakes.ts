@@ -33,6 +33,11 @@ export interface FakeServerOptions {
   envelopeTtlSeconds?: number
   /** Lifetime of the JWTs it mints (default 900 s). */
   jwtTtlSeconds?: number
+  /**
+   * Issuer mode: the thread tokens carry `iat` (60 s back) and `exp` = now + this, as with
+   * USER_TOKEN_TTL_SECONDS (readable JWTs then, from {@link fakeJwt}); default: opaque tokens.
+   */
+  tokenTtlSeconds?: number
 }
 
 /** A fake of the two functions behind an injectable fetch, counting and recording requests. */
@@ -103,7 +108,14 @@ export function fakeServer(options: FakeServerOptions = {}) {
         sig: `bsig${state.minted}`,
         msg: new Date(now().getTime() + ttl * 1000).toISOString(),
       }
-      if (options.issuer) auth.token = `eyJh.issued${state.minted}.c2ln`
+      if (options.issuer) {
+        const { tokenTtlSeconds } = options
+        const iat = Math.floor(now().getTime() / 1000)
+        auth.token =
+          tokenTtlSeconds === undefined
+            ? `eyJh.issued${state.minted}.c2ln`
+            : fakeJwt(`issued${state.minted}`, { exp: iat + tokenTtlSeconds, iat: iat - 60 })
+      }
       return json(auth)
     }
     return json('not found', 404, 'text/plain')
@@ -140,11 +152,47 @@ export function problem(code: string, status: number, detail?: string) {
 
 export const utf8 = (text: string) => new TextEncoder().encode(text)
 
+/**
+ * A thread-token-shaped JWT whose payload is `{ jti: label, ...claims }` (readable by the SDK, as
+ * the real hub's and the functions' tokens are), under a made-up signature.
+ */
+export function fakeJwt(label: string, claims: Record<string, unknown> = {}): string {
+  const header = Buffer.from('{"alg":"Ed25519","typ":"JWT"}').toString('base64url')
+  const payload = Buffer.from(JSON.stringify({ jti: label, ...claims })).toString('base64url')
+  return `${header}.${payload}.c2ln`
+}
+
 /** A fresh identity from the real @textile/hub. */
 export const identity = () => PrivateKey.fromRandom()
 
-/** How the fake hub behaves. */
-export type HubBehaviour = 'ok' | 'unauthenticated' | 'silent' | 'no-trailers'
+/**
+ * How the fake hub behaves. The hostile ones (a hub that is compromised, or anyone on the path to a
+ * plain-`http:` hub) send something other than one 32-byte challenge:
+ * - `relay-envelope`: UTF-8 of a `/api/challenge` envelope for the caller's key, as "the challenge";
+ * - `short-challenge` / `long-challenge` / `empty-challenge`: 31, 33 or 0 bytes;
+ * - `two-challenges`: two 32-byte challenges in a row;
+ * - `challenge-after-signature`: another 32-byte challenge in answer to the signature.
+ */
+export type HubBehaviour =
+  | 'ok'
+  | 'unauthenticated'
+  | 'silent'
+  | 'no-trailers'
+  | 'relay-envelope'
+  | 'short-challenge'
+  | 'long-challenge'
+  | 'empty-challenge'
+  | 'two-challenges'
+  | 'challenge-after-signature'
+
+/** The challenge bytes a behaviour sends for `key`. */
+function challengeFor(behaviour: HubBehaviour, key: string): Uint8Array {
+  if (behaviour === 'relay-envelope') return utf8(fakeEnvelope(key, T0).envelope)
+  const length = { 'short-challenge': 31, 'long-challenge': 33, 'empty-challenge': 0 }[
+    behaviour as string
+  ]
+  return crypto.getRandomValues(new Uint8Array(length ?? 32))
+}
 
 const { GetTokenRequest, GetTokenReply } = threads
 
@@ -157,7 +205,14 @@ function frame(flags: number, payload: Uint8Array): Uint8Array {
 }
 
 /** A scripted hub: GetToken only, over gRPC-web on a WebSocket (docs/protocol.md §5, §6). */
-export async function fakeHub(behaviour: HubBehaviour = 'ok') {
+export async function fakeHub(
+  behaviour: HubBehaviour = 'ok',
+  options: {
+    /** The n-th token it issues; default `fakeJwt('hub<n>')` (no exp, as the real hub's). */
+    token?: (n: number) => string
+  } = {},
+) {
+  const tokenOf = options.token ?? ((n: number) => fakeJwt(`hub${n}`))
   const server = new WebSocketServer({
     port: 0,
     host: '127.0.0.1',
@@ -172,6 +227,8 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
     paths: [] as string[],
     headers: [] as string[],
     tokens: 0,
+    /** Every signature message received, with the challenge it answered and whether it verified. */
+    signatures: [] as { challenge: Uint8Array; verified: boolean }[],
   }
   server.on('connection', (socket, request) => {
     state.connections++
@@ -179,8 +236,18 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
     state.paths.push(request.url ?? '')
     let headersSeen = false
     let key = ''
-    let challenge = new Uint8Array()
+    let challenge: Uint8Array = new Uint8Array()
     let verified = false
+    let answers = 0
+    const sendChallenge = (bytes: Uint8Array, withHeaders: boolean) => {
+      challenge = bytes
+      const reply = new GetTokenReply()
+      reply.setChallenge(bytes)
+      const message = frame(0, reply.serializeBinary())
+      // Headers and the first message merged into one websocket message, as servers may do.
+      const headers = frame(0x80, utf8('content-type: application/grpc-web+proto\r\n'))
+      socket.send(withHeaders ? Buffer.concat([headers, message]) : message)
+    }
     // Messages are handled in order: the signature check is async and the half-close follows it.
     let queue = Promise.resolve()
     socket.on('message', (raw: Buffer) => {
@@ -194,10 +261,10 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
         return
       }
       if (data[0] === 1) {
-        if (behaviour !== 'ok' || !verified) return
+        if (!verified || (behaviour !== 'ok' && behaviour !== 'relay-envelope')) return
         state.tokens++
         const reply = new GetTokenReply()
-        reply.setToken(`eyJh.hub${state.tokens}.c2ln`)
+        reply.setToken(tokenOf(state.tokens))
         socket.send(frame(0, reply.serializeBinary()))
         socket.send(frame(0x80, utf8('grpc-status: 0\r\ngrpc-message: \r\n')))
         socket.close()
@@ -218,16 +285,15 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok') {
       }
       if (request.hasKey()) {
         key = request.getKey()
-        challenge = crypto.getRandomValues(new Uint8Array(32))
-        const reply = new GetTokenReply()
-        reply.setChallenge(challenge)
-        // Headers and the first message merged into one websocket message, as servers may do.
-        const headers = frame(0x80, utf8('content-type: application/grpc-web+proto\r\n'))
-        const message = frame(0, reply.serializeBinary())
-        socket.send(Buffer.concat([headers, message]))
+        sendChallenge(challengeFor(behaviour, key), true)
+        if (behaviour === 'two-challenges') sendChallenge(challengeFor(behaviour, key), false)
       } else if (request.hasSignature()) {
         verified = await PublicKey.fromString(key).verify(challenge, request.getSignature_asU8())
-        if (!verified) {
+        state.signatures.push({ challenge, verified })
+        if (behaviour === 'challenge-after-signature' && ++answers === 1) {
+          verified = false
+          sendChallenge(challengeFor(behaviour, key), false)
+        } else if (!verified) {
           socket.send(frame(0x80, utf8('grpc-status: 2\r\ngrpc-message: bad signature\r\n')))
           socket.close()
         }

@@ -9,7 +9,7 @@ import {
   type TokenStorage,
   type UserAuthEvent,
 } from '../../src/client/index.ts'
-import { clock, fakeHub, fakeServer, identity, installWebSocket, T0 } from './fakes.ts'
+import { clock, fakeHub, fakeServer, identity, installWebSocket, T0, fakeJwt } from './fakes.ts'
 
 const endpoint = 'https://site.example/api'
 
@@ -287,12 +287,12 @@ describe('createUserAuthProvider() in hub-challenge mode: events, storage, dispo
       const provider = createUserAuthProvider({ ...options, fetch: fakeServer().fetch })
       await provider()
       expect([...storage.items]).toEqual([
-        [tokenStorageKey(hub.url, id.public.toString()), 'eyJh.hub1.c2ln'],
+        [tokenStorageKey(hub.url, id.public.toString()), fakeJwt('hub1')],
       ])
       time.advance(600_000)
       await provider()
       const again = createUserAuthProvider({ ...options, fetch: fakeServer().fetch })
-      await expect(again()).resolves.toMatchObject({ token: 'eyJh.hub1.c2ln' })
+      await expect(again()).resolves.toMatchObject({ token: fakeJwt('hub1') })
       expect(events.map((e) => [e.type, 'tokenSource' in e && e.tokenSource])).toEqual([
         ['login', 'hub'],
         ['refresh', 'cache'],
@@ -316,7 +316,7 @@ describe('createUserAuthProvider() in hub-challenge mode: events, storage, dispo
         fetch: fakeServer().fetch,
       })
       await provider()
-      expect([...storage.values()]).toEqual(['eyJh.hub1.c2ln'])
+      expect([...storage.values()]).toEqual([fakeJwt('hub1')])
     } finally {
       await hub.close()
     }

@@ -1,0 +1,81 @@
+// `textile-token-provider emulator` with secrets in its environment: it runs on them, and its
+// output names them without printing them (a terminal is logged, screen-shared, pasted).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { runEmulatorCommand } from '../../src/cli/emulator-command.ts'
+import { freshDevCredentials } from '../../src/cli/env-file.ts'
+import { formatPublicKey, parsePrivateKey } from '../../src/core/keys.ts'
+import { importSigningKey } from '../../src/core/ed25519.ts'
+import type { Emulator } from '../../src/emulator/index.ts'
+
+const dirs: string[] = []
+const hubs: Emulator[] = []
+afterEach(async () => {
+  vi.unstubAllEnvs()
+  vi.restoreAllMocks()
+  for (const hub of hubs.splice(0)) await hub.close()
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+async function publicKeyOf(privateKey: string): Promise<string> {
+  const { seed } = parsePrivateKey(privateKey)!
+  return formatPublicKey((await importSigningKey(seed)).publicKey)
+}
+
+/** Runs the command on port 0 with `env` set, and returns what it printed. */
+async function run(env: Record<string, string>, envFileText?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'ttp-emulator-'))
+  dirs.push(dir)
+  const envFile = join(dir, '.env')
+  if (envFileText !== undefined) writeFileSync(envFile, envFileText)
+  for (const name of ['USER_API_KEY', 'USER_API_SECRET', 'HUB_ISSUER_KEY', 'EMULATOR_HOST_KEY']) {
+    vi.stubEnv(name, env[name] ?? '')
+  }
+  const lines: string[] = []
+  vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(String(line)))
+  const hub = await runEmulatorCommand(['--port', '0', '--env-file', envFile])
+  hubs.push(hub)
+  return { hub, output: lines.join('\n') }
+}
+
+describe('textile-token-provider emulator', () => {
+  it('never prints USER_API_SECRET or HUB_ISSUER_KEY from the environment, and says it adopted the issuer key', async () => {
+    const values = await freshDevCredentials()
+    const env = {
+      USER_API_KEY: values.USER_API_KEY!,
+      USER_API_SECRET: values.USER_API_SECRET!,
+      HUB_ISSUER_KEY: values.HUB_ISSUER_KEY!,
+    }
+    const { hub, output } = await run(env)
+    expect(output).not.toContain(env.USER_API_SECRET)
+    expect(output).not.toContain(env.HUB_ISSUER_KEY)
+    // It does run on them: the issuer key is its host key.
+    expect(hub.hostKey).toBe(env.HUB_ISSUER_KEY)
+    expect(output).toContain(`host public key: ${await publicKeyOf(env.HUB_ISSUER_KEY)}`)
+    expect(output).toMatch(/host key: HUB_ISSUER_KEY from the environment \(adopted/)
+    expect(output).toContain('# USER_API_SECRET: USER_API_SECRET from the environment (not shown)')
+    expect(output).toContain('# HUB_ISSUER_KEY: HUB_ISSUER_KEY from the environment (not shown)')
+    expect(output).toContain(`HUB_URL=${hub.url}`)
+  })
+
+  it('never prints a host key taken from EMULATOR_HOST_KEY in the env file', async () => {
+    const values = await freshDevCredentials()
+    const { hub, output } = await run({}, `EMULATOR_HOST_KEY=${values.EMULATOR_HOST_KEY}\n`)
+    expect(hub.hostKey).toBe(values.EMULATOR_HOST_KEY)
+    expect(output).not.toContain(values.EMULATOR_HOST_KEY)
+    expect(output).toMatch(/host key: EMULATOR_HOST_KEY from .*\.env$/m)
+    // The API key it generated is printed in full: nobody else has it.
+    const generated = /^USER_API_SECRET=(b[a-z2-7]+)$/m.exec(output)
+    expect(generated).not.toBeNull()
+  })
+
+  it('prints everything it generated when nothing is set', async () => {
+    const { hub, output } = await run({})
+    expect(output).toContain(`HUB_ISSUER_KEY=${hub.hostKey}`)
+    expect(output).toContain(`EMULATOR_HOST_KEY=${hub.hostKey}`)
+    expect(output).toMatch(/^USER_API_KEY=b[a-z2-7]+$/m)
+    expect(output).not.toContain('not shown')
+  })
+})
