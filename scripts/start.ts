@@ -3,7 +3,7 @@
 // Everything listens on 127.0.0.1 only: whoever reaches these ports can mint development
 // credentials. netlify dev has no host option, so two small shims in scripts/loopback/ make its
 // Node servers and its Deno edge server bind loopback.
-// Options: --port <site port, 8888> --emulator-port <6007> --env-file <path, .env>
+// Options: --port <site port, 8888> --emulator-port <6007> --dotenv <path, .env>
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -13,23 +13,18 @@ import { EMULATOR_PORT, ensureDevEnv } from '../src/cli/env-file.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const started = performance.now()
-// package.json runs `tsx scripts/start.ts --`: Node 20 reads `--env-file <path>` anywhere before a
-// `--` as its own option (and exits when the file does not exist yet), so our flags come after one.
-const argv = process.argv.slice(2)
 const { values: args } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     port: { type: 'string', default: '8888' },
     'emulator-port': { type: 'string' },
-    'env-file': { type: 'string', default: join(ROOT, '.env') },
+    dotenv: { type: 'string', default: join(ROOT, '.env') },
   },
 })
 
-const { values: env, created } = await ensureDevEnv(args['env-file'])
-if (created)
-  console.log(`Wrote ${args['env-file']} with fresh credentials for the local hub emulator.`)
+const { values: env, created } = await ensureDevEnv(args.dotenv)
+if (created) console.log(`Wrote ${args.dotenv} with fresh credentials for the local hub emulator.`)
 if (!env.USER_API_KEY || !env.USER_API_SECRET) {
-  console.error(`${args['env-file']} has no USER_API_KEY / USER_API_SECRET: see .env.example.`)
+  console.error(`${args.dotenv} has no USER_API_KEY / USER_API_SECRET: see .env.example.`)
   process.exit(1)
 }
 

@@ -18,7 +18,7 @@ prints only values it generated; values from the environment or the env file by 
 
   --port <n>          port (default 6007, or EMULATOR_PORT)
   --host <addr>       interface (default 127.0.0.1)
-  --env-file <path>   read keys from this file (default .env); the environment wins
+  --dotenv <path>     read keys from this .env file (default .env); the environment wins
   --write-env         create the env file with fresh credentials if it does not exist`
 
 /**
@@ -38,7 +38,9 @@ export async function runEmulatorCommand(
     options: {
       port: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
-      'env-file': { type: 'string', default: '.env' },
+      // Not --env-file: Node 20 takes `--env-file <path>` anywhere on its command line as its own
+      // option (and exits when the file is missing), so `npm start` uses --dotenv as well.
+      dotenv: { type: 'string', default: '.env' },
       'write-env': { type: 'boolean', default: false },
     },
   })
@@ -46,7 +48,7 @@ export async function runEmulatorCommand(
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`invalid port: ${args.port ?? process.env.EMULATOR_PORT}`)
   }
-  const envFile = args['env-file']
+  const envFile = args.dotenv
   const created = args['write-env'] ? (await ensureDevEnv(envFile, port)).created : false
   const fromFile = readEnvFile(envFile) ?? {}
   const pick = (name: string) => process.env[name] || fromFile[name] || undefined

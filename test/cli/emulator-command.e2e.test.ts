@@ -35,7 +35,7 @@ async function run(env: Record<string, string>, envFileText?: string) {
   }
   const lines: string[] = []
   vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(String(line)))
-  const hub = await runEmulatorCommand(['--port', '0', '--env-file', envFile])
+  const hub = await runEmulatorCommand(['--port', '0', '--dotenv', envFile])
   hubs.push(hub)
   return { hub, output: lines.join('\n') }
 }

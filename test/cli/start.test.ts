@@ -96,7 +96,7 @@ describe('npm start', () => {
         String(port),
         '--emulator-port',
         String(emulatorPort),
-        '--env-file',
+        '--dotenv',
         envFile,
       ],
       {
