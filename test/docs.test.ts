@@ -17,8 +17,8 @@ const DOCS = [
     .sort()
     .map((name) => `docs/${name}`),
 ]
-/** Link targets that other branches add (docs/identity.md: the identity entry's own page). */
-const PENDING = new Set(['docs/identity.md'])
+/** Link targets that other branches add and this tree does not have yet (none at present). */
+const PENDING = new Set<string>()
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8')
 
