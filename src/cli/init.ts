@@ -16,6 +16,7 @@ import {
   type FunctionSpec,
   type LoginLayout,
 } from './function-files.ts'
+import { readNetlifyToml, redirectCovers, siteRedirects, tomlString } from './netlify-config.ts'
 
 /** The package name: what the written files import from. */
 export const PACKAGE_NAME = 'textile-token-provider'
@@ -98,7 +99,7 @@ export interface InitResult {
 export function runInit(options: InitOptions): InitResult {
   const dir = resolve(options.dir)
   const base = normaliseBase(options.base ?? '/api')
-  const toml = readText(join(dir, 'netlify.toml'))
+  const toml = readNetlifyToml(dir)
   const functionsDir = resolve(
     dir,
     options.functionsDir ??
@@ -311,64 +312,12 @@ function findConflicts(input: {
     }
   }
   // Redirects and rewrites (netlify.toml and _redirects) whose `from` covers one of our paths.
-  const froms = [
-    ...[...(input.toml ?? '').matchAll(/^\s*from\s*=\s*["']([^"']+)["']/gm)].map((m) => ({
-      from: m[1]!,
-      where: 'netlify.toml [[redirects]]',
-    })),
-    ...redirectsFiles(input.dir, input.toml).flatMap(({ file, text }) =>
-      text
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/)[0] ?? '')
-        .filter((from) => from.startsWith('/'))
-        .map((from) => ({ from, where: relative(input.dir, file) })),
-    ),
-  ]
-  for (const { from, where } of froms) {
+  for (const { from, where } of siteRedirects(input.dir, input.toml)) {
     for (const path of paths) {
       if (redirectCovers(from, path)) conflicts.push(`${path} (redirected by ${from} in ${where})`)
     }
   }
   return conflicts
-}
-
-function redirectsFiles(dir: string, toml: string | undefined) {
-  const publish = tomlString(toml, 'build', 'publish')
-  return [join(dir, '_redirects'), ...(publish ? [join(dir, publish, '_redirects')] : [])]
-    .map((file) => ({ file, text: readText(file) }))
-    .filter((entry): entry is { file: string; text: string } => entry.text !== undefined)
-}
-
-// Netlify's `from`: an exact path, or a prefix ending in `/*` (splat); `:placeholders` match a segment.
-function redirectCovers(from: string, path: string): boolean {
-  const pattern = from
-    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/\/\*$/, '(?:/.*)?')
-    .replace(/:[A-Za-z_]+/g, '[^/]+')
-  return new RegExp(`^${pattern}/?$`).test(path)
-}
-
-/** A string value of `key` in a TOML `[section]` (only the simple forms netlify.toml uses). */
-export function tomlString(
-  toml: string | undefined,
-  section: string,
-  key: string,
-): string | undefined {
-  if (!toml) return undefined
-  let current = ''
-  for (const raw of toml.split('\n')) {
-    const line = raw.replace(/\s+#.*$/, '').trim()
-    const header = /^\[([^\[\]]+)\]$/.exec(line)
-    if (header) {
-      current = header[1]!.trim()
-      continue
-    }
-    if (/^\[\[/.test(line)) current = ''
-    if (current !== section) continue
-    const match = new RegExp(`^${key}\\s*=\\s*(["'])(.*)\\1$`).exec(line)
-    if (match) return match[2]
-  }
-  return undefined
 }
 
 function readText(path: string): string | undefined {

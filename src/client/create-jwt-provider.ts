@@ -1,12 +1,8 @@
 // JWTs for the app's own services from the browser: the same login as the UserAuth provider
 // (challenge → sign → POST), redeemed at `/jwt`, cached until shortly before `expiresAt`.
 import { readJwt, type JwtResult } from './http.ts'
-import {
-  createCredentialProvider,
-  readProviderOptions,
-  type Provider,
-  type ProviderOptions,
-} from './create-credential-provider.ts'
+import { createCredentialProvider } from './create-credential-provider.ts'
+import { readProviderOptions, type Provider, type ProviderOptions } from './provider-options.ts'
 import type { JwtChangeEvent, JwtEvent } from './provider-events.ts'
 
 /** Options of {@link createJwtProvider}. */

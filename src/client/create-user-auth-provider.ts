@@ -3,12 +3,8 @@
 // there); the thread token never expires and is reused from memory or `storage`.
 import { UserAuthError } from './errors.ts'
 import { readUserAuth, type UserAuth } from './http.ts'
-import {
-  createCredentialProvider,
-  readProviderOptions,
-  type Provider,
-  type ProviderOptions,
-} from './create-credential-provider.ts'
+import { createCredentialProvider } from './create-credential-provider.ts'
+import { readProviderOptions, type Provider, type ProviderOptions } from './provider-options.ts'
 import type { TokenSource, UserAuthChangeEvent, UserAuthEvent } from './provider-events.ts'
 import { asKeyValueStorage, createTokenCache, type TokenStorage } from './token-cache.ts'
 

@@ -17,7 +17,6 @@
 //
 // Storage keys are `tokenStorageKey(hubUrl, pubkey)`; remove that key to forget a token (for
 // instance after the hub's host key changed). Storage errors never fail a login.
-export { type Identity, type Provider, type ProviderOptions } from './create-credential-provider.ts'
 export {
   createJwtProvider,
   type CreateJwtProviderOptions,
@@ -43,6 +42,7 @@ export type {
   UserAuthChangeEvent,
   UserAuthEvent,
 } from './provider-events.ts'
+export { type Identity, type Provider, type ProviderOptions } from './provider-options.ts'
 export {
   tokenStorageKey,
   type KeyValueStorage,

@@ -15,7 +15,7 @@ import {
 import { corsHeaders, isOriginAllowed, preflightResponse, type OriginRules } from './cors.ts'
 import type { EnvelopeStore } from './envelope-store.ts'
 import type { Env } from './env-values.ts'
-import { consoleLogger, redact, type LogRecord, type Logger } from './log.ts'
+import { consoleLogger, redact, redactFields, type LogRecord, type Logger } from './log.ts'
 import type { PubkeyPolicy } from './policy.ts'
 import { problemResponse } from './problem.ts'
 import { readJsonObject } from './read-json.ts'
@@ -58,14 +58,17 @@ export interface EndpointInput<C> {
   origin: string
   now: Date
   /**
-   * Extra fields for this request's log line, whatever the outcome (an endpoint's own counts);
-   * `level` only raises the line's level.
+   * What this request's log line adds, whatever the outcome: `fields` (an endpoint's own counts,
+   * string values redacted; undefined values left out); `level` only raises the line's level.
    */
   log: LogAnnotations
 }
 
 /** What a run step may add to its log line. */
-export type LogAnnotations = Partial<Pick<LogRecord, 'level' | 'cleanup'>>
+export interface LogAnnotations {
+  level?: LogRecord['level']
+  fields?: Readonly<Record<string, string | number | boolean | undefined>>
+}
 
 /** What a run step answers: a JSON body, plus headers that replace the defaults. */
 export interface EndpointResult {
@@ -181,7 +184,7 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
           secretValues(spec.config, env),
         ).slice(0, 300),
       }),
-      ...(log.cleanup && { cleanup: log.cleanup }),
+      ...(log.fields && { fields: redactFields(log.fields, secretValues(spec.config, env)) }),
     })
     return response
   }

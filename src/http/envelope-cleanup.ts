@@ -82,7 +82,6 @@ export function createEnvelopeCleanupHandler(options: EnvelopeCleanupOptions = {
           legacy: 0,
           complete: true,
         }
-        log.cleanup = counts
         try {
           if (config.singleUse) {
             store ??= options.envelopeStore ?? createBlobsEnvelopeStore()
@@ -100,6 +99,7 @@ export function createEnvelopeCleanupHandler(options: EnvelopeCleanupOptions = {
         } finally {
           counts.complete = counts.stoppedBy === undefined
           if (!counts.complete) log.level = 'warn'
+          log.fields = { ...counts }
         }
         const body: EnvelopeCleanupResponse = counts
         return { body }

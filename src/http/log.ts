@@ -1,5 +1,6 @@
 // Structured logs: one JSON line per request with its id and outcome code, never a secret.
-// Error messages are the only free text logged; they pass through `redact` first.
+// Error messages and an endpoint's own string fields are the only free text logged; they pass
+// through `redact` first.
 
 /** One log line. */
 export interface LogRecord {
@@ -14,11 +15,17 @@ export interface LogRecord {
   ms: number
   /** Name and redacted message of an unexpected error (internal_error only). */
   error?: string
-  /** What a clean-up run did (event `cleanup` only). */
-  cleanup?: CleanupCounts
+  /**
+   * An endpoint's own fields (the clean-up's counts, for one); string values redacted like
+   * `error`. Never a key, an envelope or anything a client sent.
+   */
+  fields?: LogFields
 }
 
-/** The counts of one clean-up run: never a key or anything of an envelope. */
+/** The flat fields an endpoint adds to its log line. */
+export type LogFields = Record<string, string | number | boolean>
+
+/** The counts of one clean-up run (its log line's `fields`): never a key or anything of an envelope. */
 export interface CleanupCounts {
   /** Whether `SINGLE_USE_ENVELOPES=true`; when false the run touched nothing. */
   singleUse: boolean
@@ -46,6 +53,25 @@ export const consoleLogger: Logger = (record) => {
   const line = JSON.stringify(record)
   if (record.level === 'error') console.error(line)
   else console.log(line)
+}
+
+/**
+ * An endpoint's fields as logged: each string value redacted and cut to 300 characters (after
+ * redaction, so a cut never leaves part of a secret behind); undefined values dropped.
+ *
+ * @example
+ * const fields = redactFields({ deleted: 3, stoppedBy: 'error' }, secretValues(config, env))
+ */
+export function redactFields(
+  fields: Readonly<Record<string, string | number | boolean | undefined>>,
+  secrets: readonly (string | undefined)[],
+): LogFields {
+  const out: LogFields = {}
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue
+    out[name] = typeof value === 'string' ? redact(value, secrets).slice(0, 300) : value
+  }
+  return out
 }
 
 /** Replaces every occurrence of the given secrets in a text; short values are left alone. */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FUNCTIONS, functionFileText, type FunctionSpec } from '../../src/cli/function-files.ts'
-import { runInit, runInitCommand, tomlString } from '../../src/cli/init.ts'
+import { runInit, runInitCommand } from '../../src/cli/init.ts'
+import { tomlString } from '../../src/cli/netlify-config.ts'
 import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 
 const sites: string[] = []
