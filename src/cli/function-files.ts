@@ -3,11 +3,19 @@
 // and rate limit by static analysis of that file only (a re-exported `config` silently loses them;
 // docs/netlify-platform.md). `init` writes these files; the repository's own functions/ are the
 // same text with a relative import (a test holds them to it). A scheduled function has a `schedule`
-// instead of routes (Netlify refuses both in one config).
-import { RATE_LIMIT } from '../netlify/rate-limit.ts'
+// instead of routes (Netlify refuses both in one config). The login's two routes come in one
+// function by default (one cold start per login) or, in the split layout, in two.
+import { LOGIN_RATE_LIMIT, RATE_LIMIT, type RateLimit } from '../netlify/rate-limit.ts'
 
 /** The ready-made functions. */
-export type FunctionName = 'challenge' | 'token' | 'jwt' | 'jwks' | 'cleanup-envelopes'
+export type FunctionName = 'login' | 'challenge' | 'token' | 'jwt' | 'jwks' | 'cleanup-envelopes'
+
+/**
+ * Where the login's routes live: `combined`, one function serving both challenge and token (the
+ * default); `split`, a challenge function and a token function (the layout before 0.3, and the
+ * repository's own `functions/`).
+ */
+export type LoginLayout = 'combined' | 'split'
 
 /** One function: its name, what it does and where it answers (below the base path) or when it runs. */
 export interface FunctionSpec {
@@ -15,46 +23,84 @@ export interface FunctionSpec {
   summary: string
   /** Routes below the base path, and absolute extra routes; none for a scheduled function. */
   routes: readonly string[]
-  /** Whether Netlify's rate limit applies (everything that mints). */
-  rateLimited: boolean
+  /** Netlify's rate limit, on everything that mints; none for the others. */
+  rateLimit?: RateLimit
   /** A scheduled function's cron expression (UTC) or nickname such as `@hourly`; no routes then. */
   schedule?: string
+  /** Written only in this login layout; functions without one are written in both. */
+  layout?: LoginLayout
 }
 
-/** Every ready-made function; `jwt` and `jwks` are opt-in, `cleanup-envelopes` comes with single use. */
+/**
+ * Every ready-made function: `login` or `challenge` + `token` by layout; `jwt` and `jwks` are
+ * opt-in, `cleanup-envelopes` comes with single use.
+ */
 export const FUNCTIONS: readonly FunctionSpec[] = [
+  {
+    name: 'login',
+    summary: 'challenge and token in one function, so a login pays one cold start',
+    routes: ['challenge', 'token'],
+    rateLimit: LOGIN_RATE_LIMIT,
+    layout: 'combined',
+  },
   {
     name: 'challenge',
     summary: 'issue a signed, stateless challenge envelope for a Textile public key',
     routes: ['challenge'],
-    rateLimited: true,
+    rateLimit: RATE_LIMIT,
+    layout: 'split',
   },
   {
     name: 'token',
     summary: "verify the signed envelope and mint the user's Textile Hub credentials",
     routes: ['token'],
-    rateLimited: true,
+    rateLimit: RATE_LIMIT,
+    layout: 'split',
   },
   {
     name: 'jwt',
     summary: 'the same proof of possession as the token function, answered with a JWT',
     routes: ['jwt'],
-    rateLimited: true,
+    rateLimit: RATE_LIMIT,
   },
   {
     name: 'jwks',
     summary: "the public keys that verify the JWT function's EdDSA tokens",
     routes: ['jwks', '/.well-known/jwks.json'],
-    rateLimited: false,
   },
   {
     name: 'cleanup-envelopes',
     summary: 'delete expired single-use envelope entries from Netlify Blobs',
     routes: [],
-    rateLimited: false,
     schedule: '@hourly',
   },
 ]
+
+/** Which functions a site gets (options of {@link selectFunctions}). */
+export interface FunctionSelection {
+  /** Default `combined`. */
+  layout?: LoginLayout
+  /** The JWT minter and its JWKS. */
+  jwt?: boolean
+  /** The scheduled clean-up of single-use envelopes. */
+  singleUse?: boolean
+}
+
+/**
+ * The functions of one selection, in {@link FUNCTIONS} order.
+ *
+ * @example
+ * selectFunctions({ layout: 'split', jwt: true }).map((spec) => spec.name) // challenge, token, jwt, jwks
+ */
+export function selectFunctions(selection: FunctionSelection = {}): FunctionSpec[] {
+  const layout = selection.layout ?? 'combined'
+  return FUNCTIONS.filter((spec) => {
+    if (spec.layout !== undefined) return spec.layout === layout
+    if (spec.name === 'jwt' || spec.name === 'jwks') return selection.jwt === true
+    if (spec.name === 'cleanup-envelopes') return selection.singleUse === true
+    return true
+  })
+}
 
 /** Options of {@link functionFileText}. */
 export interface FunctionFileOptions {
@@ -69,7 +115,7 @@ export interface FunctionFileOptions {
  *
  * @throws `Error` for a spec with both a schedule and routes, or neither.
  * @example
- * functionFileText(FUNCTIONS[1], { from: 'textile-token-provider/netlify/token' })
+ * functionFileText(FUNCTIONS[0], { from: 'textile-token-provider/netlify/login' })
  */
 export function functionFileText(spec: FunctionSpec, options: FunctionFileOptions): string {
   if ((spec.schedule === undefined) === (spec.routes.length === 0)) {
@@ -90,8 +136,10 @@ export function functionFileText(spec: FunctionSpec, options: FunctionFileOption
   const base = options.base ?? '/api'
   const paths = spec.routes.map((route) => (route.startsWith('/') ? route : `${base}/${route}`))
   const path = paths.length === 1 ? `'${paths[0]}'` : `[${paths.map((p) => `'${p}'`).join(', ')}]`
-  const { windowLimit, windowSize, aggregateBy } = RATE_LIMIT
-  const rateLimit = `{ windowLimit: ${windowLimit}, windowSize: ${windowSize}, aggregateBy: [${aggregateBy.map((a) => `'${a}'`).join(', ')}] }`
+  const limit = spec.rateLimit
+  const rateLimit =
+    limit &&
+    `{ windowLimit: ${limit.windowLimit}, windowSize: ${limit.windowSize}, aggregateBy: [${limit.aggregateBy.map((a) => `'${a}'`).join(', ')}] }`
   return [
     `// ${paths.join(', ')}: ${spec.summary}.`,
     `// Netlify reads \`config\` from this file only: keep it a literal here (textile-token-provider).`,
@@ -99,7 +147,7 @@ export function functionFileText(spec: FunctionSpec, options: FunctionFileOption
     '',
     'export const config = {',
     `  path: ${path},`,
-    ...(spec.rateLimited ? [`  rateLimit: ${rateLimit},`] : []),
+    ...(rateLimit ? [`  rateLimit: ${rateLimit},`] : []),
     '}',
     '',
   ].join('\n')

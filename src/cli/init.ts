@@ -1,6 +1,8 @@
 // `textile-token-provider init`: adds the token provider's functions to an existing Netlify site.
 // It writes one small file per function into the site's functions folder, each re-exporting a
-// ready-made handler of the package with a literal `config` (function-files.ts says why), and
+// ready-made handler of the package with a literal `config` (function-files.ts says why): by
+// default one login function for both routes, or with --split (or when a site already has them)
+// a challenge and a token function, never both layouts at once (their routes would clash); and
 // prints what to set next (with --single-use, also the scheduled clean-up of the single-use
 // store). Non-interactive and idempotent: a second run changes nothing, a file
 // the user changed is never overwritten without --force, and a taken route is refused, not shadowed.
@@ -21,7 +23,12 @@ import {
 } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
-import { FUNCTIONS, functionFileText, type FunctionSpec } from './function-files.ts'
+import {
+  functionFileText,
+  selectFunctions,
+  type FunctionSpec,
+  type LoginLayout,
+} from './function-files.ts'
 import { readNetlifyToml, redirectCovers, siteRedirects, tomlString } from './netlify-config.ts'
 
 /** The package name: what the written files import from. */
@@ -39,6 +46,9 @@ GET <base>/jwks) to the Netlify site in the current folder, as files in its func
 (netlify.toml [functions] directory, else netlify/functions). Prints what to set next.
 
   --base <path>           base path of the routes (default /api); use it when /api is taken
+  --split                 serve challenge and token from two functions instead of one (the
+                          layout of earlier versions: two cold starts per cold login; kept
+                          automatically while textile-challenge/textile-token files exist)
   --jwt                   also add the JWT minter and its JWKS
   --single-use            also add the hourly clean-up of single-use envelopes (a scheduled
                           function, no route) and say how to turn SINGLE_USE_ENVELOPES on
@@ -55,6 +65,8 @@ export interface InitOptions {
   /** The site's root folder. */
   dir: string
   base?: string
+  /** Two functions for challenge and token (default: one, unless the site has the two already). */
+  split?: boolean
   jwt?: boolean
   /** Also write the scheduled clean-up of single-use envelopes. */
   singleUse?: boolean
@@ -77,6 +89,13 @@ export interface InitFile {
 export interface InitResult {
   functionsDir: string
   base: string
+  /**
+   * The login layout written: `split` with --split or when the site already has a challenge or
+   * token function of ours (`splitFound` then names them), else `combined`.
+   */
+  layout: LoginLayout
+  /** Files of the split layout found in the site (kept, so the routes never clash). */
+  splitFound: string[]
   /** Whether the single-use clean-up was asked for (`--single-use`). */
   singleUse: boolean
   files: InitFile[]
@@ -98,13 +117,9 @@ export function runInit(options: InitOptions): InitResult {
   const functionsDir = functionsFolder(dir, toml, options.functionsDir)
   const ext = options.ext ?? defaultExtension(dir)
   if (!['ts', 'mts', 'js', 'mjs'].includes(ext)) throw new Error(`unsupported --ext ${ext}`)
-  const specs = FUNCTIONS.filter((spec) =>
-    spec.name === 'jwt' || spec.name === 'jwks'
-      ? options.jwt
-      : spec.name === 'cleanup-envelopes'
-        ? options.singleUse
-        : true,
-  )
+  const splitFound = splitFiles(functionsDir)
+  const layout: LoginLayout = options.split || splitFound.length > 0 ? 'split' : 'combined'
+  const specs = selectFunctions({ layout, jwt: options.jwt, singleUse: options.singleUse })
   const planned = specs.map((spec) => {
     const path = join(functionsDir, `${FILE_PREFIX}${spec.name}.${ext}`)
     const text = functionFileText(spec, { from: `${PACKAGE_NAME}/netlify/${spec.name}`, base })
@@ -124,6 +139,8 @@ export function runInit(options: InitOptions): InitResult {
   const result: InitResult = {
     functionsDir,
     base,
+    layout,
+    splitFound,
     singleUse: options.singleUse === true,
     files: [],
     conflicts,
@@ -164,6 +181,7 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
     args: argv,
     options: {
       base: { type: 'string' },
+      split: { type: 'boolean', default: false },
       jwt: { type: 'boolean', default: false },
       'single-use': { type: 'boolean', default: false },
       'functions-dir': { type: 'string' },
@@ -176,6 +194,7 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
   const result = runInit({
     dir: values.dir,
     ...(values.base !== undefined && { base: values.base }),
+    split: values.split,
     jwt: values.jwt,
     singleUse: values['single-use'],
     ...(values['functions-dir'] !== undefined && { functionsDir: values['functions-dir'] }),
@@ -199,6 +218,11 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
         : ''
     const where = file.schedule ? `scheduled ${file.schedule}` : file.routes.join(', ')
     log(`${status.padEnd(11)} ${relative(site, file.path)}  ${where}${note}`)
+  }
+  if (result.splitFound.length > 0 && !values.split) {
+    const names = result.splitFound.map((path) => relative(site, path)).join(' and ')
+    log(`Kept the two-function layout of ${names}. One function for both routes meets one cold`)
+    log('start per login instead of two: delete those files, then run init again.')
   }
   if (result.files.every((file) => file.status === 'unchanged')) {
     log('Everything is in place already.')
@@ -250,6 +274,16 @@ export function nextSteps(result: InitResult): string[] {
     '3. Offline development against the local hub emulator:',
     `     npx ${PACKAGE_NAME} emulator --write-env    # writes .env once, then: netlify dev`,
   ]
+}
+
+/** Our challenge and token files from an earlier init (or --split), any extension. */
+function splitFiles(functionsDir: string): string[] {
+  if (!existsSync(functionsDir)) return []
+  const split = new RegExp(`^${FILE_PREFIX}(challenge|token)\\.(m|c)?[jt]s$`)
+  return readdirSync(functionsDir)
+    .filter((name) => split.test(name))
+    .sort()
+    .map((name) => join(functionsDir, name))
 }
 
 function routesOf(spec: FunctionSpec, base: string): string[] {

@@ -1,6 +1,7 @@
 // The login machinery both providers share: challenge → sign → POST `/token` or `/jwt` → finish,
 // one login in flight at a time, the result cached until shortly before it expires, the next
-// envelope prefetched shortly before the refresh, events, cancellation.
+// envelope prefetched shortly before the refresh (and the first one at once with 'eager'), events,
+// cancellation.
 // Threat model: the private key never leaves `identity`; the SDK signs only strings that are
 // envelopes for its own key (readChallenge), and only when a caller needs credentials (never a
 // prefetched envelope ahead of time). Failed logins are never cached. After dispose or abort
@@ -159,6 +160,9 @@ export function createCredentialProvider<R, T, E>(
   })
   if (settings.signal?.aborted) onOuterAbort()
   else settings.signal?.addEventListener('abort', onOuterAbort)
+  // `prefetch: 'eager'`: the first envelope now (in a visible page), so the first login waits for
+  // the redeeming request only; it is signed only when that login takes it.
+  if (settings.prefetch === 'eager' && !signal.aborted) prefetcher?.arm(now().getTime())
 
   const provider = (): Promise<T> => {
     if (signal.aborted) return Promise.reject(aborted())

@@ -27,9 +27,13 @@ export interface ProviderOptions {
   signal?: AbortSignal
   /**
    * Fetch the next envelope shortly before a refresh is due, so the refresh waits for one request;
-   * default true. In a page, only while it is visible (`document.visibilityState`).
+   * default true. `'eager'` also fetches the first envelope as soon as the provider exists, so the
+   * first login waits for `/token` only and the functions' cold start overlaps with the page:
+   * that costs one `/challenge` call (naming the identity's public key) per provider even if it
+   * never logs in, so create the provider when a login is likely. Nothing is signed early. In a
+   * page, only while it is visible (`document.visibilityState`).
    */
-  prefetch?: boolean
+  prefetch?: boolean | 'eager'
 }
 
 /** A callable provider: resolves to fresh credentials; `dispose()` stops it for good. */
@@ -51,7 +55,7 @@ export interface ProviderSettings<E> {
   timeoutMs: number
   now: () => Date
   signal?: AbortSignal
-  prefetch: boolean
+  prefetch: boolean | 'eager'
   onChange?: (event: E | ProviderErrorEvent) => void
 }
 
@@ -105,8 +109,8 @@ export function readProviderOptions<E>(
   if (signal !== undefined && typeof signal?.addEventListener !== 'function') {
     throw fail('signal must be an AbortSignal')
   }
-  if (prefetch !== undefined && typeof prefetch !== 'boolean')
-    throw fail('prefetch must be a boolean')
+  if (prefetch !== undefined && typeof prefetch !== 'boolean' && prefetch !== 'eager')
+    throw fail("prefetch must be a boolean or 'eager'")
   if (onChange !== undefined && typeof onChange !== 'function')
     throw fail('onChange must be a function')
   return {

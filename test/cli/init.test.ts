@@ -20,7 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { FUNCTIONS, functionFileText, type FunctionSpec } from '../../src/cli/function-files.ts'
 import { runInit, runInitCommand } from '../../src/cli/init.ts'
 import { redirectCovers, tomlString } from '../../src/cli/netlify-config.ts'
-import { RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
+import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 
 const sites: string[] = []
 afterEach(() => {
@@ -42,10 +42,35 @@ const ESM_TS = { 'package.json': '{"type":"module"}', 'tsconfig.json': '{}' }
 const esmSite = () => site(ESM_TS)
 
 describe('runInit()', () => {
-  it('writes challenge and token into netlify/functions with a literal config', () => {
+  it('writes one login function for both routes into netlify/functions, with a literal config', () => {
     const dir = site(ESM_TS)
     const result = runInit({ dir })
+    expect(result.layout).toBe('combined')
+    expect(result.files.map((file) => [file.status, file.routes])).toEqual([
+      ['created', ['POST /api/challenge', 'POST /api/token']],
+    ])
+    const text = readFileSync(join(dir, 'netlify/functions/textile-login.ts'), 'utf8')
+    expect(text).toContain("export { default } from 'textile-token-provider/netlify/login'")
+    expect(text).toContain("path: ['/api/challenge', '/api/token'],")
+    // Netlify counts per function: both routes share one window of two requests per login.
+    expect(LOGIN_RATE_LIMIT.windowLimit).toBe(2 * RATE_LIMIT.windowLimit)
+    expect(text).toContain(
+      `rateLimit: { windowLimit: ${LOGIN_RATE_LIMIT.windowLimit}, windowSize: ${LOGIN_RATE_LIMIT.windowSize}, aggregateBy: ['ip', 'domain'] }`,
+    )
+    expect(text).toBe(
+      functionFileText(spec('login'), { from: 'textile-token-provider/netlify/login' }),
+    )
+  })
+
+  it('writes challenge and token into netlify/functions with a literal config with --split', () => {
+    const dir = site(ESM_TS)
+    const result = runInit({ dir, split: true })
+    expect(result.layout).toBe('split')
     expect(result.files.map((file) => file.status)).toEqual(['created', 'created'])
+    expect(readdirSync(join(dir, 'netlify/functions')).sort()).toEqual([
+      'textile-challenge.ts',
+      'textile-token.ts',
+    ])
     const text = readFileSync(join(dir, 'netlify/functions/textile-token.ts'), 'utf8')
     expect(text).toContain("export { default } from 'textile-token-provider/netlify/token'")
     expect(text).toContain("path: '/api/token'")
@@ -63,7 +88,11 @@ describe('runInit()', () => {
   ])('picks .%s for %s', (_name, files, ext) => {
     const dir = site(files)
     expect(runInit({ dir }).files[0]!.path).toBe(
-      join(dir, `netlify/functions/textile-challenge.${ext}`),
+      join(dir, `netlify/functions/textile-login.${ext}`),
+    )
+    const split = site(files)
+    expect(runInit({ dir: split, split: true }).files[0]!.path).toBe(
+      join(split, `netlify/functions/textile-challenge.${ext}`),
     )
   })
 
@@ -76,27 +105,84 @@ describe('runInit()', () => {
     expect(runInit({ dir }).functionsDir).toBe(join(dir, 'api-fns'))
   })
 
-  it('changes nothing on a second run', () => {
+  it('changes nothing on a second run, in either layout', () => {
     const dir = site(ESM_TS)
     runInit({ dir })
-    expect(runInit({ dir }).files.map((file) => file.status)).toEqual(['unchanged', 'unchanged'])
+    expect(runInit({ dir }).files.map((file) => file.status)).toEqual(['unchanged'])
+    const split = site(ESM_TS)
+    runInit({ dir: split, split: true })
+    expect(runInit({ dir: split }).files.map((file) => file.status)).toEqual([
+      'unchanged',
+      'unchanged',
+    ])
   })
 
   it('keeps a file the user changed, and overwrites it only with force', () => {
     const dir = site(ESM_TS)
-    runInit({ dir })
+    runInit({ dir, split: true })
     const path = join(dir, 'netlify/functions/textile-token.ts')
     writeFileSync(path, '// mine\n')
     expect(runInit({ dir }).files[1]!.status).toBe('kept')
     expect(readFileSync(path, 'utf8')).toBe('// mine\n')
     expect(runInit({ dir, force: true }).files[1]!.status).toBe('overwritten')
     expect(readFileSync(path, 'utf8')).toContain('textile-token-provider/netlify/token')
+    const login = join(dir, 'netlify/functions/textile-login.ts')
+    expect(() => readFileSync(login)).toThrow()
   })
 
   it('writes nothing on a dry run', () => {
     const dir = site(ESM_TS)
     expect(runInit({ dir, dryRun: true }).files[0]!.status).toBe('created')
-    expect(() => readFileSync(join(dir, 'netlify/functions/textile-token.ts'))).toThrow()
+    expect(() => readFileSync(join(dir, 'netlify/functions/textile-login.ts'))).toThrow()
+  })
+
+  it('keeps the two-function layout of an earlier init and writes no login function beside it', () => {
+    const dir = site(ESM_TS)
+    runInit({ dir, split: true })
+    const result = runInit({ dir })
+    expect(result.layout).toBe('split')
+    expect(result.splitFound).toEqual([
+      join(dir, 'netlify/functions/textile-challenge.ts'),
+      join(dir, 'netlify/functions/textile-token.ts'),
+    ])
+    expect(result.conflicts).toEqual([])
+    expect(readdirSync(join(dir, 'netlify/functions')).sort()).toEqual([
+      'textile-challenge.ts',
+      'textile-token.ts',
+    ])
+    // Even one of the two (another extension) keeps the layout: the routes would clash.
+    const one = site({ ...ESM_TS, 'netlify/functions/textile-token.mjs': '// from 0.2\n' })
+    expect(runInit({ dir: one, dryRun: true }).layout).toBe('split')
+  })
+
+  it('moves to the login function once the two files are deleted', () => {
+    const dir = esmSite()
+    init(dir, '--split')
+    const kept = init(dir)
+    expect(kept.output).toContain(
+      'Kept the two-function layout of netlify/functions/textile-challenge.ts and netlify/functions/textile-token.ts',
+    )
+    expect(kept.output).toContain('delete those files, then run init again')
+    for (const name of ['textile-challenge.ts', 'textile-token.ts']) {
+      rmSync(join(dir, 'netlify/functions', name))
+    }
+    const moved = init(dir)
+    expect(moved.output).toMatch(
+      /created +netlify\/functions\/textile-login\.ts  POST \/api\/challenge, POST \/api\/token/,
+    )
+    expect(moved.output).not.toContain('Kept the two-function layout')
+    expect(written(dir)).toEqual(['textile-login.ts'])
+  })
+
+  it('refuses --split next to the login function (its routes are taken), writing nothing', () => {
+    const dir = esmSite()
+    init(dir)
+    const result = runInit({ dir, split: true })
+    expect(result.conflicts).toEqual([
+      '/api/challenge (declared by netlify/functions/textile-login.ts)',
+      '/api/token (declared by netlify/functions/textile-login.ts)',
+    ])
+    expect(written(dir)).toEqual(['textile-login.ts'])
   })
 
   it('adds the JWT minter and its JWKS with --jwt, under the base path', () => {
@@ -290,7 +376,7 @@ describe('runInitCommand()', () => {
     const lines: string[] = []
     expect(runInitCommand(['--dir', dir], (line) => lines.push(line))).toBe(0)
     const text = lines.join('\n')
-    expect(text).toMatch(/created +netlify\/functions\/textile-challenge\.ts/)
+    expect(text).toMatch(/created +netlify\/functions\/textile-login\.ts/)
     expect(text).toContain(
       'netlify env:set USER_API_SECRET <its secret> --secret --scope functions',
     )
@@ -351,11 +437,11 @@ const spec = (name: string) => FUNCTIONS.find((entry) => entry.name === name)!
 const written = (dir: string): string[] => readdirSync(join(dir, 'netlify/functions')).sort()
 
 describe('init --single-use', () => {
-  it('writes challenge and token only by default, and says nothing of single use', () => {
+  it('writes the login function only by default, and says nothing of single use', () => {
     const dir = esmSite()
     const { code, output } = init(dir)
     expect(code).toBe(0)
-    expect(written(dir)).toEqual(['textile-challenge.ts', 'textile-token.ts'])
+    expect(written(dir)).toEqual(['textile-login.ts'])
     expect(output).not.toContain('SINGLE_USE_ENVELOPES')
   })
 
@@ -363,11 +449,7 @@ describe('init --single-use', () => {
     const dir = esmSite()
     const { code, output } = init(dir, '--single-use', '--base', '/auth')
     expect(code).toBe(0)
-    expect(written(dir)).toEqual([
-      'textile-challenge.ts',
-      'textile-cleanup-envelopes.ts',
-      'textile-token.ts',
-    ])
+    expect(written(dir)).toEqual(['textile-cleanup-envelopes.ts', 'textile-login.ts'])
     const text = readFileSync(join(dir, 'netlify/functions/textile-cleanup-envelopes.ts'), 'utf8')
     expect(text).toBe(
       functionFileText(spec('cleanup-envelopes'), {
@@ -394,7 +476,7 @@ describe('init --single-use', () => {
     const dir = esmSite()
     init(dir)
     const { output } = init(dir, '--single-use')
-    expect(output).toMatch(/unchanged\s+netlify\/functions\/textile-token\.ts/)
+    expect(output).toMatch(/unchanged\s+netlify\/functions\/textile-login\.ts/)
     expect(output).toMatch(/created\s+netlify\/functions\/textile-cleanup-envelopes\.ts/)
   })
 })

@@ -338,6 +338,10 @@ describe('createUserAuthProvider()', () => {
     ],
     ['a zero timeoutMs', { endpoint, identity: identity(), timeoutMs: 0 }],
     ['a now that is not a function', { endpoint, identity: identity(), now: T0 }],
+    [
+      'a prefetch that is neither a boolean nor eager',
+      { endpoint, identity: identity(), prefetch: 'lazy' },
+    ],
   ])('throws TypeError for %s', (_, options) => {
     expect(() => createUserAuthProvider(options as never)).toThrow(TypeError)
   })

@@ -24,7 +24,9 @@ async function settle() {
 }
 
 /** A provider over a fake server whose clock and timers move together. */
-function setup(options: { prefetch?: boolean; server?: FakeServerOptions; jwt?: boolean } = {}) {
+function setup(
+  options: { prefetch?: boolean | 'eager'; server?: FakeServerOptions; jwt?: boolean } = {},
+) {
   const time = clock()
   const id = identity()
   const signed: string[] = []
@@ -289,7 +291,108 @@ describe('createUserAuthProvider() prefetch', () => {
   })
 })
 
+describe("createUserAuthProvider({ prefetch: 'eager' })", () => {
+  it('fetches the first envelope when the provider is made, so the first login posts only /token', async () => {
+    const t = setup({ prefetch: 'eager' })
+    await settle()
+    expect(t.paths()).toEqual(['challenge'])
+    expect(t.signed).toEqual([]) // never signed ahead of time
+    await t.advance(20_000) // the user reads the page
+    expect(await t.requestsDuringCall()).toEqual(['token'])
+    expect(t.signed).toEqual(t.issued())
+    expect(t.issued()).toHaveLength(1)
+    // Then refreshes as with the default.
+    await t.advance(PREFETCH_AT)
+    expect(t.paths()).toEqual(['challenge', 'token', 'challenge'])
+  })
+
+  it('asks for nothing before the first call by default (prefetch: true) or with false', async () => {
+    for (const prefetch of [undefined, true, false]) {
+      const t = setup(prefetch === undefined ? {} : { prefetch })
+      await t.advance(20_000)
+      expect(t.paths()).toEqual([])
+      expect(await t.requestsDuringCall()).toEqual(['challenge', 'token'])
+    }
+  })
+
+  it('fetches a fresh envelope when the first login comes after the eager one went stale', async () => {
+    // Envelopes live 60 s; a held one is signed only until 49 s after it was asked for.
+    const t = setup({ prefetch: 'eager' })
+    await settle()
+    await t.advance(49_000)
+    expect(await t.requestsDuringCall()).toEqual(['challenge', 'token'])
+    expect(t.signed).toEqual([t.issued()[1]])
+  })
+
+  it('falls back to a fresh challenge when the eager fetch failed', async () => {
+    const t = setup({ prefetch: 'eager', server: { script: { challenge: ['throw'] } } })
+    await settle()
+    expect(await t.requestsDuringCall()).toEqual(['challenge', 'token'])
+    expect(t.paths()).toEqual(['challenge', 'challenge', 'token'])
+  })
+
+  it('waits for the eager fetch still in flight instead of asking twice', async () => {
+    const t = setup({ prefetch: 'eager' })
+    // Called at once, before the eager answer arrived: one challenge in all.
+    expect(await t.requestsDuringCall()).toEqual(['token'])
+    expect(t.paths()).toEqual(['challenge', 'token'])
+  })
+
+  it('waits for a hidden page to become visible', async () => {
+    const page = installPage('hidden')
+    const t = setup({ prefetch: 'eager' })
+    await t.advance(10_000)
+    expect(t.paths()).toEqual([])
+    page.show()
+    await settle()
+    expect(t.paths()).toEqual(['challenge'])
+    page.hide()
+    page.show()
+    await settle()
+    expect(t.paths()).toEqual(['challenge'])
+    expect(await t.requestsDuringCall()).toEqual(['token'])
+  })
+
+  it('aborts the eager fetch on dispose(), and keeps no timer or listener', async () => {
+    const page = installPage('hidden')
+    const t = setup({ prefetch: 'eager', server: { script: { challenge: ['hang'] } } })
+    page.show()
+    await settle()
+    const signal = t.server.state.signals[0]!
+    t.dispose()
+    expect(signal.aborted).toBe(true)
+    page.hide()
+    page.show()
+    await settle()
+    expect(t.paths()).toEqual(['challenge'])
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('fetches nothing for a provider whose signal is already aborted', async () => {
+    const time = clock()
+    const server = fakeServer({ issuer: true, now: time.now })
+    const provider = createUserAuthProvider({
+      endpoint,
+      identity: identity(),
+      fetch: server.fetch,
+      now: time.now,
+      prefetch: 'eager',
+      signal: AbortSignal.abort(),
+    })
+    await settle()
+    expect(server.state.bodies).toEqual([])
+    await expect(provider()).rejects.toMatchObject({ code: 'aborted' })
+  })
+})
+
 describe('createJwtProvider() prefetch', () => {
+  it("with prefetch: 'eager', fetches the first envelope at once, so the first login posts only /jwt", async () => {
+    const t = setup({ jwt: true, prefetch: 'eager' })
+    await settle()
+    expect(await t.requestsDuringCall()).toEqual(['jwt'])
+    expect(t.paths()).toEqual(['challenge', 'jwt'])
+  })
+
   it('fetches the next envelope before the refresh, so the refresh posts only /jwt', async () => {
     // JWTs live 900 s: refresh due at 870 s, prefetch at 865 s.
     const t = setup({ jwt: true })

@@ -140,76 +140,177 @@ export interface ShippedAnswer {
   body: string
 }
 
+/** Options of {@link openShipped} and {@link callShipped}. */
+export interface ShippedOptions {
+  env: Record<string, string>
+  deployContext: string
+  /** The Node binary; default the one running this process. */
+  node?: string
+}
+
+/** A shipped function running in its own process, serving one call at a time. */
+export interface ShippedProcess {
+  /** `performance.now()` of this process just before the spawn. */
+  spawnedAt: number
+  /** Serves one call; `at` is `performance.now()` here when its answer arrived. */
+  call(call: ShippedCall): Promise<ShippedAnswer & { at: number }>
+  /** Ends the process (stdin closed) and waits for its exit. */
+  close(): Promise<void>
+}
+
+// The child: Netlify's bootstrap through the zip's entry point, fed one JSON call per stdin line;
+// each answer is one stdout line after a marker (the function's own log lines go there too).
+const CHILD = `
+  import { PassThrough } from 'node:stream'
+  import { createInterface } from 'node:readline'
+  globalThis.awslambda = {
+    streamifyResponse: (handler) => handler,
+    HttpResponseStream: { from: (stream, prelude) => Object.assign(stream, { prelude }) },
+  }
+  const { handler } = await import('./___netlify-entry-point.mjs')
+  const deployContext = process.argv[1]
+  let i = 0
+  for await (const line of createInterface({ input: process.stdin })) {
+    const call = JSON.parse(line)
+    const stream = new PassThrough()
+    const chunks = []
+    stream.on('data', (chunk) => chunks.push(chunk))
+    const done = new Promise((resolve) => stream.on('end', resolve))
+    const event = {
+      rawUrl: call.url,
+      httpMethod: call.method ?? 'GET',
+      headers: {
+        ...call.headers,
+        'x-nf-deploy-context': deployContext,
+        'x-nf-request-id': 'shipped-' + i,
+      },
+      body: call.body ?? '',
+      isBase64Encoded: false,
+      flags: {},
+      ...(call.blobs && { blobs: call.blobs }),
+    }
+    const context = {
+      awsRequestId: 'aws-' + i++,
+      getRemainingTimeInMillis: () => 10_000,
+      clientContext: {},
+    }
+    await handler(event, stream, context)
+    await done
+    const headers = {}
+    for (const [name, values] of Object.entries(stream.prelude?.multiValueHeaders ?? {})) {
+      headers[name.toLowerCase()] = values.join(', ')
+    }
+    const answer = {
+      status: stream.prelude?.statusCode,
+      headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    }
+    process.stdout.write('\\n@@' + JSON.stringify(answer) + '\\n')
+  }
+`
+
 /**
  * Runs an unpacked zip as Netlify does: a clean Node process (cwd = the zip's folder, environment
  * = `env` only, no NODE_OPTIONS) imports `___netlify-entry-point.mjs` and calls its Lambda handler
  * once per call, with a Lambda streaming event like Netlify's and the few `awslambda` runtime
  * globals the bootstrap uses. So Netlify's own bootstrap builds the `Request` and the `context`
- * (deploy context from `x-nf-deploy-context`, site from URL/SITE_ID/SITE_NAME).
+ * (deploy context from `x-nf-deploy-context`, site from URL/SITE_ID/SITE_NAME). Calls are sent one
+ * at a time, so a later call may depend on an earlier answer (a login in one warm instance).
+ *
+ * @example
+ * const fn = openShipped(unpacked, { env, deployContext: 'production' })
+ * const answer = await fn.call({ url, method: 'POST', headers, body })
+ * await fn.close()
+ */
+export function openShipped(fn: Unpacked, options: ShippedOptions): ShippedProcess {
+  const spawnedAt = performance.now()
+  const child = spawn(
+    options.node ?? process.execPath,
+    ['--input-type=module', '-e', CHILD, options.deployContext],
+    {
+      cwd: fn.dir,
+      env: { ...options.env, PATH: '/usr/bin:/bin' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  )
+  let output = ''
+  let pending = ''
+  const waiting: Array<{
+    resolve: (answer: ShippedAnswer & { at: number }) => void
+    reject: (error: Error) => void
+  }> = []
+  let failure: Error | undefined
+  const fail = (error: Error) => {
+    failure ??= error
+    for (const waiter of waiting.splice(0)) waiter.reject(failure)
+  }
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  child.stderr.on('data', (chunk) => (output += chunk))
+  // A call written after the process died fails through `close`, not as an unhandled EPIPE.
+  child.stdin.on('error', () => {})
+  child.stdout.on('data', (chunk: Buffer) => {
+    const at = performance.now()
+    output += chunk
+    pending += chunk
+    let newline: number
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, newline)
+      pending = pending.slice(newline + 1)
+      if (line.startsWith('@@')) {
+        waiting.shift()?.resolve({ ...(JSON.parse(line.slice(2)) as ShippedAnswer), at })
+      }
+    }
+  })
+  const exited = new Promise<void>((resolve) => {
+    child.once('error', (error) => {
+      fail(error)
+      resolve()
+    })
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      if (code !== 0 || waiting.length > 0) {
+        fail(new Error(`shipped function failed (exit ${code}):\n${output.slice(-4000)}`))
+      }
+      resolve()
+    })
+  })
+  return {
+    spawnedAt,
+    call(call) {
+      if (failure) return Promise.reject(failure)
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject })
+        child.stdin.write(JSON.stringify(call) + '\n')
+      })
+    },
+    async close() {
+      child.stdin.end()
+      await exited
+      if (failure) throw failure
+    },
+  }
+}
+
+/**
+ * Runs the calls, in order, in one fresh process of the zip ({@link openShipped}).
+ *
+ * @throws when the process fails (with the end of its output).
  */
 export async function callShipped(
   fn: Unpacked,
-  options: { env: Record<string, string>; deployContext: string; calls: ShippedCall[] },
+  options: ShippedOptions & { calls: ShippedCall[] },
 ): Promise<ShippedAnswer[]> {
-  const script = `
-    import { PassThrough } from 'node:stream'
-    globalThis.awslambda = {
-      streamifyResponse: (handler) => handler,
-      HttpResponseStream: { from: (stream, prelude) => Object.assign(stream, { prelude }) },
+  const running = openShipped(fn, options)
+  const answers: ShippedAnswer[] = []
+  try {
+    for (const call of options.calls) {
+      const { at: _at, ...answer } = await running.call(call)
+      answers.push(answer)
     }
-    const { handler } = await import('./___netlify-entry-point.mjs')
-    const input = JSON.parse(process.argv[1])
-    const answers = []
-    for (const [i, call] of input.calls.entries()) {
-      const stream = new PassThrough()
-      const chunks = []
-      stream.on('data', (chunk) => chunks.push(chunk))
-      const done = new Promise((resolve) => stream.on('end', resolve))
-      const event = {
-        rawUrl: call.url,
-        httpMethod: call.method ?? 'GET',
-        headers: {
-          ...call.headers,
-          'x-nf-deploy-context': input.deployContext,
-          'x-nf-request-id': 'shipped-' + i,
-        },
-        body: call.body ?? '',
-        isBase64Encoded: false,
-        flags: {},
-        ...(call.blobs && { blobs: call.blobs }),
-      }
-      const context = {
-        awsRequestId: 'aws-' + i,
-        getRemainingTimeInMillis: () => 10_000,
-        clientContext: {},
-      }
-      await handler(event, stream, context)
-      await done
-      const headers = {}
-      for (const [name, values] of Object.entries(stream.prelude?.multiValueHeaders ?? {})) {
-        headers[name.toLowerCase()] = values.join(', ')
-      }
-      answers.push({
-        status: stream.prelude?.statusCode,
-        headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      })
-    }
-    process.stdout.write('\\n@@' + JSON.stringify(answers))
-  `
-  const result = await run(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      script,
-      JSON.stringify({ calls: options.calls, deployContext: options.deployContext }),
-    ],
-    { cwd: fn.dir, env: { ...options.env, PATH: '/usr/bin:/bin' }, timeoutMs: 30_000 },
-  )
-  const marker = result.output.lastIndexOf('\n@@')
-  if (result.code !== 0 || marker < 0) {
-    throw new Error(`shipped function failed (exit ${result.code}):\n${result.output.slice(-4000)}`)
+  } finally {
+    await running.close().catch((error: unknown) => {
+      if (answers.length === options.calls.length) throw error
+    })
   }
-  return JSON.parse(result.output.slice(marker + 3)) as ShippedAnswer[]
+  return answers
 }

@@ -22,7 +22,7 @@ export async function copyProject(
 ): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ttp-netlify-'))
   try {
-    for (const name of ['functions', 'netlify', 'src', 'package.json', 'netlify.toml']) {
+    for (const name of ['functions', 'netlify', 'scripts', 'src', 'package.json', 'netlify.toml']) {
       await cp(join(ROOT, name), join(dir, name), { recursive: true })
     }
     if (options.realPackages?.length) {

@@ -1,7 +1,8 @@
 // The npm package as adopters get it: the packed tarball (what `npm publish` ships), checked by
 // publint and arethetypeswrong, typechecked by a consumer, and installed into two sites that are
 // not this repository (an ESM TypeScript site and a CommonJS JavaScript one). In each:
-// `npx textile-token-provider init`, `netlify build --offline` (routes and rate limits in the
+// `npx textile-token-provider init` (one login function) and `init --split` under another base
+// path (the two-function layout), `netlify build --offline` (routes and rate limits in the
 // manifest, the zips run on their own with the run-time environment), then the documented offline
 // workflow (`textile-token-provider emulator --write-env` + `netlify dev`) and a login with
 // `textile-token-provider/client` and the real @textile/hub client.
@@ -12,12 +13,13 @@ import { join } from 'node:path'
 import { PrivateKey } from '@textile/hub'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { FUNCTIONS } from '../../src/cli/function-files.ts'
-import { RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
+import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 import { signEnvelope, signerOf } from '../helpers/login.ts'
 import { freePort, ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
 import {
   callShipped,
   netlifyBuild,
+  openShipped,
   run,
   unpackFunction,
   type FunctionManifest,
@@ -69,8 +71,10 @@ describe('the packed tarball', () => {
       .filter((line) => line.includes('"textile-token-provider'))
     expect(rows.length).toBeGreaterThanOrEqual(10)
     for (const row of rows) expect(row).toMatch(/"[^"]+"[^│]*│[^│]*🟢[^│]*│[^│]*🟢/)
+    expect(rows.some((row) => row.includes('"textile-token-provider/netlify/login"'))).toBe(true)
     expect(result.code).toBe(0)
-  })
+    // attw resolves every entry point four ways: ~13 s here on a busy 2-core machine.
+  }, 60_000)
 })
 
 describe.each([
@@ -122,68 +126,117 @@ describe.each([
     )
   }
 
-  it(`init writes .${ext} function files with a literal config, and a second run changes nothing`, async () => {
+  it(`init writes one .${ext} login function with a literal config, and a second run changes nothing`, async () => {
     const first = await run(bin(site), ['init'], { cwd: site })
     expect(first.code).toBe(0)
     expect(first.output).toContain('netlify env:set USER_API_SECRET')
+    const file = join(site, `netlify/functions/textile-login.${ext}`)
+    const text = readFileSync(file, 'utf8')
+    expect(text).toContain("export { default } from 'textile-token-provider/netlify/login'")
+    expect(text).toContain("path: ['/api/challenge', '/api/token'],")
+    const second = await run(bin(site), ['init'], { cwd: site })
+    expect(second.code).toBe(0)
+    expect(second.output).toContain('Everything is in place already.')
+  })
+
+  it(`init --split writes .${ext} challenge and token functions (here under /split)`, async () => {
+    const split = await run(bin(site), ['init', '--split', '--base', '/split'], { cwd: site })
+    expect(split.code, split.output).toBe(0)
     for (const name of ['challenge', 'token']) {
       const file = join(site, `netlify/functions/textile-${name}.${ext}`)
       expect(readFileSync(file, 'utf8')).toContain(
         `export { default } from 'textile-token-provider/netlify/${name}'`,
       )
     }
-    const second = await run(bin(site), ['init'], { cwd: site })
-    expect(second.code).toBe(0)
-    expect(second.output).toContain('Everything is in place already.')
   })
 
-  it('netlify build --offline lists both routes with their rate limits', async () => {
+  it('netlify build --offline lists both routes for one login function with its rate limit', async () => {
     manifest = await netlifyBuild(site)
     const byRoute = new Map(
       manifest.functions.flatMap((fn) => (fn.routes ?? []).map((route) => [route.literal, fn])),
     )
-    for (const path of ['/api/challenge', '/api/token']) {
+    const login = byRoute.get('/api/challenge')
+    expect(login?.name).toBe('textile-login')
+    expect(byRoute.get('/api/token')).toBe(login)
+    expect(login!.routes!.map((route) => route.literal)).toEqual(['/api/challenge', '/api/token'])
+    // Netlify counts per function: one window for both routes (two requests per login).
+    expect(login!.trafficRules?.action.config.rateLimitConfig).toMatchObject({
+      windowLimit: LOGIN_RATE_LIMIT.windowLimit,
+      windowSize: LOGIN_RATE_LIMIT.windowSize,
+    })
+    for (const path of ['/split/challenge', '/split/token']) {
       const fn = byRoute.get(path)
       expect(fn, `${path} is routed`).toBeDefined()
+      expect(fn!.name).toBe(`textile-${path.split('/')[2]}`)
       expect(fn!.trafficRules?.action.config.rateLimitConfig).toMatchObject({
         windowLimit: RATE_LIMIT.windowLimit,
         windowSize: RATE_LIMIT.windowSize,
       })
     }
     // The JWT minter, its JWKS and the clean-up are opt-in (`init --jwt`, `--single-use`).
-    expect(manifest.functions).toHaveLength(2)
-    for (const spec of FUNCTIONS.filter((fn) => !['challenge', 'token'].includes(fn.name))) {
+    expect(manifest.functions.map((fn) => fn.name).sort()).toEqual([
+      'textile-challenge',
+      'textile-login',
+      'textile-token',
+    ])
+    for (const spec of FUNCTIONS.filter(
+      (fn) => !['login', 'challenge', 'token'].includes(fn.name),
+    )) {
       expect(manifest.functions.map((fn) => fn.name)).not.toContain(`textile-${spec.name}`)
     }
   }, 120_000)
 
-  it('each shipped zip runs on its own with only the run-time environment', async () => {
-    const zip = (name: string) =>
-      unpackFunction(manifest.functions.find((fn) => fn.name === `textile-${name}`)!.path)
+  const env = {
+    URL: 'https://fixture.netlify.app',
+    SITE_ID: 'fixture',
+    SITE_NAME: 'fixture',
+    USER_API_KEY: 'bk44oyfuzqnvd6mlhbhyyjvq5qai',
+    USER_API_SECRET: 'baibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaq',
+  }
+  const post = (path: string, body: unknown) => ({
+    url: env.URL + path,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const zip = (name: string) =>
+    unpackFunction(manifest.functions.find((fn) => fn.name === `textile-${name}`)!.path)
+
+  it('the login zip serves a whole login in one process, with only the run-time environment', async () => {
+    const login = zip('login')
+    // The package arrives compiled and pre-bundled: nft traced one dist file of it, nothing else.
+    const packaged = login.files.filter((file) => file.includes('textile-token-provider/'))
+    expect(packaged.filter((file) => file.endsWith('.js'))).toEqual([
+      expect.stringMatching(/node_modules\/textile-token-provider\/dist\/netlify\/login\.js$/),
+    ])
+    const id = PrivateKey.fromRandom()
+    const running = openShipped(login, { env, deployContext: 'production' })
+    try {
+      const issued = await running.call(post('/api/challenge', { pubkey: id.public.toString() }))
+      expect(issued.status).toBe(200)
+      const { envelope } = JSON.parse(issued.body) as { envelope: string }
+      const signature = await signEnvelope(signerOf(id), envelope)
+      const auth = await running.call(post('/api/token', { envelope, signature }))
+      expect(auth.status).toBe(200)
+      expect(JSON.parse(auth.body)).toMatchObject({ key: env.USER_API_KEY })
+    } finally {
+      await running.close()
+      await rm(login.dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
+  it('each shipped zip of the split layout runs on its own with only the run-time environment', async () => {
     const challenge = zip('challenge')
     const token = zip('token')
-    // The package arrives compiled: nft traced its dist files, nothing else of it.
+    // The package arrives compiled: nft traced its dist files, nothing else.
     const packaged = token.files.filter((file) => file.includes('textile-token-provider/'))
     expect(packaged.some((file) => file.endsWith('dist/netlify/token.js'))).toBe(true)
     expect(packaged.filter((file) => /\/(emulator|client|ws|cli)\//.test(file))).toEqual([])
-    const env = {
-      URL: 'https://fixture.netlify.app',
-      SITE_ID: 'fixture',
-      SITE_NAME: 'fixture',
-      USER_API_KEY: 'bk44oyfuzqnvd6mlhbhyyjvq5qai',
-      USER_API_SECRET: 'baibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaq',
-    }
     const id = PrivateKey.fromRandom()
-    const post = (path: string, body: unknown) => ({
-      url: env.URL + path,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
     const [issued] = await callShipped(challenge, {
       env,
       deployContext: 'production',
-      calls: [post('/api/challenge', { pubkey: id.public.toString() })],
+      calls: [post('/split/challenge', { pubkey: id.public.toString() })],
     })
     expect(issued!.status).toBe(200)
     const { envelope } = JSON.parse(issued!.body) as { envelope: string }
@@ -191,7 +244,7 @@ describe.each([
     const [auth] = await callShipped(token, {
       env,
       deployContext: 'production',
-      calls: [post('/api/token', { envelope, signature })],
+      calls: [post('/split/token', { envelope, signature })],
     })
     expect(auth!.status).toBe(200)
     expect(JSON.parse(auth!.body)).toMatchObject({ key: env.USER_API_KEY })

@@ -26,4 +26,5 @@ export default async function handler(request: Request): Promise<Response> {
   }
 }
 
-export const config = { path: '/api/token' }
+// Its own base path, so the pair can sit in one site beside the project's functions (the bench).
+export const config = { path: '/baseline/token' }
