@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { build } from 'esbuild'
-import { formatPublicKey } from '../../src/core/index.ts'
+import { formatPublicKey } from '../../src/core/keys.ts'
 import {
   netlifyBuild,
   openShipped,
