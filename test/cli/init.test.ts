@@ -272,11 +272,18 @@ describe('runInit() in a hostile site (a cloned repository chooses netlify.toml 
   it('writes outside the site when --functions-dir says so explicitly', () => {
     const out = outside()
     const result = runInit({ dir: site(ESM_TS), functionsDir: join(out, 'fns') })
-    expect(result.files.map((file) => file.status)).toEqual(['created', 'created'])
-    expect(readdirSync(join(out, 'fns')).sort()).toEqual([
-      'textile-challenge.ts',
-      'textile-token.ts',
-    ])
+    expect(result.files.map((file) => file.status)).toEqual(['created'])
+    expect(readdirSync(join(out, 'fns'))).toEqual(['textile-login.ts'])
+  })
+
+  it('refuses a dangling symbolic link at the login function file, and creates nothing at its target', () => {
+    const out = outside()
+    const dir = site(ESM_TS)
+    mkdirSync(join(dir, 'netlify/functions'), { recursive: true })
+    symlinkSync(join(out, 'planted.ts'), join(dir, 'netlify/functions/textile-login.ts'))
+    expect(() => runInit({ dir })).toThrow(/textile-login\.ts is a symbolic link/)
+    expect(() => runInit({ dir, force: true })).toThrow(/symbolic link/)
+    expect(readdirSync(out)).toEqual([])
   })
 
   it('refuses a dangling symbolic link where it would write, and creates nothing at its target', () => {
