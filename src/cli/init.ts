@@ -10,18 +10,8 @@
 // repository author's. It writes only inside the site (unless --functions-dir says otherwise),
 // never through a link (lstat, then create-only writes), and --force replaces a file, never
 // writes into it.
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  unlinkSync,
-  writeFileSync,
-  type Stats,
-} from 'node:fs'
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
   functionFileText,
@@ -29,12 +19,17 @@ import {
   type FunctionSpec,
   type LoginLayout,
 } from './function-files.ts'
-import { readNetlifyToml, redirectCovers, siteRedirects, tomlString } from './netlify-config.ts'
+import {
+  configuredFunctionsDir,
+  readNetlifyToml,
+  redirectCovers,
+  siteRedirects,
+} from './netlify-config.ts'
+import { functionsFolder, readJson, readText, regularFile } from './site-paths.ts'
 
 /** The package name: what the written files import from. */
 export const PACKAGE_NAME = 'textile-token-provider'
-/** Netlify's default functions folder. */
-export const DEFAULT_FUNCTIONS_DIR = 'netlify/functions'
+export { DEFAULT_FUNCTIONS_DIR } from './site-paths.ts'
 /** The written files are named `textile-<function>.<ext>`, so they never take a site's own names. */
 export const FILE_PREFIX = 'textile-'
 
@@ -114,7 +109,7 @@ export function runInit(options: InitOptions): InitResult {
   const dir = resolve(options.dir)
   const base = normaliseBase(options.base ?? '/api')
   const toml = readNetlifyToml(dir)
-  const functionsDir = functionsFolder(dir, toml, options.functionsDir)
+  const functionsDir = functionsFolder(dir, configuredFunctionsDir(toml), options.functionsDir)
   const ext = options.ext ?? defaultExtension(dir)
   if (!['ts', 'mts', 'js', 'mjs'].includes(ext)) throw new Error(`unsupported --ext ${ext}`)
   const splitFound = splitFiles(functionsDir)
@@ -252,7 +247,9 @@ export function nextSteps(result: InitResult): string[] {
     '   (the last line makes a random secret in your shell; it is never printed)',
     '   Self-hosted hub whose host key you hold (issuer mode, no hub round trip):',
     `     netlify env:set HUB_ISSUER_KEY <host private key> ${secret}`,
-    '   Optional: ALLOWED_ORIGINS, ALLOWED_PUBKEYS, API_SIG_TTL_SECONDS (see the README).',
+    '     netlify env:set USER_TOKEN_TTL_SECONDS 3600 --scope functions   (user tokens that end)',
+    '   Optional: ALLOWED_ORIGINS, ALLOWED_PUBKEYS, DENIED_PUBKEYS, API_SIG_TTL_SECONDS',
+    "   (docs/configuration.md in the project's repository).",
     ...(result.singleUse
       ? [
           '   Single use (each envelope redeemable once, remembered in Netlify Blobs; the',
@@ -304,69 +301,6 @@ function normaliseBase(base: string): string {
   return trimmed
 }
 
-/**
- * The folder to write into: --functions-dir as given (the user's explicit choice), else
- * netlify.toml's, else netlify/functions; those two must lead inside the site, links resolved.
- */
-function functionsFolder(dir: string, toml: string | undefined, flag: string | undefined): string {
-  if (flag !== undefined) return resolve(dir, flag)
-  const [name, value] = (
-    [
-      ['[functions] directory', tomlString(toml, 'functions', 'directory')],
-      ['[build] functions', tomlString(toml, 'build', 'functions')],
-    ] as const
-  ).find(([, value]) => value !== undefined) ?? ['the default functions folder', undefined]
-  const folder = resolve(dir, value ?? DEFAULT_FUNCTIONS_DIR)
-  const real = realPathOf(folder)
-  if (real === undefined || !isInside(realpathSync(dir), real)) {
-    throw new Error(
-      `${value === undefined ? name : `netlify.toml ${name} ${JSON.stringify(value)}`} leads ` +
-        'outside the site; init writes there only when told with --functions-dir',
-    )
-  }
-  return folder
-}
-
-/**
- * The real path of `path`: that of its deepest existing ancestor, plus the rest; undefined when a
- * link on the way leads nowhere.
- */
-function realPathOf(path: string): string | undefined {
-  let existing = path
-  while (lstat(existing) === undefined && dirname(existing) !== existing) {
-    existing = dirname(existing)
-  }
-  try {
-    return join(realpathSync(existing), relative(existing, path))
-  } catch {
-    return undefined
-  }
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(parent, child)
-  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..')
-}
-
-function lstat(path: string): Stats | undefined {
-  try {
-    return lstatSync(path)
-  } catch {
-    return undefined
-  }
-}
-
-/** Whether a regular file is at `path` (false: nothing); throws for a link or anything else. */
-function regularFile(path: string, site: string): boolean {
-  const stat = lstat(path)
-  if (!stat) return false
-  if (stat.isFile()) return true
-  const what = stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'
-  throw new Error(
-    `${relative(site, path)} is ${what}; init never writes through one: remove it and run init again`,
-  )
-}
-
 // TypeScript sites get .ts (.mts without "type": "module", so Netlify builds ESM); others .js/.mjs.
 function defaultExtension(dir: string): NonNullable<InitOptions['ext']> {
   const pkg = readJson(join(dir, 'package.json'))
@@ -406,20 +340,4 @@ function findConflicts(input: {
     }
   }
   return conflicts
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return undefined
-  }
-}
-
-function readJson(path: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
-  } catch {
-    return undefined
-  }
 }

@@ -1,8 +1,8 @@
 // What init reads of a site's Netlify configuration: string values of netlify.toml (only the
 // simple forms netlify.toml uses, not a TOML parser) and the `from` paths of its redirects and
 // rewrites (netlify.toml `[[redirects]]`, `_redirects` at the root and in the publish folder).
-import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { readText } from './site-paths.ts'
 
 /** One redirect or rewrite rule's `from`, and the file that declares it. */
 export interface SiteRedirect {
@@ -146,10 +146,18 @@ function redirectsFiles(dir: string, toml: string | undefined) {
     .filter((entry): entry is { file: string; text: string } => entry.text !== undefined)
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return undefined
-  }
+/**
+ * The functions folder netlify.toml names, and where: `[functions] directory`, else
+ * `[build] functions`; undefined when it names none.
+ *
+ * @example
+ * configuredFunctionsDir('[functions]\ndirectory = "fns"') // { name: '[functions] directory', value: 'fns' }
+ */
+export function configuredFunctionsDir(
+  toml: string | undefined,
+): { name: string; value: string } | undefined {
+  const directory = tomlString(toml, 'functions', 'directory')
+  if (directory !== undefined) return { name: '[functions] directory', value: directory }
+  const functions = tomlString(toml, 'build', 'functions')
+  return functions === undefined ? undefined : { name: '[build] functions', value: functions }
 }
