@@ -6,28 +6,13 @@
 // importSigningKey reads it from a short-lived extractable import of the same seed (which exposes
 // nothing the seed bytes beside it do not) and keeps only the non-extractable one.
 import { importSigningKey } from '../core/ed25519.ts'
-import { utf8 } from '../core/encoding.ts'
+import { hkdfSha256 } from '../core/hmac.ts'
 import {
-  arrayBacked,
   rethrowUnsupported,
   subtleCrypto,
   webCryptoIdentity,
   type WebCryptoIdentity,
 } from './web-crypto-identity.ts'
-
-/**
- * HKDF-SHA-256 (RFC 5869) of `ikm` with an empty salt and `info`, 32 bytes: the Ed25519 seed.
- * The output is the caller's to zero.
- *
- * @example
- * const seed = await deriveSeed(prfOutput, 'textile-token-provider/passkey-identity/v1 ed25519-seed')
- */
-export async function deriveSeed(ikm: Uint8Array, info: string): Promise<Uint8Array> {
-  const subtle = subtleCrypto()
-  const base = await subtle.importKey('raw', arrayBacked(ikm), 'HKDF', false, ['deriveBits'])
-  const params = { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(info) }
-  return new Uint8Array(await subtle.deriveBits(params, base, 256))
-}
 
 /**
  * Derives an identity from secret bytes: the same bytes and `info` always give the same key.
@@ -38,7 +23,9 @@ export async function deriveSeed(ikm: Uint8Array, info: string): Promise<Uint8Ar
  * const identity = await deriveIdentity(prfOutput, PASSKEY_SEED_INFO)
  */
 export async function deriveIdentity(ikm: Uint8Array, info: string): Promise<WebCryptoIdentity> {
-  const seed = await deriveSeed(ikm, info)
+  subtleCrypto() // ed25519_unsupported, not a TypeError, where the page has no Web Crypto
+  // The core's HKDF (src/core/hmac.ts): the same bytes as Web Crypto's HKDF deriveBits.
+  const seed = await hkdfSha256(ikm, info, 32).catch(rethrowUnsupported)
   try {
     const signer = await importSigningKey(seed).catch(rethrowUnsupported)
     return webCryptoIdentity(signer.handle as CryptoKey, signer.publicKey)

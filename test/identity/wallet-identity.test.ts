@@ -1,6 +1,9 @@
 // walletIdentity() in Node (Web Crypto has Ed25519 and HKDF here; the identity code is the
 // browser's, byte for byte): a test wallet that really signs (test-wallet.ts), the real challenge
 // and token handlers in-process, and @textile/hub's PublicKey as the judge of keys and signatures.
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { PublicKey } from '@textile/hub'
 import { describe, expect, it } from 'vitest'
 import { createUserAuthProvider } from '../../src/client/index.ts'
@@ -47,6 +50,19 @@ describe('walletIdentity()', () => {
         'site that gets it can act as you. It is not a transaction and costs nothing.\n\n' +
         'Purpose: textile-token-provider/wallet-identity\nVersion: 1',
     )
+  })
+
+  it('pins version 1 of the derivation: Ed25519(HKDF-SHA-256(r ‖ s, fixed info)), computed apart', async () => {
+    const wallet = testWallet(keys)
+    const identity = await walletIdentity(wallet.provider, { origin: ORIGIN })
+    const hex = (await wallet.provider.request({
+      method: 'personal_sign',
+      params: ['0x' + Buffer.from(walletMessage(ORIGIN)).toString('hex'), wallet.accounts[0]],
+    })) as string
+    const rs = Buffer.from(hex.slice(2, 2 + 128), 'hex') // the test wallet signs low-s already
+    const info = 'textile-token-provider/wallet-identity/v1 ed25519-seed'
+    const seed = hkdf(sha256, rs, new Uint8Array(0), new TextEncoder().encode(info), 32)
+    expect(identity.public.bytes.subarray(4)).toEqual(ed25519.getPublicKey(seed))
   })
 
   it('derives a different identity per account and per origin', async () => {
