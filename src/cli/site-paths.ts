@@ -23,7 +23,7 @@ export const DEFAULT_FUNCTIONS_DIR = 'netlify/functions'
 /** The most init reads of any one file. */
 export const MAX_FILE_BYTES = 1024 * 1024
 /** The most entries init lists in the functions folder before it stops with an error. */
-export const MAX_FOLDER_ENTRIES = 10_000
+export const MAX_FOLDER_ENTRIES = 5_000
 
 // Not on Windows: there, 0 (no flag) keeps the same calls working.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
