@@ -4,8 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
-// netlify dev's loader, as netlify-cli 27 ships it (no types: a plain JavaScript module).
-// @ts-expect-error no declaration file
+// netlify dev's own loader, as netlify-cli 27 ships it.
 import { tryLoadDotEnvFiles } from 'netlify-cli/dist/utils/dot-env.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
