@@ -28,36 +28,56 @@ export interface GitignoreResult {
   rule?: string
 }
 
+/** What {@link planEnvIgnored} decided, for {@link applyEnvIgnored}. */
+export interface GitignorePlan extends GitignoreResult {
+  /** The file's new text (`created`, `added`). */
+  text?: string
+  /** The existing file's permission bits (`added`). */
+  mode?: number
+}
+
 /**
- * Makes the site's `.gitignore` ignore `.env` (nothing written with `dryRun`).
+ * Decides what to do about `.env` in the site's `.gitignore`, reading it but writing nothing
+ * (init decides before it writes anything).
  *
  * @throws `Error` for a `.gitignore` init may not read (see `readSiteFile`).
  * @example
- * ensureEnvIgnored(process.cwd(), { dryRun: false }).status // 'created'
+ * planEnvIgnored(process.cwd()).status // 'created'
  */
-export function ensureEnvIgnored(site: string, { dryRun }: { dryRun: boolean }): GitignoreResult {
+export function planEnvIgnored(site: string): GitignorePlan {
   const path = join(site, '.gitignore')
   const stat = lstatOrUndefined(path)
   if (stat !== undefined && !stat.isFile()) return { path, status: 'not-a-file' }
   const text = readSiteFile(path, site)
-  if (text === undefined) {
-    if (!dryRun) writeFileSync(path, '.env\n', { flag: 'wx' })
-    return { path, status: 'created' }
-  }
+  if (text === undefined) return { path, status: 'created', text: '.env\n' }
   const decided = lastRuleFor('.env', text)
   if (decided) return { path, status: decided.negated ? 'negated' : 'present', rule: decided.rule }
-  if (!dryRun) {
-    const separator = text === '' || text.endsWith('\n') ? '' : '\n'
-    const temporary = `${path}.${process.pid}.textile-tmp`
-    writeFileSync(temporary, `${text}${separator}.env\n`, { flag: 'wx', mode: stat!.mode & 0o777 })
+  const separator = text === '' || text.endsWith('\n') ? '' : '\n'
+  return { path, status: 'added', text: `${text}${separator}.env\n`, mode: stat!.mode & 0o777 }
+}
+
+/**
+ * Carries out a plan: creates the file (create-only) or replaces it with its new text (a
+ * temporary file renamed over it, so a hard link's other names keep their content).
+ *
+ * @example
+ * applyEnvIgnored(planEnvIgnored(process.cwd()))
+ */
+export function applyEnvIgnored(plan: GitignorePlan): GitignoreResult {
+  const { text, mode, ...result } = plan
+  if (text !== undefined && plan.status === 'created') {
+    writeFileSync(plan.path, text, { flag: 'wx' })
+  } else if (text !== undefined) {
+    const temporary = `${plan.path}.${process.pid}.textile-tmp`
+    writeFileSync(temporary, text, { flag: 'wx', ...(mode !== undefined && { mode }) })
     try {
-      renameSync(temporary, path)
+      renameSync(temporary, plan.path)
     } catch (error) {
       rmSync(temporary, { force: true })
       throw error
     }
   }
-  return { path, status: 'added' }
+  return result
 }
 
 function lstatOrUndefined(path: string) {
@@ -83,8 +103,7 @@ export function lastRuleFor(
 ): { rule: string; negated: boolean } | undefined {
   let decided: { rule: string; negated: boolean } | undefined
   for (const line of text.split('\n')) {
-    // Trailing spaces end a pattern unless escaped; a CR of CRLF endings too.
-    const rule = line.replace(/\r$/, '').replace(/(?<!\\)\s+$/, '')
+    const rule = trimRule(line)
     if (rule === '' || rule.startsWith('#')) continue
     const negated = rule.startsWith('!')
     let pattern = negated ? rule.slice(1) : rule
@@ -97,19 +116,36 @@ export function lastRuleFor(
   return decided
 }
 
+// Trailing spaces and tabs end a pattern unless escaped with `\`; so does the CR of CRLF. One
+// pass from the end (a regular expression here could backtrack over a long line).
+function trimRule(line: string): string {
+  let end = line.length
+  if (line[end - 1] === '\r') end--
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t') && line[end - 2] !== '\\') {
+    end--
+  }
+  return line.slice(0, end)
+}
+
 type Glob = { literal: string } | { set: string; negated: boolean } | 'any' | 'one'
 
 // `*` any run (no `/` in a name anyway), `?` one character, `[…]` a set, `\x` a literal x.
 function tokenize(pattern: string): Glob[] {
   const tokens: Glob[] = []
+  let close = -1
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i]!
+    // The next `]` that can end a set opened here (at least one character in between); found
+    // once per stretch, so a line of `[`s costs one pass, not one per `[`.
+    if (char === '[' && close !== Infinity && close < i + 2) {
+      close = pattern.indexOf(']', i + 2)
+      if (close === -1) close = Infinity
+    }
     if (char === '\\' && i + 1 < pattern.length) tokens.push({ literal: pattern[++i]! })
     else if (char === '*') {
       if (tokens.at(-1) !== 'any') tokens.push('any')
     } else if (char === '?') tokens.push('one')
-    else if (char === '[' && pattern.indexOf(']', i + 2) !== -1) {
-      const close = pattern.indexOf(']', i + 2)
+    else if (char === '[' && close !== Infinity) {
       let body = pattern.slice(i + 1, close)
       const negated = body.startsWith('!') || body.startsWith('^')
       if (negated) body = body.slice(1)

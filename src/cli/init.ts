@@ -20,7 +20,7 @@ import {
   type FunctionSpec,
   type LoginLayout,
 } from './function-files.ts'
-import { ensureEnvIgnored, type GitignoreResult } from './gitignore.ts'
+import { applyEnvIgnored, planEnvIgnored, type GitignoreResult } from './gitignore.ts'
 import {
   namesPlace,
   readNetlifyConfig,
@@ -145,6 +145,8 @@ export function runInit(options: InitOptions): InitResult {
   }
   if (conflicts.length > 0) return result
 
+  // Decided before anything is written: a .gitignore init may not read stops it here.
+  const gitignore = planEnvIgnored(dir)
   for (const file of planned) {
     const read = existing.get(file.path) ? readRegularFile(file.path) : undefined
     let status: InitFile['status']
@@ -164,8 +166,12 @@ export function runInit(options: InitOptions): InitResult {
       status,
     })
   }
-  result.gitignore = ensureEnvIgnored(dir, { dryRun: options.dryRun === true })
+  result.gitignore = options.dryRun ? applyNothing(gitignore) : applyEnvIgnored(gitignore)
   return result
+}
+
+function applyNothing({ path, status, rule }: GitignoreResult): GitignoreResult {
+  return { path, status, ...(rule !== undefined && { rule }) }
 }
 
 /**

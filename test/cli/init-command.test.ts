@@ -183,6 +183,22 @@ describe('init and .gitignore', () => {
     expect(readFileSync(join(dir, 'elsewhere/ignore'), 'utf8')).toBe('node_modules\n')
   })
 
+  it('stops before writing anything when .gitignore is over 1 MiB', () => {
+    const dir = site({ '.gitignore': `# ${'x'.repeat(1024 * 1024)}\n` })
+    expect(() => runInit({ dir })).toThrow(
+      '.gitignore is larger than 1 MiB; init reads only regular files of at most 1 MiB inside the site',
+    )
+    expect(() => lstatSync(join(dir, 'netlify'))).toThrow()
+  })
+
+  it('reads long and odd lines in one pass', () => {
+    const long = ['a' + ' '.repeat(200_000) + 'b', '['.repeat(200_000), '\\ '.repeat(100_000)]
+    expect(lastRuleFor('.env', [...long, '.env'].join('\n'))).toEqual({
+      rule: '.env',
+      negated: false,
+    })
+  })
+
   it("replaces a hard-linked .gitignore instead of writing into the link's other name", () => {
     const other = site({ precious: 'node_modules\n' })
     const dir = site()
