@@ -65,7 +65,8 @@ export function siteConfig(env: Readonly<Record<string, string | undefined>>): S
 /**
  * The demo page's Content-Security-Policy: its own origin only, plus the configured hub for
  * `connect-src` (the hub client talks gRPC-web over a WebSocket to the hub's origin, `ws:` for
- * `http:` and `wss:` for `https:`); no plugins, no `<base>`, and no framing at all.
+ * `http:` and `wss:` for `https:`); no plugins, no `<base>`, no framing at all (the page is framed
+ * by nothing and frames nothing) and no workers.
  *
  * @throws TypeError when the hub is an IPv6 address literal, which CSP source lists cannot name.
  * @example
@@ -84,7 +85,12 @@ export function contentSecurityPolicy(config: SiteConfig): string {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
+    // No framing either way, and no workers: a page that frames or opens nothing of another
+    // origin gives an XSS no foreign window to hand a CryptoKey to (docs/identity.md).
     "frame-ancestors 'none'",
+    "frame-src 'none'",
+    "child-src 'none'",
+    "worker-src 'none'",
   ].join('; ')
 }
 

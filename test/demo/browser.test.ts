@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PrivateKey } from '@textile/hub'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { contentSecurityPolicy, siteConfig } from '../../scripts/build-site.ts'
 import { LEGACY_IDENTITY_KEY } from '../../site/src/identity-store.ts'
@@ -204,20 +204,40 @@ async function pageHeaders(page: Page, url: string): Promise<{ name: string; val
   }))
 }
 
-/** A page on another origin (127.0.0.1 instead of localhost) that frames the demo. */
-async function startFramingSite(
+/**
+ * Pages on another origin (127.0.0.1 instead of localhost): `/frame` frames the demo, `/blank` is
+ * an empty page (a popup the demo opens, or the page that opens the demo). Each page records what
+ * `message` events bring it, described, in `window.received`.
+ */
+async function startOtherOrigin(
   target: string,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((_request, response) => {
+): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = []
+  const record =
+    '<script>window.received = []; addEventListener("message", (e) => received.push(' +
+    'e.data && e.data.key instanceof CryptoKey ? "CryptoKey " + e.data.key.type : String(e.data)))' +
+    '</script>'
+  const server: Server = createServer((request, response) => {
+    requests.push(request.url ?? '')
     response.setHeader('content-type', 'text/html; charset=utf-8')
-    response.end(`<!doctype html><title>framing</title><iframe src="${target}"></iframe>`)
+    response.end(
+      request.url === '/frame'
+        ? `<!doctype html><title>framing</title><iframe src="${target}"></iframe>`
+        : `<!doctype html><title>other origin</title>${record}`,
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}`,
+    requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
+}
+
+/** What a page of another origin received by postMessage (see {@link startOtherOrigin}). */
+function receivedBy(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { received: string[] }).received)
 }
 
 /**
@@ -352,11 +372,12 @@ describe('demo page', () => {
       expect(watched.problems.splice(0)).toEqual([])
     })
 
-    it('serves the page with one CSP naming the hub, and X-Frame-Options: DENY', async () => {
+    it('serves the page with one CSP naming the hub, X-Frame-Options: DENY and COOP', async () => {
       const headers = await pageHeaders(watched.page, dev.url)
       const values = (name: string) => headers.filter((h) => h.name === name).map((h) => h.value)
       expect(values('content-security-policy')).toEqual([expectedCsp])
       expect(values('x-frame-options')).toEqual(['DENY'])
+      expect(values('cross-origin-opener-policy')).toEqual(['same-origin'])
       expect(values('x-content-type-options')).toEqual(['nosniff'])
     })
 
@@ -516,19 +537,108 @@ describe('demo page', () => {
     })
 
     it('refuses to be framed by a page on another origin', async () => {
-      const framing = await startFramingSite(dev.url)
+      const other = await startOtherOrigin(dev.url)
       const { page } = await watchedPage(context)
       const refusals: string[] = []
       page.on('console', (message) => refusals.push(message.text()))
       try {
-        await page.goto(framing.url)
+        await page.goto(`${other.url}/frame`)
         const frame = page.frames().find((candidate) => candidate !== page.mainFrame())
         expect(frame?.url()).not.toBe(dev.url + '/')
         await expect(frame?.locator('#pubkey').count()).resolves.toBe(0)
         expect(refusals).toContainEqual(expect.stringMatching(/frame-ancestors 'none'/))
       } finally {
         await page.close()
-        await framing.close()
+        await other.close()
+      }
+    })
+
+    // Issue 24, finding 1: a script in the page (an XSS) can structured-clone the non-extractable
+    // CryptoKey to a window of another origin. Under the demo's headers it has none to send to.
+    it('frames no page of another origin (frame-src)', async () => {
+      const other = await startOtherOrigin(dev.url)
+      const { page } = watched
+      try {
+        await page.goto(dev.url)
+        const refusals: string[] = []
+        const listen = (message: ConsoleMessage) => void refusals.push(message.text())
+        page.on('console', listen)
+        watched.expect(/frame-src/)
+        await page.evaluate((url) => {
+          const frame = document.createElement('iframe')
+          frame.src = url
+          document.body.append(frame)
+        }, `${other.url}/blank`)
+        await expect
+          .poll(() => refusals.concat(other.requests).join('\n'))
+          .toMatch(/frame-src 'none'|\/blank/)
+        page.off('console', listen)
+        // The browser never asked the other origin for the page.
+        expect(other.requests).toEqual([])
+      } finally {
+        await other.close()
+      }
+    })
+
+    it('gives a popup of another origin no window to postMessage a CryptoKey to (COOP)', async () => {
+      const other = await startOtherOrigin(dev.url)
+      const { page } = watched
+      try {
+        await page.goto(dev.url)
+        const popupOpened = context.waitForEvent('page')
+        // What an XSS would do: open a page of its own origin and send it the key.
+        await page.evaluate(async (url) => {
+          const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
+            'sign',
+            'verify',
+          ])) as CryptoKeyPair
+          Object.assign(window, { key: pair.privateKey, popup: window.open(url) })
+        }, `${other.url}/blank`)
+        const popup = await popupOpened
+        await popup.waitForLoadState()
+        // The popup cannot reach its opener either.
+        await expect(popup.evaluate(() => window.opener === null)).resolves.toBe(true)
+        const sent = await page.evaluate(() => {
+          const { popup, key } = window as unknown as { popup: Window | null; key: CryptoKey }
+          popup?.postMessage({ key }, '*')
+          popup?.postMessage('done', '*')
+          return popup?.closed ?? true
+        })
+        // The handle window.open returned behaves as a closed window: nothing it posts arrives.
+        expect(sent).toBe(true)
+        await popup.waitForTimeout(500)
+        await expect(receivedBy(popup)).resolves.toEqual([])
+        await popup.close()
+      } finally {
+        await other.close()
+      }
+    })
+
+    it('severs the opener when a page of another origin opens the demo (COOP)', async () => {
+      const other = await startOtherOrigin(dev.url)
+      const opener = await context.newPage()
+      try {
+        await opener.goto(`${other.url}/blank`)
+        const opened = context.waitForEvent('page')
+        await opener.evaluate((url) => void window.open(url), dev.url)
+        const demo = await opened
+        await demo.waitForLoadState()
+        const reached = await demo.evaluate(async () => {
+          const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
+            'sign',
+            'verify',
+          ])) as CryptoKeyPair
+          window.opener?.postMessage({ key: pair.privateKey }, '*')
+          window.opener?.postMessage('done', '*')
+          return window.opener !== null
+        })
+        expect(reached).toBe(false)
+        await opener.waitForTimeout(500)
+        await expect(receivedBy(opener)).resolves.toEqual([])
+        await demo.close()
+      } finally {
+        await opener.close()
+        await other.close()
       }
     })
   })

@@ -53,7 +53,8 @@ describe('contentSecurityPolicy()', () => {
   it('allows connections to the hub over http and ws when HUB_URL is http', () => {
     expect(contentSecurityPolicy(siteConfig({ HUB_URL: 'http://127.0.0.1:6007' }))).toBe(
       "default-src 'self'; connect-src 'self' http://127.0.0.1:6007 ws://127.0.0.1:6007; " +
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; " +
+        "frame-src 'none'; child-src 'none'; worker-src 'none'",
     )
   })
 
