@@ -47,8 +47,11 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   key_store_unavailable:
     'This browser refused its key store (IndexedDB). Use a passkey or a raw key instead.',
   invalid_private_key: 'That is not a Textile private key string (it starts with “bbaareq”).',
+  identity_exists: 'This browser already keeps another key; it was not replaced.',
   passkey_prf_unsupported:
     'This browser or passkey cannot derive keys (no WebAuthn PRF). Use this browser’s key instead.',
+  passkey_rp_id_not_allowed:
+    'This page asked for passkeys of another domain, which other sites could share; it was refused.',
   passkey_cancelled: 'The passkey request was cancelled or timed out.',
   passkey_failed: 'The browser refused the passkey request on this site.',
   wallet_rejected: 'The wallet refused to sign.',

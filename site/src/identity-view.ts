@@ -9,6 +9,7 @@ import {
   loadBrowserIdentity,
   makeRawIdentity,
   moveIntoBrowser,
+  moveLegacyIntoBrowser,
   parseIdentity,
   rememberedKind,
   rememberKind,
@@ -64,6 +65,7 @@ export interface IdentityView {
 const SOURCE_TEXT: Record<IdentityKind, Partial<Record<LoadedIdentity['source'], string>>> = {
   browser: {
     restored: 'Restored from this browser’s key store',
+    kept: 'Restored from this browser’s key store',
     created: 'Created just now in this browser',
     moved: 'Moved into this browser’s key store just now',
   },
@@ -279,11 +281,29 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
       kind = rememberedKind(storage)
       render()
       if (kind === 'browser') {
+        let kept: LoadedIdentity | undefined
         await attempt(async () => {
           const loaded = await loadBrowserIdentity(storage)
           switchTo(loaded, false)
+          if (loaded.source === 'kept') kept = loaded
           return undefined
         }, 'Opening this browser’s key store…')
+        // A key in local storage (an older demo's, or planted) never replaces the stored one
+        // unasked: the user sees which key would be lost and chooses.
+        if (kept?.legacy) {
+          const legacy = kept.legacy
+          const choice = await askToReplaceIdentity({
+            elements: options.dialog,
+            pubkey: kept.identity.public.toString(),
+            confirmLabel: 'Replace it with the key from local storage',
+          })
+          if (choice === 'replace') {
+            await attempt(
+              () => moveLegacyIntoBrowser(storage, legacy),
+              'Moving the key from local storage into this browser’s key store…',
+            )
+          }
+        }
       } else {
         switchTo(undefined)
       }

@@ -767,6 +767,55 @@ describe('demo page', () => {
       }
     })
 
+    // Issue 24: the migration ran whenever a legacy string was in localStorage and replaced the
+    // stored key silently (a planted string swapped the user's identity).
+    it('asks before a key in local storage replaces the key this browser keeps', async () => {
+      const context = await browser.newContext()
+      const legacy = PrivateKey.fromRandom()
+      try {
+        const watched = await watchedPage(context)
+        const { page } = watched
+        const shown = () => page.locator('#pubkey').textContent()
+        const dialog = page.getByRole('dialog', { name: 'Replace your identity?' })
+        await page.goto(dev.url)
+        await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
+        const stored = await shown()
+        const plant = () =>
+          page.evaluate(
+            ([key, value]) => localStorage.setItem(key!, value!),
+            [LEGACY_IDENTITY_KEY, legacy.toString()],
+          )
+        await plant()
+        await page.reload()
+        await dialog.waitFor({ state: 'visible' })
+        await expect(page.locator('#replace-pubkey').textContent()).resolves.toBe(stored)
+        await expectAccessible(page)
+        await page.keyboard.press('Escape')
+        await expect
+          .poll(() => page.locator('#status').textContent())
+          .toMatch(/^Kept your identity\. Another key, left in local storage/)
+        expect(await shown()).toBe(stored)
+        // Nothing was lost either: the string stays where it was until the user chooses.
+        await expect(
+          page.evaluate((key) => localStorage.getItem(key), LEGACY_IDENTITY_KEY),
+        ).resolves.toBe(legacy.toString())
+
+        await page.reload()
+        await dialog.waitFor({ state: 'visible' })
+        await page
+          .getByRole('button', { name: 'Replace it with the key from local storage' })
+          .click()
+        await expect.poll(shown).toBe(legacy.public.toString())
+        await expect(storedKeys(page)).resolves.toEqual(KEY_STORE_ONLY)
+        await page.reload()
+        await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Welcome back/)
+        expect(await shown()).toBe(legacy.public.toString())
+        expect(watched.problems).toEqual([])
+      } finally {
+        await context.close()
+      }
+    })
+
     /**
      * One signature lifetime in a fresh profile: the prefetch comes on its own, a refresh the
      * token function refuses shows its code, the next refresh moves the countdown.
