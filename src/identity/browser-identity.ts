@@ -144,7 +144,8 @@ export async function importBrowserIdentity(
       const { record: stored, added } = await addIdentityIfAbsent(name, record)
       if (!added) {
         const storedKey = new Uint8Array(await subtleCrypto().exportKey('raw', stored.publicKey))
-        if (!timingSafeEqual(storedKey, parsed.publicKey)) throw new IdentityError('identity_exists')
+        if (!timingSafeEqual(storedKey, parsed.publicKey))
+          throw new IdentityError('identity_exists')
         return fromRecord(name, stored, false)
       }
     }
