@@ -18,6 +18,7 @@ import {
   type IdentityKind,
   type LoadedIdentity,
 } from './identity-store.ts'
+import { DemoError } from './error-messages.ts'
 import { askToReplaceIdentity, type ReplaceDialogElements } from './replace-identity-dialog.ts'
 import { shortKey } from './short-key.ts'
 import type { StatusView } from './status-view.ts'
@@ -202,7 +203,20 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
   })
 
   ui.usePasskey.addEventListener('click', () => {
-    void attempt(() => usePasskey({ create: false }), 'Waiting for your passkey…')
+    void (async () => {
+      let none = false
+      const used = await attempt(async () => {
+        try {
+          return await usePasskey({ create: false })
+        } catch (error) {
+          // WebAuthn reports "no passkey here" as a cancel, on purpose: say both, offer to create.
+          if ((error as { code?: unknown }).code !== 'passkey_cancelled') throw error
+          none = true
+          throw new DemoError('no_passkey_used', undefined, { cause: error })
+        }
+      }, 'Waiting for your passkey…')
+      if (!used && none) ui.createPasskey.focus()
+    })()
   })
   ui.createPasskey.addEventListener('click', () => {
     void attempt(() => usePasskey({ create: true }), 'Creating a passkey…')

@@ -14,10 +14,12 @@ import { PrivateKey } from '@textile/hub'
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { contentSecurityPolicy, siteConfig } from '../../scripts/build-site.ts'
+import { ERROR_SENTENCES } from '../../site/src/error-messages.ts'
 import { LEGACY_IDENTITY_KEY } from '../../site/src/identity-store.ts'
+import { LOGIN_STEP_TEXT } from '../../site/src/session-controller.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
-import { ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
+import { ROOT, freePort, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
 import { auditAccessibility, formatFindings, isBlocking } from './audit-accessibility.ts'
 import { launchChromium } from './launch-chromium.ts'
 
@@ -391,7 +393,10 @@ describe('demo page', () => {
       const { page } = watched
       await page.goto(dev.url)
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/Welcome back/)
-      await expect(page.locator('#banner').textContent()).resolves.toMatch(/Local development/)
+      // The hub's URL, not the words "HUB_URL" (issue 23).
+      await expect(page.locator('#banner').textContent()).resolves.toBe(
+        `Local development: talking to the hub at ${emulator.url} (the emulator unless HUB_URL names another).`,
+      )
 
       // A raw key, explicitly: imported into the page's memory only, then moved into this
       // browser's key store (replacing the key the page made on the first visit).
@@ -442,6 +447,36 @@ describe('demo page', () => {
       await expect(page.locator('#notes li span').allTextContents()).resolves.toEqual([
         'Hello from Chromium',
       ])
+    })
+
+    // Issue 23: a slow login showed one sentence until it ended, however long it took.
+    it('names each step of a slow login and counts the seconds beside it', async () => {
+      const { page } = watched
+      const status = () => page.locator('#status').textContent()
+      const elapsed = page.locator('#status-elapsed')
+      let release: () => void = () => {}
+      const held = new Promise<void>((resolve) => (release = resolve))
+      await page.route('**/api/token', async (route) => {
+        await held
+        await route.continue()
+      })
+      try {
+        const before = (await watched.statusLog()).length
+        await page.getByRole('button', { name: /^Log in/ }).click()
+        await expect.poll(status).toBe(LOGIN_STEP_TEXT.token)
+        await expect.poll(() => elapsed.textContent(), { timeout: 10_000 }).toMatch(/^[2-9] s$/)
+        await expect(elapsed.isVisible()).resolves.toBe(true)
+        await expect(elapsed.getAttribute('aria-hidden')).resolves.toBe('true')
+        release()
+        await expect.poll(status, { timeout: 15_000 }).toMatch(/^Logged in\. \d+ note/)
+        await expect(elapsed.isHidden()).resolves.toBe(true)
+        const log = (await watched.statusLog()).slice(before)
+        const steps = [LOGIN_STEP_TEXT.challenge, LOGIN_STEP_TEXT.signing, LOGIN_STEP_TEXT.token]
+        expect(log.filter((text) => text.startsWith('Logging in:'))).toEqual(steps)
+      } finally {
+        release()
+        await page.unroute('**/api/token')
+      }
     })
 
     it('fits a 360 px wide screen', async () => {
@@ -512,6 +547,8 @@ describe('demo page', () => {
       await expect(page.locator('#status').textContent()).resolves.toBe(
         'Login failed (pubkey_not_allowed): details below.',
       )
+      // The keyboard focus follows: the next Tab starts from the error, not from the button.
+      await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('error')
       await page.screenshot({ path: join(ARTIFACTS, 'demo-error.png'), fullPage: true })
       await expectAccessible(page)
     })
@@ -643,6 +680,42 @@ describe('demo page', () => {
     })
   })
 
+  // Issue 23: a hub that is not running read "The hub rejected the request. Response closed
+  // without headers".
+  describe('with a hub that is not running', () => {
+    let dev: NetlifyDev
+    let context: BrowserContext
+    let hubUrl: string
+
+    beforeAll(async () => {
+      hubUrl = `http://127.0.0.1:${await freePort()}`
+      dev = await startSite({ url: hubUrl } as Emulator, { HUB_ISSUER_KEY: emulator.hostKey })
+      context = await browser.newContext({ viewport: { width: 1024, height: 900 } })
+    }, 90_000)
+
+    afterAll(async () => {
+      await context?.close()
+      await dev?.stop()
+    })
+
+    it('says the hub is unreachable when a hub call cannot connect', async () => {
+      const watched = await watchedPage(context)
+      const { page } = watched
+      watched.expect(/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/.*' failed/)
+      await page.goto(dev.url)
+      // Issuer mode: the login itself never meets the hub.
+      await logIn(page)
+      await expect(page.locator('#status').textContent()).resolves.toMatch(/^Logged in\./)
+      await page.getByLabel('New note').fill('Nobody is listening')
+      await page.getByRole('button', { name: 'Save note' }).click()
+      const shown = await errorShown(page)
+      expect(shown).toEqual({ code: 'hub_unreachable', sentence: ERROR_SENTENCES.hub_unreachable })
+      expect(shown.sentence).toMatch(/could not be reached/)
+      await expectAccessible(page)
+      expect(watched.problems).toEqual([])
+    })
+  })
+
   describe('in hub-challenge mode', () => {
     let dev: NetlifyDev
     let context: BrowserContext
@@ -670,6 +743,13 @@ describe('demo page', () => {
       expect(headers).toContainEqual({ name: 'content-security-policy', value: expectedCsp })
       await logIn(page)
       await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+      // Every step, the hub's own challenge last.
+      expect((await watched.statusLog()).filter((text) => text.startsWith('Logging in:'))).toEqual([
+        LOGIN_STEP_TEXT.challenge,
+        LOGIN_STEP_TEXT.signing,
+        LOGIN_STEP_TEXT.token,
+        LOGIN_STEP_TEXT.hub,
+      ])
       // The hub's thread token is kept for the tab (sessionStorage), never in localStorage.
       const areas = () =>
         page.evaluate(() =>
@@ -706,6 +786,16 @@ describe('demo page', () => {
         await expect(page.locator('#pubkey').textContent()).resolves.toBe('—')
         await expect(page.getByRole('button', { name: /^Log in/ }).isDisabled()).resolves.toBe(true)
         await expectAccessible(page)
+        // None yet: the page says so and offers to create one (issue 23).
+        await page.getByRole('button', { name: 'Use my passkey' }).click()
+        await expect(errorShown(page)).resolves.toEqual({
+          code: 'no_passkey_used',
+          sentence: ERROR_SENTENCES.no_passkey_used,
+        })
+        expect(ERROR_SENTENCES.no_passkey_used).toMatch(/may have none .* Create one/)
+        await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+          'Create a passkey',
+        )
         await page.getByRole('button', { name: 'Create a passkey' }).click()
         await expect
           .poll(() => page.locator('#identity-source').textContent())
