@@ -3,12 +3,18 @@
 import type { UserAuthErrorCode } from '../../src/client/index.ts'
 import type { IdentityErrorCode } from '../../src/identity/index.ts'
 
-/** Codes the demo itself adds for failures outside the SDK. */
+/**
+ * Codes the demo itself adds for failures outside the SDK. `hub_unreachable` is also the SDK's
+ * code for its own hub leg (issue 23, added by the SDK's change): here it names @textile/hub's
+ * transport failure, which carries no code. Once the SDK's union has it, it may leave this list.
+ */
 export type DemoErrorCode =
   | 'invalid_key'
   | 'storage_unavailable'
   | 'config_unavailable'
   | 'hub_call_failed'
+  | 'hub_unreachable'
+  | 'no_passkey_used'
   | 'unexpected_error'
 
 /** Every code the page can render. */
@@ -47,8 +53,11 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   key_store_unavailable:
     'This browser refused its key store (IndexedDB). Use a passkey or a raw key instead.',
   invalid_private_key: 'That is not a Textile private key string (it starts with “bbaareq”).',
+  identity_exists: 'This browser already keeps another key; it was not replaced.',
   passkey_prf_unsupported:
     'This browser or passkey cannot derive keys (no WebAuthn PRF). Use this browser’s key instead.',
+  passkey_rp_id_not_allowed:
+    'This page asked for passkeys of another domain, which other sites could share; it was refused.',
   passkey_cancelled: 'The passkey request was cancelled or timed out.',
   passkey_failed: 'The browser refused the passkey request on this site.',
   wallet_rejected: 'The wallet refused to sign.',
@@ -59,6 +68,10 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
     'This browser blocks local storage: the page forgets your choices on reload.',
   config_unavailable: 'The page could not load build/config.json. Run `npm run build:site`.',
   hub_call_failed: 'The hub rejected the request.',
+  hub_unreachable:
+    'The hub could not be reached: it is not running, or the page was built with a wrong hub address.',
+  no_passkey_used:
+    'No passkey was used: this device may have none for this site yet, or the request was cancelled. Create one with “Create a passkey”.',
   unexpected_error: 'Something went wrong in the page.',
 }
 
@@ -116,12 +129,18 @@ export function describeError(
     }
   }
   const message = error instanceof Error ? text(error.message) : ''
+  const unreachable = fallback === 'hub_call_failed' && HUB_TRANSPORT_FAILURE.test(message)
+  const shown = unreachable ? 'hub_unreachable' : fallback
   return {
-    code: fallback,
-    sentence: ERROR_SENTENCES[fallback],
+    code: shown,
+    sentence: ERROR_SENTENCES[shown],
     ...(message && { detail: message }),
   }
 }
+
+// What @textile/hub's gRPC-web client (@improbable-eng/grpc-web) rejects with when no answer
+// came at all: the connection was refused or dropped before the hub sent a status.
+const HUB_TRANSPORT_FAILURE = /^Response closed without headers$/
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value.slice(0, 300) : ''
