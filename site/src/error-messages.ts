@@ -36,6 +36,9 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   unsupported_media_type: 'The login request was not sent as JSON.',
   server_misconfigured: 'The token service is not configured yet; the site owner must fix it.',
   internal_error: 'The token service failed unexpectedly. Try again in a moment.',
+  invalid_link: 'This browser’s link to your account was not accepted. Link it again.',
+  link_expired: 'This browser’s link to your account has expired. Link it again.',
+  link_unsupported: 'This site’s token service cannot log in linked browsers (no issuer key).',
   // SDK codes.
   network_error: 'The token service could not be reached. Check your connection.',
   request_timeout: 'The token service did not answer in time. Try again.',

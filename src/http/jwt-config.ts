@@ -11,8 +11,8 @@ import type { ConfigInput, ConfigSource } from './config-source.ts'
 import { list, misconfigured, seconds, value } from './env-values.ts'
 import { originOf } from './origin.ts'
 
-/** The claims the minter sets itself; `JWT_CLAIMS` may not name them (RFC 7519 §4.1). */
-export const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'] as const
+/** The claims the minter sets itself; `JWT_CLAIMS` may not name them (RFC 7519 §4.1; `act`, RFC 8693 §4.1, says a linked device acts for its account). */
+export const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'act'] as const
 
 /** Shortest accepted `JWT_HS256_SECRET`, in characters (RFC 7518 §3.2: a key of ≥ 256 bits). */
 export const MIN_HS256_SECRET_LENGTH = 32

@@ -42,9 +42,12 @@ const jwtEndpointConfig: ConfigSource<TextileConfig & { jwt: JwtConfig }> = {
  * Creates the JWT function: verifies the envelope and the user's signature over it exactly as the
  * token function does, applies the policy (stage `'token'`), and signs a JWT for the user's key.
  *
+ * With an account `link`, `sub` is the account and `act.sub` the device (RFC 8693).
+ *
  * @throws (as problem+json) `invalid_request`, `invalid_envelope` (also "already used" in
  *   single-use mode), `envelope_expired`, `origin_not_allowed`, `invalid_signature`,
- *   `pubkey_not_allowed`, `server_misconfigured` (naming the JWT variable), and the transport codes.
+ *   `invalid_link`, `link_expired`, `pubkey_not_allowed`, `server_misconfigured` (naming the JWT
+ *   variable), and the transport codes.
  * @example
  * export default createJwtHandler({ policy: ({ pubkey }) => isMember(pubkey) })
  */
@@ -62,14 +65,16 @@ export function createJwtHandler(options: HandlerOptions = {}): RequestHandler {
           loaded.add(input.config)
           warnOfOpenClaims(input.config, options, input.log)
         }
-        const { pubkey } = await prove(input)
+        const { subject } = await prove(input)
         const { jwt } = input.config
         const iat = Math.floor(input.now.getTime() / 1000)
         const exp = iat + jwt.ttlSeconds
         const claims = {
           ...jwt.claims,
           iss: jwt.issuer,
-          sub: pubkey,
+          sub: subject.pubkey,
+          // RFC 8693 §4.1: the device key acts for the account the link names.
+          ...(subject.device !== undefined && { act: { sub: subject.device } }),
           aud: jwt.audience.length === 1 ? jwt.audience[0] : jwt.audience,
           iat,
           exp,
