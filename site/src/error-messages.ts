@@ -41,6 +41,7 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   hub_url_insecure: 'The hub’s address is plain http on the network; it must be https.',
   hub_error: 'The hub refused to issue a user token for this identity.',
   hub_timeout: 'The hub did not answer the token request in time.',
+  hub_unreachable: 'The hub could not be reached. Check that it is running and its address.',
   // Identity codes (textile-token-provider/identity).
   ed25519_unsupported:
     'This browser cannot keep a key that scripts cannot read. Use a passkey or a raw key instead.',

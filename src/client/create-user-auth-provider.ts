@@ -5,7 +5,7 @@
 // or `storage`) is replaced before it ends; a token without `exp` is reused as long as it lasts.
 import { UserAuthError } from './errors.ts'
 import { readUserAuth, type UserAuth } from './http.ts'
-import { isSecureHubUrl } from './hub-url.ts'
+import { isSecureHubUrl } from './hub/hub-url.ts'
 import { createCredentialProvider } from './create-credential-provider.ts'
 import { readProviderOptions, type Provider, type ProviderOptions } from './provider-options.ts'
 import type { TokenSource, UserAuthChangeEvent, UserAuthEvent } from './provider-events.ts'
@@ -86,7 +86,7 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
           times = cached
           tokenSource = 'cache'
         } else {
-          const { getHubToken } = await import('./hub-challenge.ts')
+          const { getHubToken } = await import('./hub/get-hub-token.ts')
           auth.token = await getHubToken({ hubUrl: hub, pubkey, auth, sign, timeoutMs, signal })
           times = readTokenTimes(auth.token)
           tokenSource = 'hub'

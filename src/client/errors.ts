@@ -40,6 +40,7 @@ export type ClientErrorCode =
   | 'hub_url_required'
   | 'hub_url_insecure'
   | 'hub_error'
+  | 'hub_unreachable'
   | 'hub_timeout'
   | 'aborted'
 
@@ -55,6 +56,7 @@ const MESSAGES: Record<ClientErrorCode, string> = {
   hub_url_required: 'The server did not issue a thread token and no hubUrl was given',
   hub_url_insecure: 'The hub must be reached over https (plain http only on loopback)',
   hub_error: 'The hub refused the token request',
+  hub_unreachable: 'The hub could not be reached',
   hub_timeout: 'The hub did not answer the token request in time',
   aborted: 'The provider was disposed or its signal aborted',
 }

@@ -476,7 +476,7 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
     }
   })
 
-  it('rejects with hub_error when the hub is unreachable', async () => {
+  it('rejects with hub_unreachable when the hub is unreachable', async () => {
     const hub = await fakeHub('ok')
     await hub.close()
     const provider = createUserAuthProvider({
@@ -485,7 +485,7 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
       hubUrl: hub.url,
       fetch: fakeServer().fetch,
     })
-    await expect(provider()).rejects.toMatchObject({ code: 'hub_error' })
+    await expect(provider()).rejects.toMatchObject({ code: 'hub_unreachable' })
   })
 
   it('rejects with hub_timeout when the hub never answers, then retries', async () => {

@@ -5,8 +5,8 @@
 // only on loopback; anything else is `hub_error` / `hub_url_insecure` and `sign` is not called.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createUserAuthProvider } from '../../src/client/index.ts'
-import { getHubToken } from '../../src/client/hub-challenge.ts'
-import { hubSocketUrl, isSecureHubUrl } from '../../src/client/hub-url.ts'
+import { getHubToken } from '../../src/client/hub/get-hub-token.ts'
+import { hubSocketUrl, isSecureHubUrl } from '../../src/client/hub/hub-url.ts'
 import {
   fakeHub,
   fakeServer,
@@ -185,8 +185,8 @@ describe('createUserAuthProvider() with a plain-http hub', () => {
         hubUrl,
         fetch: fakeServer().fetch,
       })
-      // The recorder fails the socket at once: hub_error, after the URL was taken.
-      await expect(provider()).rejects.toMatchObject({ code: 'hub_error' })
+      // The recorder fails the socket before it opens: hub_unreachable, after the URL was taken.
+      await expect(provider()).rejects.toMatchObject({ code: 'hub_unreachable' })
       expect(ws.urls).toEqual([
         hubSocketUrl(hubUrl.replace(/\/+$/, ''), '/threads.pb.API/GetToken'),
       ])
