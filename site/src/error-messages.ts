@@ -42,6 +42,7 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   hub_error: 'The hub refused to issue a user token for this identity.',
   hub_timeout: 'The hub did not answer the token request in time.',
   hub_unreachable: 'The hub could not be reached. Check that it is running and its address.',
+  token_mismatch: 'The server or hub sent a user token for another identity; it was refused.',
   // Identity codes (textile-token-provider/identity).
   ed25519_unsupported:
     'This browser cannot keep a key that scripts cannot read. Use a passkey or a raw key instead.',

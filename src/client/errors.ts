@@ -42,6 +42,7 @@ export type ClientErrorCode =
   | 'hub_error'
   | 'hub_unreachable'
   | 'hub_timeout'
+  | 'token_mismatch'
   | 'aborted'
 
 /** Every code a {@link UserAuthError} can carry: the server's contract codes plus the SDK's. */
@@ -58,6 +59,7 @@ const MESSAGES: Record<ClientErrorCode, string> = {
   hub_error: 'The hub refused the token request',
   hub_unreachable: 'The hub could not be reached',
   hub_timeout: 'The hub did not answer the token request in time',
+  token_mismatch: 'The thread token is not for this identity',
   aborted: 'The provider was disposed or its signal aborted',
 }
 

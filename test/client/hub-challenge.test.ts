@@ -13,7 +13,8 @@ import {
   identity,
   installWebSocket,
   type HubBehaviour,
-  fakeJwt,
+  hubToken,
+  issuedToken,
 } from './fakes.ts'
 
 const endpoint = 'https://site.example/api'
@@ -97,7 +98,7 @@ describe('createUserAuthProvider() against a hostile hub', () => {
         hubUrl: hub.url,
         fetch: fakeServer().fetch,
       })()
-      expect(auth.token).toBe(fakeJwt('hub1'))
+      expect(auth.token).toBe(hubToken(1, id.public.toString()))
       expect(signed(sign)).toEqual(['envelope', 32])
       expect(hub.state.signatures.map((entry) => entry.verified)).toEqual([true])
     } finally {
@@ -196,13 +197,16 @@ describe('createUserAuthProvider() with a plain-http hub', () => {
   })
 
   it('still works in issuer mode with a plain-http hubUrl (the SDK never talks to that hub)', async () => {
+    const id = identity()
     const provider = createUserAuthProvider({
       endpoint,
-      identity: identity(),
+      identity: id,
       hubUrl: 'http://hub.example:6007',
       fetch: fakeServer({ issuer: true }).fetch,
     })
-    await expect(provider()).resolves.toMatchObject({ token: 'eyJh.issued1.c2ln' })
+    await expect(provider()).resolves.toMatchObject({
+      token: issuedToken(1, id.public.toString()),
+    })
   })
 })
 
