@@ -1,12 +1,13 @@
 // The hub's interactive GetToken, answered from the browser (hub-challenge mode): the private key
-// never leaves the identity. Loaded with a dynamic import() so issuer-mode apps do not pay for it;
-// its messages are encoded by get-token-messages.ts, never by generated protobuf classes (they
-// share a global with `@textile/hub`'s own copy: docs/protocol.md §5). Threat model: the hub URL is app configuration, but what arrives over the
-// socket is not: a hostile hub, or anyone on the path to a plain-`http:` one, could send the UTF-8
-// of a `/api/challenge` envelope as "the challenge" and redeem the signature at `/api/token`. So
-// the SDK signs only what a go-threads hub sends (exactly 32 random bytes), once per stream, and
-// talks clear text only to loopback (hub-url.ts); the envelope format never is 32 bytes. The socket
-// is always closed and the promise always settles: on the token, an error status, close or timeout.
+// never leaves the identity. Loaded with a dynamic import() so issuer-mode apps do not pay for it.
+// Its messages are written by get-token-messages.ts, never by generated protobuf classes, which
+// share a global with `@textile/hub`'s own copy (docs/protocol.md §5).
+// Threat model: the hub URL is app configuration, but what arrives over the socket is not: a
+// hostile hub, or anyone on the path to a plain-`http:` one, could send the UTF-8 of a
+// `/api/challenge` envelope as "the challenge" and redeem the signature at `/api/token`. So the
+// SDK signs only what a go-threads hub sends (exactly 32 random bytes), once per stream, and talks
+// clear text only to loopback (hub-url.ts); the envelope format never is 32 bytes. The socket is
+// always closed and the promise always settles: on the token, an error status, close or timeout.
 import { UserAuthError } from '../errors.ts'
 import type { UserAuth } from '../http.ts'
 import { decodeGetTokenReply, encodeGetTokenRequest } from './get-token-messages.ts'
@@ -142,8 +143,8 @@ export function getHubToken(options: GetHubTokenOptions): Promise<string> {
       }
     })
 
-    // Browsers tell a refused connection, a DNS or TLS failure and a refused upgrade apart from
-    // nothing: all of them are a socket that never opened.
+    // Browsers do not tell a refused connection, a DNS or TLS failure and a refused upgrade
+    // apart: each is a socket that never opened.
     const lost = () => (opened ? fail() : finish(new UserAuthError('hub_unreachable')))
     socket.addEventListener('error', lost)
     socket.addEventListener('close', lost)

@@ -32,17 +32,12 @@ const MAX_GROUP_DEPTH = 100
  */
 export function encodeGetTokenRequest(request: GetTokenRequest): Uint8Array {
   const [field, value] =
-    'key' in request
-      ? [1, new TextEncoder().encode(request.key)]
-      : [2, (request as { signature: Uint8Array }).signature]
+    'key' in request ? [1, new TextEncoder().encode(request.key)] : [2, request.signature]
   const head = [(field << 3) | LENGTH_DELIMITED]
-  for (let n = value.length; ; n = Math.floor(n / 128)) {
-    if (n < 128) {
-      head.push(n)
-      break
-    }
-    head.push((n % 128) | 0x80)
-  }
+  // The length as a varint: 7 bits a byte, low bits first, the high bit on all but the last.
+  let n = value.length
+  for (; n >= 128; n = Math.floor(n / 128)) head.push((n % 128) | 0x80)
+  head.push(n)
   const out = new Uint8Array(head.length + value.length)
   out.set(head)
   out.set(value, head.length)
