@@ -4,16 +4,15 @@ import type { UserAuthErrorCode } from '../../src/client/index.ts'
 import type { IdentityErrorCode } from '../../src/identity/index.ts'
 
 /**
- * Codes the demo itself adds for failures outside the SDK. `hub_unreachable` is also the SDK's
- * code for its own hub leg (issue 23, added by the SDK's change): here it names @textile/hub's
- * transport failure, which carries no code. Once the SDK's union has it, it may leave this list.
+ * Codes the demo itself adds for failures outside the SDK. (`hub_unreachable` is the SDK's, for
+ * its own hub leg; the demo also shows it for @textile/hub's transport failure, which carries no
+ * code.)
  */
 export type DemoErrorCode =
   | 'invalid_key'
   | 'storage_unavailable'
   | 'config_unavailable'
   | 'hub_call_failed'
-  | 'hub_unreachable'
   | 'no_passkey_used'
   | 'unexpected_error'
 
@@ -50,6 +49,7 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   hub_url_insecure: 'The hub’s address is plain http on the network; it must be https.',
   hub_error: 'The hub refused to issue a user token for this identity.',
   hub_timeout: 'The hub did not answer the token request in time.',
+  token_mismatch: 'The server or the hub sent a user token for another identity; it was refused.',
   // Identity codes (textile-token-provider/identity).
   ed25519_unsupported:
     'This browser cannot keep a key that scripts cannot read. Use a passkey or a raw key instead.',

@@ -553,16 +553,13 @@ describe('hub-challenge mode on the emulator', () => {
           string,
           { pubkey: string; token: string; threadId: string; sdk: string }
         > = {}
-        // All of @textile/hub's GetTokens first: once the SDK's hub-challenge leg has loaded its own
-        // copy of threads_pb.js, the two copies share google-protobuf's global `proto` namespace
-        // and @textile/hub's next GetToken is sent without its key (a page using both is rare).
+        // The SDK's login and @textile/hub's own GetToken interleaved, SDK first: with generated
+        // protobuf in the SDK's hub leg the two shared one global `proto` and @textile/hub's
+        // GetToken went out without its key (issue 23).
         for (const [kind, identity] of Object.entries(kinds)) {
+          const sdk = (await ttp.logIn(identity, '/hub/api', hubUrl)).token!
           const { token, threadId } = await ttp.hubToken(identity, '/hub/api', hubUrl)
-          out[kind] = { pubkey: identity.public.toString(), token, threadId, sdk: '' }
-        }
-        // The SDK's own answer to the hub's challenge, for the same identities.
-        for (const [kind, identity] of Object.entries(kinds)) {
-          out[kind]!.sdk = (await ttp.logIn(identity, '/hub/api', hubUrl)).token!
+          out[kind] = { pubkey: identity.public.toString(), token, threadId, sdk }
         }
         return out
       }, site.emulator.url)
