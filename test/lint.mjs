@@ -1,6 +1,6 @@
 // Project lint: formatting (prettier), plus the rules the type checker cannot see.
-// - src/core, src/client, src/identity and the demo (site/src) run in browsers (core and client in
-//   Deno too): no node:* or Node built-in imports.
+// - src/core, src/client, src/identity, src/verify and the demo (site/src) run in browsers (core,
+//   client and verify in Deno too): no node:* or Node built-in imports.
 // - Netlify deploys every file in functions/ as a function: only function modules live there.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -21,7 +21,7 @@ function* files(dir) {
 const builtins = new Set(builtinModules)
 const importPattern =
   /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
-for (const dir of ['src/core', 'src/client', 'src/identity', 'site/src']) {
+for (const dir of ['src/core', 'src/client', 'src/identity', 'src/verify', 'site/src']) {
   let list = []
   try {
     list = [...files(join(root, dir))]
