@@ -9,7 +9,6 @@
 // refresh fails (a JWKS outage must not fail every request at once).
 import {
   createLocalJWKSet,
-  errors,
   type FlattenedJWSInput,
   type JSONWebKeySet,
   type JWK,
@@ -159,7 +158,7 @@ export function remoteKeySet(options: RemoteKeySetOptions): KeyResolver {
     } catch (error) {
       // A kid the set lacks: a key rotated in since the fetch. One refetch, then no other for a
       // cooldown, so tokens with made-up kids cannot make the verifier hammer the JWKS.
-      if ((error as { code?: unknown })?.code !== errors.JWKSNoMatchingKey.code) throw error
+      if ((error as { code?: unknown })?.code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error
       // Another call refreshed the set meanwhile: the newer copy decides.
       if (shared.set && shared.set !== set) return shared.set.resolve(header, token)
       if (now() - set.fetchedAt < cooldownMs) throw error
