@@ -135,8 +135,7 @@ export interface BuildSiteResult {
 
 /**
  * Bundles `site/src/app.ts` and `site/src/members.ts` (ESM, minified, code-split), writes
- * `config.json` next to them and
- * `_headers` into the publish directory.
+ * `config.json` next to them and `_headers` into the publish directory.
  *
  * @throws TypeError for a bad `HUB_URL`; esbuild's error when the sources do not compile.
  * @example
