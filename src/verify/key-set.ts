@@ -161,7 +161,9 @@ export function remoteKeySet(options: RemoteKeySetOptions): KeyResolver {
       if ((error as { code?: unknown })?.code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error
       // Another call refreshed the set meanwhile: the newer copy decides.
       if (shared.set && shared.set !== set) return shared.set.resolve(header, token)
-      if (now() - set.fetchedAt < cooldownMs) throw error
+      const time = now()
+      if (time - set.fetchedAt < cooldownMs) throw error
+      if (shared.failedAt && time - shared.failedAt < cooldownMs) throw error
       const fresh = await refresh()
       return fresh.resolve(header, token)
     }

@@ -378,6 +378,21 @@ describe('createJwtVerifier()', () => {
       expect(jwks.state.calls).toBe(2) // one refetch, then the cooldown again
     })
 
+    it('does not refetch for unknown kids within a cooldown after a failed refetch', async () => {
+      const { t, verifier, jwks } = setup()
+      const unknown = await mint(setup({ JWT_EDDSA_KEY: EDDSA_SEED_B64URL }).t)
+      await verifier.verify(await mint(t))
+      jwks.state.fail = true
+      later(t, 60)
+      await expect(verifier.verify(unknown)).rejects.toMatchObject({ code: 'jwks_unavailable' })
+      expect(jwks.state.calls).toBe(2)
+      later(t, 70)
+      for (let i = 0; i < 5; i++) {
+        await expect(verifier.verify(unknown)).rejects.toMatchObject({ code: 'jwt_invalid' })
+      }
+      expect(jwks.state.calls).toBe(2)
+    })
+
     it('fetches again after the max age, and a 304 to its If-None-Match keeps the set', async () => {
       const { t, verifier, jwks } = setup()
       const token = await mint(t)
