@@ -146,8 +146,8 @@ export interface BuildSiteResult {
 }
 
 /**
- * Bundles `site/src/app.ts` (ESM, minified, code-split), writes `config.json` next to it and
- * `_headers` into the publish directory.
+ * Bundles `site/src/app.ts` and `site/src/members.ts` (ESM, minified, code-split), writes
+ * `config.json` next to them and `_headers` into the publish directory.
  *
  * @throws TypeError for a bad `HUB_URL`; esbuild's error when the sources do not compile.
  * @example
@@ -179,7 +179,10 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
 
   const buildOptions: esbuild.BuildOptions = {
     absWorkingDir: ROOT,
-    entryPoints: { app: join(ROOT, 'site', 'src', 'app.ts') },
+    entryPoints: {
+      app: join(ROOT, 'site', 'src', 'app.ts'),
+      members: join(ROOT, 'site', 'src', 'members.ts'),
+    },
     outdir,
     bundle: true,
     platform: 'browser',

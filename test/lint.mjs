@@ -1,6 +1,6 @@
 // Project lint: formatting (prettier), plus the rules the type checker cannot see.
-// - src/core, src/client, src/identity and the demo (site/src) run in browsers (core and client in
-//   Deno too): no node:* or Node built-in imports.
+// - src/core, src/client, src/identity, src/verify and the demo (site/src) run in browsers (core,
+//   client and verify in Deno too): no node:* or Node built-in imports.
 // - src/client and src/identity load no generated protobuf (google-protobuf, @textile/*-grpc, any
 //   *_pb module): those classes register on a global `proto` that @textile/hub's browser builds
 //   fill with their own copy, and the last one loaded breaks the other (docs/protocol.md §5).
@@ -31,7 +31,7 @@ const isProtobuf = (spec) =>
   spec.startsWith('google-protobuf/') ||
   /^@textile\/[^/]+-grpc(\/|$)/.test(spec) ||
   /_pb($|[._])/.test(spec.split('/').pop())
-for (const dir of ['src/core', 'src/client', 'src/identity', 'site/src']) {
+for (const dir of ['src/core', 'src/client', 'src/identity', 'src/verify', 'site/src']) {
   let list = []
   try {
     list = [...files(join(root, dir))]

@@ -59,8 +59,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
     name: 'jwt',
-    summary: 'the same proof of possession as the token function, answered with a JWT',
-    routes: ['jwt'],
+    summary: 'a JWT after the proof of possession of the token function; logout ends its cookie',
+    routes: ['jwt', 'logout'],
     rateLimit: RATE_LIMIT,
   },
   {

@@ -194,6 +194,7 @@ describe('runInit()', () => {
       'POST /auth/challenge',
       'POST /auth/token',
       'POST /auth/jwt',
+      'POST /auth/logout',
       'GET /auth/jwks',
       'GET /.well-known/jwks.json',
     ])
