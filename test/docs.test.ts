@@ -176,3 +176,29 @@ describe('README', () => {
     expect(entries.filter((entry) => !named.has(entry))).toEqual([])
   })
 })
+
+describe('docs/README.md', () => {
+  const index = read('docs/README.md')
+
+  it('lists every page of docs/ and .github/ exactly once', () => {
+    const listed = linksOf(index).map(({ target }) =>
+      normalize(join('docs', target.split('#')[0]!)),
+    )
+    const pages = [...markdownIn('docs'), ...markdownIn('.github')].filter(
+      (page) => page !== 'docs/README.md',
+    )
+    const count = (page: string) => listed.filter((path) => path === page).length
+    expect(
+      pages.filter((page) => count(page) !== 1).map((page) => `${page}: ${count(page)}`),
+    ).toEqual([])
+    expect(listed.filter((path) => !pages.includes(path) && path !== 'README.md')).toEqual([])
+  })
+
+  it('orders the pages in three tracks: use, operate, contribute', () => {
+    expect([...index.matchAll(/^## (.+)$/gm)].map(([, heading]) => heading)).toEqual([
+      'Use',
+      'Operate',
+      'Contribute',
+    ])
+  })
+})
