@@ -153,7 +153,10 @@ describe('runInit()', () => {
       'textile-token.ts',
     ])
     // Even one of the two (another extension) keeps the layout: the routes would clash.
-    const one = site({ ...ESM_TS, 'netlify/functions/textile-token.mjs': '// from 0.2\n' })
+    const one = site({
+      ...ESM_TS,
+      'netlify/functions/textile-token.mjs': '// from the two-function layout\n',
+    })
     expect(runInit({ dir: one, dryRun: true }).layout).toBe('split')
   })
 
