@@ -195,7 +195,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     legalComments: 'linked',
     logLevel: 'warning',
     // No buffer/process/global shims: the pre-bundled @textile packages guard every Node global
-    // with `typeof` (test/demo/browser.test.ts runs the bundle in Chromium to keep it so).
+    // with `typeof` (test/demo/browser.e2e.test.ts runs the bundle in Chromium to keep it so).
     plugins: [
       pruneUnusedTextilePackages,
       noEvalForTheGlobalObject,

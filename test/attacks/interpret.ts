@@ -5,7 +5,8 @@ import { PrivateKey } from '@textile/hub'
 import { decodeBase32, encodeBase32, encodeBase64Url, utf8 } from '../../src/core/encoding.ts'
 import { formatPublicKey } from '../../src/core/keys.ts'
 import type { LogRecord } from '../../src/index.ts'
-import { NOW, SECRETS, SITE, deployment, type Deployment } from '../helpers/fixtures.ts'
+import { NOW } from '../helpers/clock.ts'
+import { SECRETS, SITE, deployment, type Deployment } from '../helpers/deployment.ts'
 import type {
   BodySpec,
   EnvelopeMutation,

@@ -54,7 +54,7 @@ describe('runInit()', () => {
     expect(text).toContain("export { default } from 'textile-token-provider/netlify/login'")
     expect(text).toContain("path: ['/api/challenge', '/api/token'],")
     // Netlify counts per function: both routes share one window, which is also each route's
-    // budget alone, so it is no larger than one split function's (test/netlify/rate-limit.test.ts).
+    // budget alone, so it is no larger than one split function's (test/netlify/rate-limit.e2e.test.ts).
     expect(LOGIN_RATE_LIMIT.windowLimit).toBe(RATE_LIMIT.windowLimit)
     expect(text).toContain(
       `rateLimit: { windowLimit: ${LOGIN_RATE_LIMIT.windowLimit}, windowSize: ${LOGIN_RATE_LIMIT.windowSize}, aggregateBy: ['ip', 'domain'] }`,

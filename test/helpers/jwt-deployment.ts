@@ -8,11 +8,11 @@ import {
   SITE,
   challengeFor,
   deployment,
-  identity,
   post,
   signEnvelope,
   type Deployment,
-} from './fixtures.ts'
+} from './deployment.ts'
+import { identity } from './identity.ts'
 
 export const HS256_SECRET = 'jwt-hs256-secret-for-tests-0123456789abcdef'
 export const EDDSA_SEED = new Uint8Array(32).fill(7)

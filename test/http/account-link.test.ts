@@ -13,7 +13,8 @@ import {
   type HandlerOptions,
   type PolicyInput,
 } from '../../src/index.ts'
-import { NOW, SITE, deployment, problem } from '../helpers/fixtures.ts'
+import { NOW } from '../helpers/clock.ts'
+import { SITE, deployment, problem } from '../helpers/deployment.ts'
 import { jsonPost, login, signerOf, type Transport } from '../helpers/login.ts'
 
 const ORIGIN = { origin: SITE }

@@ -10,16 +10,9 @@ import {
   type JSONWebKeySet,
 } from 'jose'
 import { describe, expect, it } from 'vitest'
-import {
-  NOW,
-  SECRETS,
-  SITE,
-  challengeFor,
-  identity,
-  post,
-  problem,
-  signEnvelope,
-} from '../helpers/fixtures.ts'
+import { NOW } from '../helpers/clock.ts'
+import { SECRETS, SITE, challengeFor, post, problem, signEnvelope } from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
 import {
   EDDSA_KEY,
   EDDSA_SEED,

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { createChallengeHandler, createTokenHandler, type RequestHandler } from '../../src/index.ts'
-import { SECRETS } from '../helpers/fixtures.ts'
-import { serveHandlers } from '../load/http-adapter.ts'
+import { SECRETS } from '../helpers/deployment.ts'
+import { serveHandlers } from '../helpers/serve-handlers.ts'
 
 const PAGE =
   '<!doctype html><html lang="en"><title>identity</title><body>' +

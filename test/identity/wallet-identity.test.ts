@@ -8,7 +8,7 @@ import { PublicKey } from '@textile/hub'
 import { describe, expect, it } from 'vitest'
 import { createUserAuthProvider } from '../../src/client/index.ts'
 import { walletIdentity, walletMessage, type WalletIdentity } from '../../src/identity/index.ts'
-import { deployment, SITE } from '../helpers/fixtures.ts'
+import { deployment, SITE } from '../helpers/deployment.ts'
 import { testWallet } from './test-wallet.ts'
 
 const ORIGIN = 'https://app.example'

@@ -185,7 +185,8 @@ describe('crypto providers', () => {
   })
 
   it('are per handler: a node:crypto handler and a Web Crypto handler in one process', async () => {
-    const { deployment, login, identity } = await import('../helpers/fixtures.ts')
+    const { deployment, login } = await import('../helpers/deployment.ts')
+    const { identity } = await import('../helpers/identity.ts')
     const spy = spyProvider(nodeCryptoProvider)
     const withSpy = deployment({}, { crypto: spy })
     const plain = deployment()

@@ -10,7 +10,9 @@ import { promisify } from 'node:util'
 import { PrivateKey } from '@textile/hub'
 import { base64url, importJWK, SignJWT, type JSONWebKeySet } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOW, SITE, identity } from '../helpers/fixtures.ts'
+import { NOW } from '../helpers/clock.ts'
+import { SITE } from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
 import {
   EDDSA_KEY,
   EDDSA_SEED,

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator } from '../../../src/emulator/index.ts'
-import { SECRETS } from '../../helpers/fixtures.ts'
+import { SECRETS } from '../../helpers/deployment.ts'
 
 const CHILD = fileURLToPath(new URL('./esm-load-order.child.ts', import.meta.url))
 

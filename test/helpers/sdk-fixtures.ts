@@ -1,0 +1,127 @@
+// The SDK suites' `it`: vitest fixtures for what a test of the browser SDK sets up and must take
+// down. `userAuthProvider()` and `jwtProvider()` make a provider over a fake server (the one
+// arrangement of these suites, with overrides) and dispose it after the test; `fakeHub()` starts a
+// fake hub, installs `ws` as the global WebSocket while the test runs, and closes both after it.
+import { test } from 'vitest'
+import {
+  createJwtProvider,
+  createUserAuthProvider,
+  type CreateJwtProviderOptions,
+  type CreateUserAuthProviderOptions,
+  type JwtEvent,
+  type JwtProvider,
+  type UserAuthEvent,
+  type UserAuthProvider,
+} from '../../src/client/index.ts'
+import { clock, type Clock } from './clock.ts'
+import { ENDPOINT } from './deployment.ts'
+import {
+  fakeHub,
+  installWebSocket,
+  type FakeHub,
+  type FakeHubOptions,
+  type HubBehaviour,
+} from './fake-hub.ts'
+import { fakeServer, type FakeServer, type FakeServerOptions } from './fake-server.ts'
+import { identity } from './identity.ts'
+
+/** What a provider fixture is told: the SDK's options to override, the fake server's, the clock. */
+export type ProviderOverrides<O> = Partial<O> & {
+  /** Options of the fake server behind the provider's `fetch`; its `now` defaults to `time`'s. */
+  server?: FakeServerOptions
+  /** The clock of the provider (`now`) and of the fake server; default a new {@link clock}. */
+  time?: Clock
+}
+
+/** A provider made by a fixture, with everything around it. */
+export interface ProviderSetup<P, E> {
+  provider: P
+  /** The fake server behind the provider's `fetch` (unused when `fetch` was overridden). */
+  server: FakeServer
+  /** The identity's public key string. */
+  pubkey: string
+  time: Clock
+  /** Every `onChange` event, in order (unless `onChange` was overridden). */
+  events: E[]
+}
+
+function setUp<O extends CreateUserAuthProviderOptions | CreateJwtProviderOptions, P, E>(
+  create: (options: O) => P,
+  overrides: ProviderOverrides<O>,
+): ProviderSetup<P, E> {
+  const { server: serverOptions, time = clock(), ...options } = overrides
+  const server = fakeServer({ now: time.now, ...serverOptions })
+  const events: E[] = []
+  const id = options.identity ?? identity()
+  const provider = create({
+    endpoint: ENDPOINT,
+    fetch: server.fetch,
+    now: time.now,
+    onChange: (event: E) => void events.push(event),
+    ...options,
+    identity: id,
+  } as O)
+  return { provider, server, pubkey: id.public.toString(), time, events }
+}
+
+/** The SDK suites' fixtures: see the file's opening comment. */
+export interface SdkFixtures {
+  /** A user-auth provider over a fake server, disposed after the test. */
+  userAuthProvider(
+    overrides?: ProviderOverrides<CreateUserAuthProviderOptions>,
+  ): ProviderSetup<UserAuthProvider, UserAuthEvent>
+  /** A JWT provider over a fake server, disposed after the test. */
+  jwtProvider(
+    overrides?: ProviderOverrides<CreateJwtProviderOptions>,
+  ): ProviderSetup<JwtProvider, JwtEvent>
+  /** A fake hub behaving as told, closed after the test (with `ws` as the global WebSocket). */
+  fakeHub(behaviour?: HubBehaviour, options?: FakeHubOptions): Promise<FakeHub>
+}
+
+/**
+ * `it` with the SDK fixtures.
+ *
+ * @example
+ * it('reuses the hub token', async ({ fakeHub, userAuthProvider }) => {
+ *   const hub = await fakeHub('ok')
+ *   const { provider, server } = userAuthProvider({ hubUrl: hub.url })
+ * })
+ */
+export const it = test.extend<SdkFixtures>({
+  userAuthProvider: async ({}, use) => {
+    const made: UserAuthProvider[] = []
+    await use((overrides = {}) => {
+      const setup = setUp<CreateUserAuthProviderOptions, UserAuthProvider, UserAuthEvent>(
+        createUserAuthProvider,
+        overrides,
+      )
+      made.push(setup.provider)
+      return setup
+    })
+    for (const provider of made) provider.dispose()
+  },
+  jwtProvider: async ({}, use) => {
+    const made: JwtProvider[] = []
+    await use((overrides = {}) => {
+      const setup = setUp<CreateJwtProviderOptions, JwtProvider, JwtEvent>(
+        createJwtProvider,
+        overrides,
+      )
+      made.push(setup.provider)
+      return setup
+    })
+    for (const provider of made) provider.dispose()
+  },
+  fakeHub: async ({}, use) => {
+    const hubs: FakeHub[] = []
+    let restore: (() => void) | undefined
+    await use(async (behaviour, options) => {
+      restore ??= installWebSocket()
+      const hub = await fakeHub(behaviour, options)
+      hubs.push(hub)
+      return hub
+    })
+    await Promise.all(hubs.map((hub) => hub.close()))
+    restore?.()
+  },
+})
