@@ -86,16 +86,15 @@ describe('createUserAuthProvider() on a page whose clock is off (issuer mode)', 
 describe('createUserAuthProvider() on a page whose clock is off (hub-challenge mode)', () => {
   it.for(SKEWS)(
     'logs in and asks the hub once for 20 calls when the page is %s, keeping a token with exp',
-    async ([, skew], { fakeHub, userAuthProvider }) => {
+    async ([, skew], { hubProvider }) => {
       const { servers, time, server: clocked } = skewed(skew)
       const seconds = () => Math.floor(servers.now().getTime() / 1000)
-      const hub = await fakeHub('ok', {
-        token: (n, sub) => fakeJwt(`hub${n}`, { sub, iat: seconds(), exp: seconds() + 3600 }),
-      })
       const storage = new Map<string, string>()
-      const { provider, server } = userAuthProvider({
+      const { provider, server, hub } = await hubProvider({
+        hubOptions: {
+          token: (n, sub) => fakeJwt(`hub${n}`, { sub, iat: seconds(), exp: seconds() + 3600 }),
+        },
         time,
-        hubUrl: hub.url,
         storage,
         prefetch: false,
         server: clocked,

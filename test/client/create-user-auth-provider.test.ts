@@ -318,46 +318,37 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
   })
 
   it('writes the token to storage and a new provider reads it instead of asking the hub', async ({
-    fakeHub,
+    hubProvider,
     userAuthProvider,
   }) => {
-    const hub = await fakeHub('ok')
-    const id = identity()
     const map = new Map<string, string>()
     const storage: TokenStorage = {
       get: async (key) => map.get(key),
       set: async (key, value) => void map.set(key, value),
     }
-    await userAuthProvider({ identity: id, hubUrl: hub.url, storage }).provider()
+    const { provider, hub, pubkey, identity } = await hubProvider({ storage })
+    await provider()
     expect([...map]).toEqual([
-      [
-        `textile-token-provider:token:${hub.url} ${id.public.toString()}`,
-        hubToken(1, id.public.toString()),
-      ],
+      [`textile-token-provider:token:${hub.url} ${pubkey}`, hubToken(1, pubkey)],
     ])
-    const second = await userAuthProvider({ identity: id, hubUrl: hub.url, storage }).provider()
-    expect(second.token).toBe(hubToken(1, id.public.toString()))
+    const second = await userAuthProvider({ identity, hubUrl: hub.url, storage }).provider()
+    expect(second.token).toBe(hubToken(1, pubkey))
     expect(hub.state.connections).toBe(1)
   })
 
-  it('ignores junk and failures in storage', async ({ fakeHub, userAuthProvider }) => {
-    const hub = await fakeHub('ok')
+  it('ignores junk and failures in storage', async ({ hubProvider }) => {
     const storage: TokenStorage = {
       get: () => 'not a token',
       set: () => {
         throw new Error('QuotaExceededError')
       },
     }
-    const { provider, pubkey } = userAuthProvider({ hubUrl: hub.url, storage })
+    const { provider, pubkey } = await hubProvider({ storage })
     await expect(provider()).resolves.toMatchObject({ token: hubToken(1, pubkey) })
   })
 
-  it('rejects with hub_error carrying the gRPC status and message', async ({
-    fakeHub,
-    userAuthProvider,
-  }) => {
-    const hub = await fakeHub('unauthenticated')
-    const { provider } = userAuthProvider({ hubUrl: hub.url })
+  it('rejects with hub_error carrying the gRPC status and message', async ({ hubProvider }) => {
+    const { provider, hub } = await hubProvider({ hub: 'unauthenticated' })
     const error = await provider().catch((e: unknown) => e)
     expect(error).toMatchObject({
       code: 'hub_error',
@@ -369,33 +360,23 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
     expect(hub.state.connections).toBe(2)
   })
 
-  it('rejects with hub_error when the hub closes without a status', async ({
-    fakeHub,
-    userAuthProvider,
-  }) => {
-    const hub = await fakeHub('no-trailers')
-    const { provider } = userAuthProvider({ hubUrl: hub.url })
+  it('rejects with hub_error when the hub closes without a status', async ({ hubProvider }) => {
+    const { provider } = await hubProvider({ hub: 'no-trailers' })
     const error = (await provider().catch((e: unknown) => e)) as UserAuthError
     expect(error).toMatchObject({ code: 'hub_error' })
     expect(error.grpcStatus).toBeUndefined()
   })
 
-  it('rejects with hub_unreachable when the hub is unreachable', async ({
-    fakeHub,
-    userAuthProvider,
-  }) => {
-    const hub = await fakeHub('ok')
+  it('rejects with hub_unreachable when the hub is unreachable', async ({ hubProvider }) => {
+    const { provider, hub } = await hubProvider()
     await hub.close()
-    const { provider } = userAuthProvider({ hubUrl: hub.url })
     await expect(provider()).rejects.toMatchObject({ code: 'hub_unreachable' })
   })
 
   it('rejects with hub_timeout when the hub never answers, then retries', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('silent')
-    const { provider } = userAuthProvider({ hubUrl: hub.url, timeoutMs: 200 })
+    const { provider, hub } = await hubProvider({ hub: 'silent', timeoutMs: 200 })
     await expect(provider()).rejects.toMatchObject({ code: 'hub_timeout' })
     await expect(provider()).rejects.toMatchObject({ code: 'hub_timeout' })
     expect(hub.state.connections).toBe(2)

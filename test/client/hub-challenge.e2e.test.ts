@@ -48,13 +48,9 @@ const signed = (sign: ReturnType<typeof spiedIdentity>['sign']) =>
   })
 
 /** Logs in against a fake hub behaving as told; what the identity signed and the hub saw. */
-async function loginAgainst(
-  { fakeHub, userAuthProvider }: Pick<SdkFixtures, 'fakeHub' | 'userAuthProvider'>,
-  behaviour: HubBehaviour,
-) {
-  const hub = await fakeHub(behaviour)
+async function loginAgainst(hubProvider: SdkFixtures['hubProvider'], behaviour: HubBehaviour) {
   const { identity, sign } = spiedIdentity()
-  const { provider } = userAuthProvider({ identity, hubUrl: hub.url, timeoutMs: 2000 })
+  const { provider, hub } = await hubProvider({ hub: behaviour, identity, timeoutMs: 2000 })
   const error = await provider().catch((e: unknown) => e)
   return { error, signed: signed(sign), hub: hub.state }
 }
@@ -67,8 +63,8 @@ describe('createUserAuthProvider() against a hostile hub', () => {
     ['empty-challenge', 'an empty challenge'],
   ] as const)(
     'rejects with hub_error and never signs when the hub sends %s (%s)',
-    async ([behaviour], { fakeHub, userAuthProvider }) => {
-      const result = await loginAgainst({ fakeHub, userAuthProvider }, behaviour)
+    async ([behaviour], { hubProvider }) => {
+      const result = await loginAgainst(hubProvider, behaviour)
       expect(result.error).toMatchObject({ code: 'hub_error' })
       // Only the login's own envelope was signed; the hub got no signature.
       expect(result.signed).toEqual(['envelope'])
@@ -77,29 +73,27 @@ describe('createUserAuthProvider() against a hostile hub', () => {
   )
 
   it('rejects with hub_error when the hub sends two challenges, sending no signature', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const result = await loginAgainst({ fakeHub, userAuthProvider }, 'two-challenges')
+    const result = await loginAgainst(hubProvider, 'two-challenges')
     expect(result.error).toMatchObject({ code: 'hub_error' })
     expect(result.signed.filter((item) => item !== 'envelope').length).toBeLessThanOrEqual(1)
     expect(result.hub.signatures).toEqual([])
   })
 
   it('rejects with hub_error and signs once when the hub answers the signature with another challenge', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const result = await loginAgainst({ fakeHub, userAuthProvider }, 'challenge-after-signature')
+    const result = await loginAgainst(hubProvider, 'challenge-after-signature')
     expect(result.error).toMatchObject({ code: 'hub_error' })
     expect(result.signed).toEqual(['envelope', 32])
     expect(result.hub.signatures).toHaveLength(1)
   })
 
-  it('signs one 32-byte challenge from an honest hub', async ({ fakeHub, userAuthProvider }) => {
-    const hub = await fakeHub('ok')
+  it('signs one 32-byte challenge from an honest hub', async ({ hubProvider }) => {
     const { identity, sign, pubkey } = spiedIdentity()
-    const auth = await userAuthProvider({ identity, hubUrl: hub.url }).provider()
+    const { provider, hub } = await hubProvider({ identity })
+    const auth = await provider()
     expect(auth.token).toBe(hubToken(1, pubkey))
     expect(signed(sign)).toEqual(['envelope', 32])
     expect(hub.state.signatures.map((entry) => entry.verified)).toEqual([true])

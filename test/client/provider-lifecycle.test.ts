@@ -3,12 +3,11 @@
 import { describe, expect, expectTypeOf, vi } from 'vitest'
 import {
   createUserAuthProvider,
-  tokenStorageKey,
   UserAuthError,
   type TokenStorage,
   type UserAuthEvent,
 } from '../../src/client/index.ts'
-import { clock, NOW } from '../helpers/clock.ts'
+import { NOW } from '../helpers/clock.ts'
 import { ENDPOINT } from '../helpers/deployment.ts'
 import { hubToken } from '../helpers/fake-server.ts'
 import { identity } from '../helpers/identity.ts'
@@ -235,31 +234,21 @@ describe('createUserAuthProvider() storage', () => {
 
 describe('createUserAuthProvider() in hub-challenge mode: events, storage, dispose', () => {
   it('reports the token source: hub, then cache on refresh, and cache from Web Storage in a new provider', async ({
-    fakeHub,
+    hubProvider,
     userAuthProvider,
   }) => {
-    const hub = await fakeHub('ok')
-    const id = identity()
-    const time = clock()
     const storage = new MemoryStorage()
     const events: UserAuthEvent[] = []
-    const options = {
-      identity: id,
-      hubUrl: hub.url,
-      storage,
-      time,
-      prefetch: false,
-      onChange: (event: UserAuthEvent) => events.push(event),
-    }
-    const { provider } = userAuthProvider(options)
+    const onChange = (event: UserAuthEvent) => void events.push(event)
+    const setup = await hubProvider({ storage, prefetch: false, onChange })
+    const { provider, hub, key, pubkey, time } = setup
     await provider()
-    expect([...storage.items]).toEqual([
-      [tokenStorageKey(hub.url, id.public.toString()), hubToken(1, id.public.toString())],
-    ])
+    expect([...storage.items]).toEqual([[key, hubToken(1, pubkey)]])
     time.advance(600_000)
     await provider()
-    const { provider: again } = userAuthProvider(options)
-    await expect(again()).resolves.toMatchObject({ token: hubToken(1, id.public.toString()) })
+    const { identity } = setup
+    const again = userAuthProvider({ identity, hubUrl: hub.url, storage, time, onChange }).provider
+    await expect(again()).resolves.toMatchObject({ token: hubToken(1, pubkey) })
     expect(events.map((e) => [e.type, 'tokenSource' in e && e.tokenSource])).toEqual([
       ['login', 'hub'],
       ['refresh', 'cache'],
@@ -268,20 +257,17 @@ describe('createUserAuthProvider() in hub-challenge mode: events, storage, dispo
     expect(hub.state.connections).toBe(1)
   })
 
-  it('takes a Map as {get, set} storage', async ({ fakeHub, userAuthProvider }) => {
-    const hub = await fakeHub('ok')
+  it('takes a Map as {get, set} storage', async ({ hubProvider }) => {
     const storage = new Map<string, string>()
-    const { provider, pubkey } = userAuthProvider({ hubUrl: hub.url, storage })
+    const { provider, pubkey } = await hubProvider({ storage })
     await provider()
     expect([...storage.values()]).toEqual([hubToken(1, pubkey)])
   })
 
   it('closes the hub socket and rejects with aborted when disposed during the hub GetToken', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('silent')
-    const { provider } = userAuthProvider({ hubUrl: hub.url, timeoutMs: 10_000 })
+    const { provider, hub } = await hubProvider({ hub: 'silent', timeoutMs: 10_000 })
     const pending = provider()
     await until(() => hub.state.connections === 1)
     provider.dispose()

@@ -4,41 +4,36 @@
 // from memory and storage. The SDK drops the cached token by itself when the hub answers its own
 // GetToken with UNAUTHENTICATED.
 import { describe, expect } from 'vitest'
-import { tokenStorageKey, type FetchLike, type KeyValueStorage } from '../../src/client/index.ts'
+import type { FetchLike, KeyValueStorage } from '../../src/client/index.ts'
 import { NOW_SECONDS } from '../helpers/clock.ts'
 import { fakeJwt, fakeServer, hubToken, issuedToken } from '../helpers/fake-server.ts'
-import { identity } from '../helpers/identity.ts'
 import { it } from '../helpers/sdk-fixtures.ts'
 import { until } from '../helpers/until.ts'
 
 describe('createUserAuthProvider() reset() in hub-challenge mode', () => {
   it('forgets the cached token in memory and storage; the next call asks the hub again', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('ok')
     const storage = new Map<string, string>()
-    const { provider, server, pubkey } = userAuthProvider({ hubUrl: hub.url, storage })
+    const { provider, server, pubkey, hub, key } = await hubProvider({ storage })
     expect((await provider()).token).toBe(hubToken(1, pubkey))
     await provider.reset()
     expect(storage.size).toBe(0)
     expect((await provider()).token).toBe(hubToken(2, pubkey))
     expect(server.state.calls).toEqual({ challenge: 2, token: 2 })
     expect(hub.state.connections).toBe(2)
-    expect(storage.get(tokenStorageKey(hub.url, pubkey))).toBe(hubToken(2, pubkey))
+    expect(storage.get(key)).toBe(hubToken(2, pubkey))
   })
 
   it('ignores the forgotten token that a storage without delete still holds', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('ok')
     const items = new Map<string, string>()
     const storage: KeyValueStorage = {
       get: (key) => items.get(key),
       set: (key, value) => void items.set(key, value),
     }
-    const { provider, pubkey } = userAuthProvider({ hubUrl: hub.url, storage })
+    const { provider, pubkey, hub } = await hubProvider({ storage })
     await provider()
     await provider.reset()
     expect([...items.values()]).toEqual([hubToken(1, pubkey)])
@@ -47,32 +42,26 @@ describe('createUserAuthProvider() reset() in hub-challenge mode', () => {
   })
 
   it('forgets a token it never read from storage (a new provider after a page load)', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('ok')
-    const id = identity()
-    const pubkey = id.public.toString()
-    const key = tokenStorageKey(hub.url, pubkey)
-    const storage = new Map([[key, fakeJwt('stored', { sub: pubkey })]])
-    const { provider } = userAuthProvider({ identity: id, hubUrl: hub.url, storage })
+    const storage = new Map<string, string>()
+    const { provider, pubkey, key } = await hubProvider({ storage })
+    storage.set(key, fakeJwt('stored', { sub: pubkey }))
     await provider.reset()
     expect(storage.has(key)).toBe(false)
     expect((await provider()).token).toBe(hubToken(1, pubkey))
   })
 
   it('drops the cached token when the hub answers its GetToken with UNAUTHENTICATED', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('unauthenticated')
-    const id = identity()
-    const pubkey = id.public.toString()
-    const key = tokenStorageKey(hub.url, pubkey)
+    const storage = new Map<string, string>()
+    const { provider, pubkey, key } = await hubProvider({ hub: 'unauthenticated', storage })
     // A stored token inside its refresh margin (10 s left of 360 s): the login asks the hub.
-    const stored = fakeJwt('stored', { sub: pubkey, iat: NOW_SECONDS - 350, exp: NOW_SECONDS + 10 })
-    const storage = new Map([[key, stored]])
-    const { provider } = userAuthProvider({ identity: id, hubUrl: hub.url, storage })
+    storage.set(
+      key,
+      fakeJwt('stored', { sub: pubkey, iat: NOW_SECONDS - 350, exp: NOW_SECONDS + 10 }),
+    )
     await expect(provider()).rejects.toMatchObject({ code: 'hub_error', grpcStatus: 16 })
     expect(storage.has(key)).toBe(false)
   })

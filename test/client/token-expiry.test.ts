@@ -4,7 +4,6 @@
 // payload it cannot read (no `sub` to check). Tokens without `exp` (the real hub's) behave as
 // before. Time is the `now` option: fake clocks, never the wall clock.
 import { describe, expect } from 'vitest'
-import { tokenStorageKey } from '../../src/client/index.ts'
 import { MAX_TOKEN_LENGTH, readTokenClaims } from '../../src/client/token-claims.ts'
 import { importSigningKey } from '../../src/core/ed25519.ts'
 import { mintThreadToken, THREAD_TOKEN_BACKDATE_SECONDS } from '../../src/core/thread-token.ts'
@@ -107,80 +106,59 @@ describe('createUserAuthProvider() with expiring tokens (issuer mode)', () => {
 })
 
 describe('createUserAuthProvider() with expiring tokens (hub-challenge mode)', () => {
-  /** Puts `token(pubkey)` in storage for the provider's identity at `hubUrl`; its storage key. */
-  function stored(hubUrl: string, token: (pubkey: string) => string) {
-    const id = identity()
-    const pubkey = id.public.toString()
-    const key = tokenStorageKey(hubUrl, pubkey)
-    const storage = new Map([[key, token(pubkey)]])
-    return { identity: id, storage, key, pubkey, token: storage.get(key)! }
-  }
-
   it('drops a stored token whose exp has passed and asks the hub for a new one', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('ok')
-    const { identity, storage, key, pubkey } = stored(hub.url, (sub) =>
-      fakeJwt('stored', { sub, exp: NOW_SECONDS - 1, iat: NOW_SECONDS - 3600 }),
+    const storage = new Map<string, string>()
+    const { provider, key, pubkey, hub } = await hubProvider({ storage, prefetch: false })
+    storage.set(
+      key,
+      fakeJwt('stored', { sub: pubkey, exp: NOW_SECONDS - 1, iat: NOW_SECONDS - 3600 }),
     )
-    const { provider } = userAuthProvider({ identity, hubUrl: hub.url, storage, prefetch: false })
     const auth = await provider()
     expect(auth.token).toBe(hubToken(1, pubkey))
     expect(hub.state.connections).toBe(1)
     expect(storage.get(key)).toBe(hubToken(1, pubkey))
   })
 
-  it('deletes an expired stored token even when the hub then refuses', async ({
-    fakeHub,
-    userAuthProvider,
-  }) => {
-    const hub = await fakeHub('unauthenticated')
-    const { identity, storage, key } = stored(hub.url, (sub) =>
-      fakeJwt('stored', { sub, exp: NOW_SECONDS }),
-    )
-    const { provider } = userAuthProvider({ identity, hubUrl: hub.url, storage, prefetch: false })
+  it('deletes an expired stored token even when the hub then refuses', async ({ hubProvider }) => {
+    const storage = new Map<string, string>()
+    const { provider, key, pubkey } = await hubProvider({
+      hub: 'unauthenticated',
+      storage,
+      prefetch: false,
+    })
+    storage.set(key, fakeJwt('stored', { sub: pubkey, exp: NOW_SECONDS }))
     await expect(provider()).rejects.toMatchObject({ code: 'hub_error' })
     expect(storage.has(key)).toBe(false)
   })
 
   it('uses a stored token whose exp is ahead, expiring the UserAuth at that exp', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('ok')
-    const { identity, storage, token } = stored(hub.url, (sub) =>
-      fakeJwt('stored', { sub, exp: NOW_SECONDS + 300, iat: NOW_SECONDS - 60 }),
-    )
-    const { provider, events } = userAuthProvider({
-      identity,
-      hubUrl: hub.url,
-      storage,
-      prefetch: false,
-    })
-    expect((await provider()).token).toBe(token)
+    const storage = new Map<string, string>()
+    const { provider, events, key, pubkey, hub } = await hubProvider({ storage, prefetch: false })
+    const stored = fakeJwt('stored', { sub: pubkey, exp: NOW_SECONDS + 300, iat: NOW_SECONDS - 60 })
+    storage.set(key, stored)
+    expect((await provider()).token).toBe(stored)
     expect(hub.state.connections).toBe(0)
     expect(events[0]).toMatchObject({ tokenSource: 'cache', expiresAt: at(300) })
   })
 
   it('asks the hub for a new token before the cached one ends, never after', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('ok')
     // 360 s of life (iat 60 s back): reused while more than 30 s remain.
-    const { identity, storage, key, pubkey, token } = stored(hub.url, (sub) =>
-      fakeJwt('stored', { sub, exp: NOW_SECONDS + 300, iat: NOW_SECONDS - 60 }),
-    )
-    const { time, provider, events } = userAuthProvider({
-      identity,
-      hubUrl: hub.url,
+    const storage = new Map<string, string>()
+    const { time, provider, events, key, pubkey, hub } = await hubProvider({
       storage,
       prefetch: false,
     })
+    const stored = fakeJwt('stored', { sub: pubkey, exp: NOW_SECONDS + 300, iat: NOW_SECONDS - 60 })
+    storage.set(key, stored)
     await provider()
     time.advance(269_900)
-    expect((await provider()).token).toBe(token)
+    expect((await provider()).token).toBe(stored)
     time.advance(100)
     expect((await provider()).token).toBe(hubToken(1, pubkey))
     expect(hub.state.connections).toBe(1)
@@ -189,16 +167,20 @@ describe('createUserAuthProvider() with expiring tokens (hub-challenge mode)', (
     expect(events[1]).toMatchObject({ tokenSource: 'hub', expiresAt: at(270 + 600) })
   })
 
-  it('asks the hub again when the token it gave ends, and not before', async ({
-    fakeHub,
-    userAuthProvider,
-  }) => {
+  it('asks the hub again when the token it gave ends, and not before', async ({ hubProvider }) => {
     const time = clock()
-    const hub = await fakeHub('ok', {
-      token: (n, sub) =>
-        fakeJwt(`hub${n}`, { sub, exp: Math.floor(time.now().getTime() / 1000) + 120 }),
+    const {
+      provider,
+      pubkey: sub,
+      hub,
+    } = await hubProvider({
+      hubOptions: {
+        token: (n, sub) =>
+          fakeJwt(`hub${n}`, { sub, exp: Math.floor(time.now().getTime() / 1000) + 120 }),
+      },
+      time,
+      prefetch: false,
     })
-    const { provider, pubkey: sub } = userAuthProvider({ time, hubUrl: hub.url, prefetch: false })
     const first = await provider()
     // No iat: counted from when the SDK got it (NOW); margin 12 s of 120 s.
     time.advance(107_000)
@@ -211,17 +193,14 @@ describe('createUserAuthProvider() with expiring tokens (hub-challenge mode)', (
   })
 
   it('rejects with token_mismatch and stores nothing when the hub token payload cannot be read', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
-    const hub = await fakeHub('ok', { token: (n) => `eyJh.hub${n}.c2ln` })
     const storage = new Map<string, string>()
-    const { time, provider, pubkey } = userAuthProvider({
-      hubUrl: hub.url,
+    const { time, provider, key, hub } = await hubProvider({
+      hubOptions: { token: (n) => `eyJh.hub${n}.c2ln` },
       storage,
       prefetch: false,
     })
-    const key = tokenStorageKey(hub.url, pubkey)
     await expect(provider()).rejects.toMatchObject({ code: 'token_mismatch' })
     expect(storage.has(key)).toBe(false)
     time.advance(601_000)
@@ -229,30 +208,23 @@ describe('createUserAuthProvider() with expiring tokens (hub-challenge mode)', (
     expect(hub.state.connections).toBe(2)
   })
 
-  it('drops a stored entry whose payload cannot be read', async ({ fakeHub, userAuthProvider }) => {
-    const hub = await fakeHub('ok')
-    const { identity, storage, key, pubkey } = stored(hub.url, () => 'eyJh.notjson.c2ln')
-    const { provider } = userAuthProvider({ identity, hubUrl: hub.url, storage, prefetch: false })
+  it('drops a stored entry whose payload cannot be read', async ({ hubProvider }) => {
+    const storage = new Map<string, string>()
+    const { provider, key, pubkey } = await hubProvider({ storage, prefetch: false })
+    storage.set(key, 'eyJh.notjson.c2ln')
     expect((await provider()).token).toBe(hubToken(1, pubkey))
     expect(storage.get(key)).toBe(hubToken(1, pubkey))
   })
 
-  it('removes an expired token from Web Storage with removeItem', async ({
-    fakeHub,
-    userAuthProvider,
-  }) => {
-    const hub = await fakeHub('unauthenticated')
-    const {
-      identity,
-      storage: items,
-      key,
-    } = stored(hub.url, (sub) => fakeJwt('stored', { sub, exp: NOW_SECONDS - 10 }))
-    const webStorage = {
+  it('removes an expired token from Web Storage with removeItem', async ({ hubProvider }) => {
+    const items = new Map<string, string>()
+    const storage = {
       getItem: (k: string) => items.get(k) ?? null,
       setItem: (k: string, v: string) => void items.set(k, v),
       removeItem: (k: string) => void items.delete(k),
     }
-    const { provider } = userAuthProvider({ identity, hubUrl: hub.url, storage: webStorage })
+    const { provider, key, pubkey } = await hubProvider({ hub: 'unauthenticated', storage })
+    items.set(key, fakeJwt('stored', { sub: pubkey, exp: NOW_SECONDS - 10 }))
     await expect(provider()).rejects.toMatchObject({ code: 'hub_error' })
     expect(items.has(key)).toBe(false)
   })

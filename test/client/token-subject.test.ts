@@ -3,7 +3,7 @@
 // browser profile) is dropped and deleted; one in a `/token` answer or from the hub's GetToken is
 // refused with token_mismatch and never stored, so the user is never fixed to another identity.
 import { describe, expect } from 'vitest'
-import { tokenStorageKey, UserAuthError, type KeyValueStorage } from '../../src/client/index.ts'
+import { UserAuthError, type KeyValueStorage } from '../../src/client/index.ts'
 import { fakeJwt, hubToken, issuedToken } from '../helpers/fake-server.ts'
 import { identity } from '../helpers/identity.ts'
 import { it } from '../helpers/sdk-fixtures.ts'
@@ -32,14 +32,10 @@ describe('createUserAuthProvider() and the sub of tokens from storage', () => {
     ['a token whose sub is not a string', (_own: string) => fakeJwt('planted', { sub: 42 })],
   ] as const)(
     'drops and deletes %s, and asks the hub for its own',
-    async ([, planted], { fakeHub, userAuthProvider }) => {
-      const hub = await fakeHub('ok')
-      const id = identity()
-      const pubkey = id.public.toString()
-      const key = tokenStorageKey(hub.url, pubkey)
+    async ([, planted], { hubProvider }) => {
       const { items, deleted, storage } = recordingStorage()
+      const { provider, events, pubkey, key, hub } = await hubProvider({ storage })
       items.set(key, planted(pubkey))
-      const { provider, events } = userAuthProvider({ identity: id, hubUrl: hub.url, storage })
       const auth = await provider()
       expect(auth.token).toBe(hubToken(1, pubkey))
       expect(events[0]).toMatchObject({ type: 'login', tokenSource: 'hub' })
@@ -50,22 +46,20 @@ describe('createUserAuthProvider() and the sub of tokens from storage', () => {
   )
 
   it('ignores a foreign token that a storage without delete keeps', async ({
-    fakeHub,
+    hubProvider,
     userAuthProvider,
   }) => {
-    const hub = await fakeHub('ok')
-    const id = identity()
-    const key = tokenStorageKey(hub.url, id.public.toString())
     const { items, storage } = recordingStorage(false)
     const foreign = hubToken(7, identity().public.toString())
+    const { provider, identity: id, pubkey, key, hub } = await hubProvider({ storage })
     items.set(key, foreign)
-    const options = { identity: id, hubUrl: hub.url, storage }
     // Each new provider (a page load) reads the foreign token again and does not use it.
-    const first = await userAuthProvider(options).provider()
-    expect(first.token).toBe(hubToken(1, id.public.toString()))
+    const first = await provider()
+    expect(first.token).toBe(hubToken(1, pubkey))
     items.set(key, foreign)
-    const second = await userAuthProvider(options).provider()
-    expect(second.token).toBe(hubToken(2, id.public.toString()))
+    const again = userAuthProvider({ identity: id, hubUrl: hub.url, storage }).provider
+    const second = await again()
+    expect(second.token).toBe(hubToken(2, pubkey))
     expect(hub.state.connections).toBe(2)
   })
 })
@@ -99,13 +93,14 @@ describe('createUserAuthProvider() and the sub of tokens from /token (issuer mod
 
 describe('createUserAuthProvider() and the sub of tokens from the hub', () => {
   it('rejects with token_mismatch a hub token for another key, and stores nothing', async ({
-    fakeHub,
-    userAuthProvider,
+    hubProvider,
   }) => {
     const other = identity().public.toString()
-    const hub = await fakeHub('ok', { token: (n) => hubToken(n, other) })
     const { items, storage } = recordingStorage()
-    const { provider } = userAuthProvider({ hubUrl: hub.url, storage })
+    const { provider, hub } = await hubProvider({
+      hubOptions: { token: (n) => hubToken(n, other) },
+      storage,
+    })
     await expect(provider()).rejects.toMatchObject({ code: 'token_mismatch' })
     expect(items.size).toBe(0)
     await expect(provider()).rejects.toMatchObject({ code: 'token_mismatch' })

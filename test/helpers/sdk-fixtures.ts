@@ -1,11 +1,13 @@
 // The SDK suites' `it`: vitest fixtures for what a test of the browser SDK sets up and must take
 // down. `userAuthProvider()` and `jwtProvider()` make a provider over a fake server (the one
 // arrangement of these suites, with overrides) and dispose it after the test; `fakeHub()` starts a
-// fake hub, installs `ws` as the global WebSocket while the test runs, and closes both after it.
+// fake hub, installs `ws` as the global WebSocket while the test runs, and closes both after it;
+// `hubProvider()` is the two together, hub-challenge mode.
 import { test } from 'vitest'
 import {
   createJwtProvider,
   createUserAuthProvider,
+  tokenStorageKey,
   type CreateJwtProviderOptions,
   type CreateUserAuthProviderOptions,
   type JwtEvent,
@@ -38,6 +40,8 @@ export interface ProviderSetup<P, E> {
   provider: P
   /** The fake server behind the provider's `fetch` (unused when `fetch` was overridden). */
   server: FakeServer
+  /** The identity that signs (given or made). */
+  identity: NonNullable<CreateUserAuthProviderOptions['identity']>
   /** The identity's public key string. */
   pubkey: string
   time: Clock
@@ -61,7 +65,7 @@ function setUp<O extends CreateUserAuthProviderOptions | CreateJwtProviderOption
     ...options,
     identity: id,
   } as O)
-  return { provider, server, pubkey: id.public.toString(), time, events }
+  return { provider, server, identity: id, pubkey: id.public.toString(), time, events }
 }
 
 /** The SDK suites' fixtures: see the file's opening comment. */
@@ -76,6 +80,22 @@ export interface SdkFixtures {
   ): ProviderSetup<JwtProvider, JwtEvent>
   /** A fake hub behaving as told, closed after the test (with `ws` as the global WebSocket). */
   fakeHub(behaviour?: HubBehaviour, options?: FakeHubOptions): Promise<FakeHub>
+  /**
+   * Hub-challenge mode: a {@link SdkFixtures.fakeHub fakeHub} (`hub`, default `'ok'`, and its
+   * options) and a {@link SdkFixtures.userAuthProvider userAuthProvider} whose `hubUrl` is its URL.
+   */
+  hubProvider(
+    overrides?: ProviderOverrides<CreateUserAuthProviderOptions> & {
+      hub?: HubBehaviour
+      hubOptions?: FakeHubOptions
+    },
+  ): Promise<
+    ProviderSetup<UserAuthProvider, UserAuthEvent> & {
+      hub: FakeHub
+      /** The storage key of the identity's token at this hub. */
+      key: string
+    }
+  >
 }
 
 /**
@@ -123,5 +143,12 @@ export const it = test.extend<SdkFixtures>({
     })
     await Promise.all(hubs.map((hub) => hub.close()))
     restore?.()
+  },
+  hubProvider: async ({ fakeHub, userAuthProvider }, use) => {
+    await use(async ({ hub: behaviour = 'ok', hubOptions, ...overrides } = {}) => {
+      const hub = await fakeHub(behaviour, hubOptions)
+      const setup = userAuthProvider({ hubUrl: hub.url, ...overrides })
+      return { ...setup, hub, key: tokenStorageKey(hub.url, setup.pubkey) }
+    })
   },
 })
