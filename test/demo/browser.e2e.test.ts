@@ -11,17 +11,21 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PrivateKey } from '@textile/hub'
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core'
+import { afterAll, afterEach, describe, expect, onTestFinished } from 'vitest'
 import { contentSecurityPolicy, siteConfig } from '../../scripts/build-site.ts'
 import { ERROR_SENTENCES } from '../../site/src/error-messages.ts'
 import { LEGACY_IDENTITY_KEY } from '../../site/src/identity-store.ts'
 import { LOGIN_STEP_TEXT } from '../../site/src/session-controller.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
+import {
+  addAuthenticator,
+  it as browserIt,
+  type BrowserFixtures,
+} from '../helpers/browser-fixtures.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 import { ROOT, freePort, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
 import { auditAccessibility, formatFindings, isBlocking } from './audit-accessibility.ts'
-import { launchChromium } from './launch-chromium.ts'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 
@@ -237,6 +241,22 @@ async function startOtherOrigin(
   }
 }
 
+type NewContext = BrowserFixtures['newContext']
+
+/** The demo's desktop viewport. */
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1024, height: 900 } }
+
+/** `it` with `otherOrigin(target)`: {@link startOtherOrigin}, closed after the test. */
+const it = browserIt.extend('otherOrigin', async ({}, { onCleanup }) => {
+  const servers: { close(): Promise<void> }[] = []
+  onCleanup(async () => void (await Promise.all(servers.map((server) => server.close()))))
+  return async (target: string) => {
+    const server = await startOtherOrigin(target)
+    servers.push(server)
+    return server
+  }
+})
+
 /** What a page of another origin received by postMessage (see {@link startOtherOrigin}). */
 function receivedBy(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { received: string[] }).received)
@@ -287,23 +307,6 @@ const KEY_STORE_ONLY = {
   ],
 }
 
-/** Adds a DevTools virtual authenticator with PRF (a platform passkey store) to the page. */
-async function addAuthenticator(context: BrowserContext, page: Page): Promise<void> {
-  const cdp = await context.newCDPSession(page)
-  await cdp.send('WebAuthn.enable')
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-      hasPrf: true,
-    } as never,
-  })
-}
-
 async function errorShown(page: Page): Promise<{ code: string; sentence: string }> {
   const alert = page.getByRole('alert')
   await alert.waitFor({ state: 'visible', timeout: 15_000 })
@@ -315,38 +318,30 @@ async function errorShown(page: Page): Promise<{ code: string; sentence: string 
 
 describe('demo page', () => {
   let emulator: Emulator
-  let browser: Browser
   let expectedCsp: string
 
-  beforeAll(async () => {
+  // Naming `browser` launches Chromium here, under the hook timeout, not in the first test.
+  it.beforeAll(async ({ browser: _launched }) => {
     emulator = await startEmulator({
       apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
     })
     expectedCsp = contentSecurityPolicy(siteConfig({ HUB_URL: emulator.url }))
-    const launched = await launchChromium()
-    browser = launched.browser
-    console.info(`Chromium ${browser.version()} ready in ${launched.startupMs} ms`)
     await mkdir(ARTIFACTS, { recursive: true })
   }, 60_000)
 
   afterAll(async () => {
-    await browser?.close()
     await emulator?.close()
   })
 
-  it('finds a critical violation on a page with a nameless button (the audit can fail)', async () => {
-    const page = await browser.newPage()
-    try {
-      await page.setContent(
-        '<!doctype html><html lang="en"><title>t</title><main><button></button>',
-      )
-      const blocking = (await auditAccessibility({ page })).filter(isBlocking)
-      expect(formatFindings(blocking)).toMatch(
-        /^critical violation: button-name \(light\): Buttons must have discernible text/,
-      )
-    } finally {
-      await page.close()
-    }
+  it('finds a critical violation on a page with a nameless button (the audit can fail)', async ({
+    newContext,
+  }) => {
+    const page = await (await newContext()).newPage()
+    await page.setContent('<!doctype html><html lang="en"><title>t</title><main><button></button>')
+    const blocking = (await auditAccessibility({ page })).filter(isBlocking)
+    expect(formatFindings(blocking)).toMatch(
+      /^critical violation: button-name \(light\): Buttons must have discernible text/,
+    )
   })
 
   describe('in issuer mode', () => {
@@ -356,12 +351,12 @@ describe('demo page', () => {
     let context: BrowserContext
     let watched: Watched
 
-    beforeAll(async () => {
+    it.beforeAll(async ({ browser }) => {
       dev = await startSite(emulator, {
         HUB_ISSUER_KEY: emulator.hostKey,
         ALLOWED_PUBKEYS: allowed.public.toString(),
       })
-      context = await browser.newContext({ viewport: { width: 1024, height: 900 } })
+      context = await browser.newContext(DESKTOP)
       watched = await watchedPage(context)
     }, 90_000)
 
@@ -460,23 +455,22 @@ describe('demo page', () => {
         await held
         await route.continue()
       })
-      try {
-        const before = (await watched.statusLog()).length
-        await page.getByRole('button', { name: /^Log in/ }).click()
-        await expect.poll(status).toBe(LOGIN_STEP_TEXT.token)
-        await expect.poll(() => elapsed.textContent(), { timeout: 10_000 }).toMatch(/^[2-9] s$/)
-        await expect(elapsed.isVisible()).resolves.toBe(true)
-        await expect(elapsed.getAttribute('aria-hidden')).resolves.toBe('true')
-        release()
-        await expect.poll(status, { timeout: 15_000 }).toMatch(/^Logged in\. \d+ note/)
-        await expect(elapsed.isHidden()).resolves.toBe(true)
-        const log = (await watched.statusLog()).slice(before)
-        const steps = [LOGIN_STEP_TEXT.challenge, LOGIN_STEP_TEXT.signing, LOGIN_STEP_TEXT.token]
-        expect(log.filter((text) => text.startsWith('Logging in:'))).toEqual(steps)
-      } finally {
+      onTestFinished(async () => {
         release()
         await page.unroute('**/api/token')
-      }
+      })
+      const before = (await watched.statusLog()).length
+      await page.getByRole('button', { name: /^Log in/ }).click()
+      await expect.poll(status).toBe(LOGIN_STEP_TEXT.token)
+      await expect.poll(() => elapsed.textContent(), { timeout: 10_000 }).toMatch(/^[2-9] s$/)
+      await expect(elapsed.isVisible()).resolves.toBe(true)
+      await expect(elapsed.getAttribute('aria-hidden')).resolves.toBe('true')
+      release()
+      await expect.poll(status, { timeout: 15_000 }).toMatch(/^Logged in\. \d+ note/)
+      await expect(elapsed.isHidden()).resolves.toBe(true)
+      const log = (await watched.statusLog()).slice(before)
+      const steps = [LOGIN_STEP_TEXT.challenge, LOGIN_STEP_TEXT.signing, LOGIN_STEP_TEXT.token]
+      expect(log.filter((text) => text.startsWith('Logging in:'))).toEqual(steps)
     })
 
     it('fits a 360 px wide screen', async () => {
@@ -573,110 +567,98 @@ describe('demo page', () => {
       watched.problems.splice(0)
     })
 
-    it('refuses to be framed by a page on another origin', async () => {
-      const other = await startOtherOrigin(dev.url)
+    it('refuses to be framed by a page on another origin', async ({ otherOrigin }) => {
+      const other = await otherOrigin(dev.url)
       const { page } = await watchedPage(context)
+      onTestFinished(() => page.close())
       const refusals: string[] = []
       page.on('console', (message) => refusals.push(message.text()))
-      try {
-        await page.goto(`${other.url}/frame`)
-        const frame = page.frames().find((candidate) => candidate !== page.mainFrame())
-        expect(frame?.url()).not.toBe(dev.url + '/')
-        await expect(frame?.locator('#pubkey').count()).resolves.toBe(0)
-        expect(refusals).toContainEqual(expect.stringMatching(/frame-ancestors 'none'/))
-      } finally {
-        await page.close()
-        await other.close()
-      }
+      await page.goto(`${other.url}/frame`)
+      const frame = page.frames().find((candidate) => candidate !== page.mainFrame())
+      expect(frame?.url()).not.toBe(dev.url + '/')
+      await expect(frame?.locator('#pubkey').count()).resolves.toBe(0)
+      expect(refusals).toContainEqual(expect.stringMatching(/frame-ancestors 'none'/))
     })
 
     // Issue 24, finding 1: a script in the page (an XSS) can structured-clone the non-extractable
     // CryptoKey to a window of another origin. Under the demo's headers it has none to send to.
-    it('frames no page of another origin (frame-src)', async () => {
-      const other = await startOtherOrigin(dev.url)
+    it('frames no page of another origin (frame-src)', async ({ otherOrigin }) => {
+      const other = await otherOrigin(dev.url)
       const { page } = watched
-      try {
-        await page.goto(dev.url)
-        const refusals: string[] = []
-        const listen = (message: ConsoleMessage) => void refusals.push(message.text())
-        page.on('console', listen)
-        watched.expect(/frame-src/)
-        await page.evaluate((url) => {
-          const frame = document.createElement('iframe')
-          frame.src = url
-          document.body.append(frame)
-        }, `${other.url}/blank`)
-        await expect
-          .poll(() => refusals.concat(other.requests).join('\n'))
-          .toMatch(/frame-src 'none'|\/blank/)
-        page.off('console', listen)
-        // The browser never asked the other origin for the page.
-        expect(other.requests).toEqual([])
-      } finally {
-        await other.close()
-      }
+      await page.goto(dev.url)
+      const refusals: string[] = []
+      const listen = (message: ConsoleMessage) => void refusals.push(message.text())
+      page.on('console', listen)
+      watched.expect(/frame-src/)
+      await page.evaluate((url) => {
+        const frame = document.createElement('iframe')
+        frame.src = url
+        document.body.append(frame)
+      }, `${other.url}/blank`)
+      await expect
+        .poll(() => refusals.concat(other.requests).join('\n'))
+        .toMatch(/frame-src 'none'|\/blank/)
+      page.off('console', listen)
+      // The browser never asked the other origin for the page.
+      expect(other.requests).toEqual([])
     })
 
-    it('gives a popup of another origin no window to postMessage a CryptoKey to (COOP)', async () => {
-      const other = await startOtherOrigin(dev.url)
+    it('gives a popup of another origin no window to postMessage a CryptoKey to (COOP)', async ({
+      otherOrigin,
+    }) => {
+      const other = await otherOrigin(dev.url)
       const { page } = watched
-      try {
-        await page.goto(dev.url)
-        const popupOpened = context.waitForEvent('page')
-        // What an XSS would do: open a page of its own origin and send it the key.
-        await page.evaluate(async (url) => {
-          const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
-            'sign',
-            'verify',
-          ])) as CryptoKeyPair
-          Object.assign(window, { key: pair.privateKey, popup: window.open(url) })
-        }, `${other.url}/blank`)
-        const popup = await popupOpened
-        await popup.waitForLoadState()
-        // The popup cannot reach its opener either.
-        await expect(popup.evaluate(() => window.opener === null)).resolves.toBe(true)
-        const sent = await page.evaluate(() => {
-          const { popup, key } = window as unknown as { popup: Window | null; key: CryptoKey }
-          popup?.postMessage({ key }, '*')
-          popup?.postMessage('done', '*')
-          return popup?.closed ?? true
-        })
-        // The handle window.open returned behaves as a closed window: nothing it posts arrives.
-        expect(sent).toBe(true)
-        await popup.waitForTimeout(500)
-        await expect(receivedBy(popup)).resolves.toEqual([])
-        await popup.close()
-      } finally {
-        await other.close()
-      }
+      await page.goto(dev.url)
+      const popupOpened = context.waitForEvent('page')
+      // What an XSS would do: open a page of its own origin and send it the key.
+      await page.evaluate(async (url) => {
+        const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
+          'sign',
+          'verify',
+        ])) as CryptoKeyPair
+        Object.assign(window, { key: pair.privateKey, popup: window.open(url) })
+      }, `${other.url}/blank`)
+      const popup = await popupOpened
+      await popup.waitForLoadState()
+      // The popup cannot reach its opener either.
+      await expect(popup.evaluate(() => window.opener === null)).resolves.toBe(true)
+      const sent = await page.evaluate(() => {
+        const { popup, key } = window as unknown as { popup: Window | null; key: CryptoKey }
+        popup?.postMessage({ key }, '*')
+        popup?.postMessage('done', '*')
+        return popup?.closed ?? true
+      })
+      // The handle window.open returned behaves as a closed window: nothing it posts arrives.
+      expect(sent).toBe(true)
+      await popup.waitForTimeout(500)
+      await expect(receivedBy(popup)).resolves.toEqual([])
+      await popup.close()
     })
 
-    it('severs the opener when a page of another origin opens the demo (COOP)', async () => {
-      const other = await startOtherOrigin(dev.url)
+    it('severs the opener when a page of another origin opens the demo (COOP)', async ({
+      otherOrigin,
+    }) => {
+      const other = await otherOrigin(dev.url)
       const opener = await context.newPage()
-      try {
-        await opener.goto(`${other.url}/blank`)
-        const opened = context.waitForEvent('page')
-        await opener.evaluate((url) => void window.open(url), dev.url)
-        const demo = await opened
-        await demo.waitForLoadState()
-        const reached = await demo.evaluate(async () => {
-          const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
-            'sign',
-            'verify',
-          ])) as CryptoKeyPair
-          window.opener?.postMessage({ key: pair.privateKey }, '*')
-          window.opener?.postMessage('done', '*')
-          return window.opener !== null
-        })
-        expect(reached).toBe(false)
-        await opener.waitForTimeout(500)
-        await expect(receivedBy(opener)).resolves.toEqual([])
-        await demo.close()
-      } finally {
-        await opener.close()
-        await other.close()
-      }
+      onTestFinished(() => opener.close())
+      await opener.goto(`${other.url}/blank`)
+      const opened = context.waitForEvent('page')
+      await opener.evaluate((url) => void window.open(url), dev.url)
+      const demo = await opened
+      await demo.waitForLoadState()
+      const reached = await demo.evaluate(async () => {
+        const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
+          'sign',
+          'verify',
+        ])) as CryptoKeyPair
+        window.opener?.postMessage({ key: pair.privateKey }, '*')
+        window.opener?.postMessage('done', '*')
+        return window.opener !== null
+      })
+      expect(reached).toBe(false)
+      await opener.waitForTimeout(500)
+      await expect(receivedBy(opener)).resolves.toEqual([])
+      await demo.close()
     })
   })
 
@@ -687,10 +669,10 @@ describe('demo page', () => {
     let context: BrowserContext
     let hubUrl: string
 
-    beforeAll(async () => {
+    it.beforeAll(async ({ browser }) => {
       hubUrl = `http://127.0.0.1:${await freePort()}`
       dev = await startSite({ url: hubUrl } as Emulator, { HUB_ISSUER_KEY: emulator.hostKey })
-      context = await browser.newContext({ viewport: { width: 1024, height: 900 } })
+      context = await browser.newContext(DESKTOP)
     }, 90_000)
 
     afterAll(async () => {
@@ -721,10 +703,10 @@ describe('demo page', () => {
     let context: BrowserContext
     let watched: Watched
 
-    beforeAll(async () => {
+    it.beforeAll(async ({ browser }) => {
       // The shortest signature the functions issue: the SDK prefetches and refreshes within a test.
       dev = await startSite(emulator, { API_SIG_TTL_SECONDS: String(SIG_TTL_SECONDS) })
-      context = await browser.newContext({ viewport: { width: 1024, height: 900 } })
+      context = await browser.newContext(DESKTOP)
       watched = await watchedPage(context)
     }, 90_000)
 
@@ -772,240 +754,224 @@ describe('demo page', () => {
       ])
     })
 
-    it('logs in with a passkey, and derives the same identity after a reload', async () => {
-      const context = await browser.newContext()
-      try {
-        const watched = await watchedPage(context)
-        const { page } = watched
-        await addAuthenticator(context, page)
-        await page.goto(dev.url)
-        await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
-        const browserKey = await page.locator('#pubkey').textContent()
+    it('logs in with a passkey, and derives the same identity after a reload', async ({
+      newContext,
+    }) => {
+      const context = await newContext()
+      const watched = await watchedPage(context)
+      const { page } = watched
+      await addAuthenticator(context, page)
+      await page.goto(dev.url)
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
+      const browserKey = await page.locator('#pubkey').textContent()
 
-        await page.getByLabel('In a passkey').check()
-        await expect(page.locator('#pubkey').textContent()).resolves.toBe('—')
-        await expect(page.getByRole('button', { name: /^Log in/ }).isDisabled()).resolves.toBe(true)
-        await expectAccessible(page)
-        // None yet: the page says so and offers to create one (issue 23).
-        await page.getByRole('button', { name: 'Use my passkey' }).click()
-        await expect(errorShown(page)).resolves.toEqual({
-          code: 'no_passkey_used',
-          sentence: ERROR_SENTENCES.no_passkey_used,
-        })
-        expect(ERROR_SENTENCES.no_passkey_used).toMatch(/may have none .* Create one/)
-        await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
-          'Create a passkey',
-        )
-        await page.getByRole('button', { name: 'Create a passkey' }).click()
-        await expect
-          .poll(() => page.locator('#identity-source').textContent())
-          .toBe('Derived from the passkey you just created')
-        const passkeyKey = await page.locator('#pubkey').textContent()
-        expect(passkeyKey).toMatch(/^bbaarei[a-z2-7]{52}$/)
-        expect(passkeyKey).not.toBe(browserKey)
-        await logIn(page)
-        await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+      await page.getByLabel('In a passkey').check()
+      await expect(page.locator('#pubkey').textContent()).resolves.toBe('—')
+      await expect(page.getByRole('button', { name: /^Log in/ }).isDisabled()).resolves.toBe(true)
+      await expectAccessible(page)
+      // None yet: the page says so and offers to create one (issue 23).
+      await page.getByRole('button', { name: 'Use my passkey' }).click()
+      await expect(errorShown(page)).resolves.toEqual({
+        code: 'no_passkey_used',
+        sentence: ERROR_SENTENCES.no_passkey_used,
+      })
+      expect(ERROR_SENTENCES.no_passkey_used).toMatch(/may have none .* Create one/)
+      await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+        'Create a passkey',
+      )
+      await page.getByRole('button', { name: 'Create a passkey' }).click()
+      await expect
+        .poll(() => page.locator('#identity-source').textContent())
+        .toBe('Derived from the passkey you just created')
+      const passkeyKey = await page.locator('#pubkey').textContent()
+      expect(passkeyKey).toMatch(/^bbaarei[a-z2-7]{52}$/)
+      expect(passkeyKey).not.toBe(browserKey)
+      await logIn(page)
+      await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
 
-        // The choice is remembered; the key is not: the passkey gives it again.
-        await page.reload()
-        await expect
-          .poll(() => page.locator('#status').textContent())
-          .toBe('Welcome back: use your passkey to log in.')
-        await expect(page.getByLabel('In a passkey').isChecked()).resolves.toBe(true)
-        await page.getByRole('button', { name: 'Use my passkey' }).click()
-        await expect.poll(() => page.locator('#pubkey').textContent()).toBe(passkeyKey)
-        await logIn(page)
-        await expect(loginCard(page)).resolves.toMatchObject({ source: 'cache', event: 'login' })
-        // This browser's own key is still there for the other choice.
-        await page.getByLabel('In this browser (recommended)').check()
-        await expect.poll(() => page.locator('#pubkey').textContent()).toBe(browserKey)
-        expect(watched.problems).toEqual([])
-      } finally {
-        await context.close()
-      }
+      // The choice is remembered; the key is not: the passkey gives it again.
+      await page.reload()
+      await expect
+        .poll(() => page.locator('#status').textContent())
+        .toBe('Welcome back: use your passkey to log in.')
+      await expect(page.getByLabel('In a passkey').isChecked()).resolves.toBe(true)
+      await page.getByRole('button', { name: 'Use my passkey' }).click()
+      await expect.poll(() => page.locator('#pubkey').textContent()).toBe(passkeyKey)
+      await logIn(page)
+      await expect(loginCard(page)).resolves.toMatchObject({ source: 'cache', event: 'login' })
+      // This browser's own key is still there for the other choice.
+      await page.getByLabel('In this browser (recommended)').check()
+      await expect.poll(() => page.locator('#pubkey').textContent()).toBe(browserKey)
+      expect(watched.problems).toEqual([])
     })
 
-    it('moves a raw key an older demo left in localStorage into the key store', async () => {
-      const context = await browser.newContext()
+    it('moves a raw key an older demo left in localStorage into the key store', async ({
+      newContext,
+    }) => {
+      const context = await newContext()
       const legacy = PrivateKey.fromRandom()
-      try {
-        await context.addInitScript(
-          ([key, value]) => {
-            if (!sessionStorage.getItem('seeded')) {
-              localStorage.setItem(key, value)
-              sessionStorage.setItem('seeded', '1')
-            }
-          },
-          [LEGACY_IDENTITY_KEY, legacy.toString()],
-        )
-        const watched = await watchedPage(context)
-        const { page } = watched
-        await page.goto(dev.url)
-        await expect
-          .poll(() => page.locator('#status').textContent())
-          .toMatch(/^Your key was moved from local storage/)
-        await expect(page.locator('#pubkey').textContent()).resolves.toBe(legacy.public.toString())
-        await expect(storedKeys(page)).resolves.toEqual(KEY_STORE_ONLY)
-        await page.reload()
-        await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Welcome back/)
-        await expect(page.locator('#pubkey').textContent()).resolves.toBe(legacy.public.toString())
-        await logIn(page)
-        await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
-        expect(watched.problems).toEqual([])
-      } finally {
-        await context.close()
-      }
+      await context.addInitScript(
+        ([key, value]) => {
+          if (!sessionStorage.getItem('seeded')) {
+            localStorage.setItem(key, value)
+            sessionStorage.setItem('seeded', '1')
+          }
+        },
+        [LEGACY_IDENTITY_KEY, legacy.toString()],
+      )
+      const watched = await watchedPage(context)
+      const { page } = watched
+      await page.goto(dev.url)
+      await expect
+        .poll(() => page.locator('#status').textContent())
+        .toMatch(/^Your key was moved from local storage/)
+      await expect(page.locator('#pubkey').textContent()).resolves.toBe(legacy.public.toString())
+      await expect(storedKeys(page)).resolves.toEqual(KEY_STORE_ONLY)
+      await page.reload()
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Welcome back/)
+      await expect(page.locator('#pubkey').textContent()).resolves.toBe(legacy.public.toString())
+      await logIn(page)
+      await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+      expect(watched.problems).toEqual([])
     })
 
     // Issue 24: the migration ran whenever a legacy string was in localStorage and replaced the
     // stored key silently (a planted string swapped the user's identity).
-    it('asks before a key in local storage replaces the key this browser keeps', async () => {
-      const context = await browser.newContext()
+    it('asks before a key in local storage replaces the key this browser keeps', async ({
+      newContext,
+    }) => {
+      const context = await newContext()
       const legacy = PrivateKey.fromRandom()
-      try {
-        const watched = await watchedPage(context)
-        const { page } = watched
-        const shown = () => page.locator('#pubkey').textContent()
-        const dialog = page.getByRole('dialog', { name: 'Replace your identity?' })
-        await page.goto(dev.url)
-        await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
-        const stored = await shown()
-        const plant = () =>
-          page.evaluate(
-            ([key, value]) => localStorage.setItem(key!, value!),
-            [LEGACY_IDENTITY_KEY, legacy.toString()],
-          )
-        await plant()
-        await page.reload()
-        await dialog.waitFor({ state: 'visible' })
-        await expect(page.locator('#replace-pubkey').textContent()).resolves.toBe(stored)
-        await expectAccessible(page)
-        await page.keyboard.press('Escape')
-        await expect
-          .poll(() => page.locator('#status').textContent())
-          .toMatch(/^Kept your identity\. Another key, left in local storage/)
-        expect(await shown()).toBe(stored)
-        // Nothing was lost either: the string stays where it was until the user chooses.
-        await expect(
-          page.evaluate((key) => localStorage.getItem(key), LEGACY_IDENTITY_KEY),
-        ).resolves.toBe(legacy.toString())
+      const watched = await watchedPage(context)
+      const { page } = watched
+      const shown = () => page.locator('#pubkey').textContent()
+      const dialog = page.getByRole('dialog', { name: 'Replace your identity?' })
+      await page.goto(dev.url)
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
+      const stored = await shown()
+      const plant = () =>
+        page.evaluate(
+          ([key, value]) => localStorage.setItem(key!, value!),
+          [LEGACY_IDENTITY_KEY, legacy.toString()],
+        )
+      await plant()
+      await page.reload()
+      await dialog.waitFor({ state: 'visible' })
+      await expect(page.locator('#replace-pubkey').textContent()).resolves.toBe(stored)
+      await expectAccessible(page)
+      await page.keyboard.press('Escape')
+      await expect
+        .poll(() => page.locator('#status').textContent())
+        .toMatch(/^Kept your identity\. Another key, left in local storage/)
+      expect(await shown()).toBe(stored)
+      // Nothing was lost either: the string stays where it was until the user chooses.
+      await expect(
+        page.evaluate((key) => localStorage.getItem(key), LEGACY_IDENTITY_KEY),
+      ).resolves.toBe(legacy.toString())
 
-        await page.reload()
-        await dialog.waitFor({ state: 'visible' })
-        await page
-          .getByRole('button', { name: 'Replace it with the key from local storage' })
-          .click()
-        await expect.poll(shown).toBe(legacy.public.toString())
-        await expect(storedKeys(page)).resolves.toEqual(KEY_STORE_ONLY)
-        await page.reload()
-        await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Welcome back/)
-        expect(await shown()).toBe(legacy.public.toString())
-        expect(watched.problems).toEqual([])
-      } finally {
-        await context.close()
-      }
+      await page.reload()
+      await dialog.waitFor({ state: 'visible' })
+      await page.getByRole('button', { name: 'Replace it with the key from local storage' }).click()
+      await expect.poll(shown).toBe(legacy.public.toString())
+      await expect(storedKeys(page)).resolves.toEqual(KEY_STORE_ONLY)
+      await page.reload()
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Welcome back/)
+      expect(await shown()).toBe(legacy.public.toString())
+      expect(watched.problems).toEqual([])
     })
 
     /**
      * One signature lifetime in a fresh profile: the prefetch comes on its own, a refresh the
      * token function refuses shows its code, the next refresh moves the countdown.
      */
-    async function followRefreshAndError(): Promise<void> {
-      const context = await browser.newContext()
-      try {
-        const watched = await watchedPage(context)
-        const { page } = watched
-        const challenges = countChallenges(page)
-        const status = () => page.locator('#status').textContent()
-        const saveNote = page.getByRole('button', { name: 'Save note' })
-        await page.goto(dev.url)
-        await logIn(page)
-        const first = await loginCard(page)
-        expect(first).toMatchObject({ source: 'hub', event: 'login' })
-        expect(challenges()).toBe(1)
+    async function followRefreshAndError(newContext: NewContext): Promise<void> {
+      const context = await newContext()
+      const watched = await watchedPage(context)
+      const { page } = watched
+      const challenges = countChallenges(page)
+      const status = () => page.locator('#status').textContent()
+      const saveNote = page.getByRole('button', { name: 'Save note' })
+      await page.goto(dev.url)
+      await logIn(page)
+      const first = await loginCard(page)
+      expect(first).toMatchObject({ source: 'hub', event: 'login' })
+      expect(challenges()).toBe(1)
 
-        // With no hub call at all, the provider fetches the next envelope before its refresh.
-        await expect.poll(challenges, { timeout: SIG_TTL_SECONDS * 1000 }).toBe(2)
-        expect(Date.now()).toBeGreaterThan(first.expiry - 10_000)
+      // With no hub call at all, the provider fetches the next envelope before its refresh.
+      await expect.poll(challenges, { timeout: SIG_TTL_SECONDS * 1000 }).toBe(2)
+      expect(Date.now()).toBeGreaterThan(first.expiry - 10_000)
 
-        // The hub client asks for credentials once the signature expired; the functions refuse.
-        watched.expect(/status of 429/)
-        await page.route('**/api/token', (route) => route.fulfill({ status: 429, body: '' }))
-        await expect
-          .poll(() => page.locator('#sig-remaining').textContent(), { timeout: 15_000 })
-          .toBe('expired')
-        await page.getByLabel('New note').fill('After the signature expired')
-        await saveNote.click()
-        // Told by the provider's error event (the failed save alone would say "Stopped by…").
-        await expect
-          .poll(status, { timeout: 15_000 })
-          .toBe('Signature refresh failed (rate_limited): details below.')
-        expect((await errorShown(page)).code).toBe('rate_limited')
-        await expect(loginCard(page)).resolves.toEqual({ ...first, event: 'error' })
-        await expect.poll(() => saveNote.isEnabled()).toBe(true)
-        // That refresh signed the prefetched envelope: no new challenge.
-        expect(challenges()).toBe(2)
+      // The hub client asks for credentials once the signature expired; the functions refuse.
+      watched.expect(/status of 429/)
+      await page.route('**/api/token', (route) => route.fulfill({ status: 429, body: '' }))
+      await expect
+        .poll(() => page.locator('#sig-remaining').textContent(), { timeout: 15_000 })
+        .toBe('expired')
+      await page.getByLabel('New note').fill('After the signature expired')
+      await saveNote.click()
+      // Told by the provider's error event (the failed save alone would say "Stopped by…").
+      await expect
+        .poll(status, { timeout: 15_000 })
+        .toBe('Signature refresh failed (rate_limited): details below.')
+      expect((await errorShown(page)).code).toBe('rate_limited')
+      await expect(loginCard(page)).resolves.toEqual({ ...first, event: 'error' })
+      await expect.poll(() => saveNote.isEnabled()).toBe(true)
+      // That refresh signed the prefetched envelope: no new challenge.
+      expect(challenges()).toBe(2)
 
-        await page.unroute('**/api/token')
-        await saveNote.click()
-        await expect.poll(status, { timeout: 15_000 }).toBe('Saved. 1 note(s) on the hub.')
-        const refreshed = await loginCard(page)
-        expect(refreshed).toMatchObject({ source: 'cache', event: 'refresh' })
-        expect(refreshed.expiry).toBeGreaterThan(first.expiry)
-        await expect(page.locator('#sig-remaining').textContent()).resolves.toMatch(/^in \d+ s$/)
-        await expect(page.getByRole('alert').isHidden()).resolves.toBe(true)
-        const until = await page.evaluate(
-          (ms) => new Date(ms).toLocaleTimeString(),
-          refreshed.expiry,
-        )
-        expect(await watched.statusLog()).toContain(
-          `Signature refreshed (user token from this browser’s cache), valid until ${until}.`,
-        )
-        expect(watched.problems).toEqual([])
-      } finally {
-        await context.close()
-      }
+      await page.unroute('**/api/token')
+      await saveNote.click()
+      await expect.poll(status, { timeout: 15_000 }).toBe('Saved. 1 note(s) on the hub.')
+      const refreshed = await loginCard(page)
+      expect(refreshed).toMatchObject({ source: 'cache', event: 'refresh' })
+      expect(refreshed.expiry).toBeGreaterThan(first.expiry)
+      await expect(page.locator('#sig-remaining').textContent()).resolves.toMatch(/^in \d+ s$/)
+      await expect(page.getByRole('alert').isHidden()).resolves.toBe(true)
+      const until = await page.evaluate((ms) => new Date(ms).toLocaleTimeString(), refreshed.expiry)
+      expect(await watched.statusLog()).toContain(
+        `Signature refreshed (user token from this browser’s cache), valid until ${until}.`,
+      )
+      expect(watched.problems).toEqual([])
     }
 
     /**
      * A second login, then another identity: each ends the previous session, and a disposed
      * provider sends no prefetch (it would, as followRefreshAndError shows, within the lifetime).
      */
-    async function disposeReplacedProviders(): Promise<void> {
-      const context = await browser.newContext()
-      try {
-        const watched = await watchedPage(context)
-        const { page } = watched
-        const challenges = countChallenges(page)
-        await page.goto(dev.url)
-        await logIn(page)
-        await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
-        await logIn(page)
-        // A new provider, with the token its predecessor stored.
-        const second = await loginCard(page)
-        expect(second).toMatchObject({ source: 'cache', event: 'login' })
-        expect(await watched.statusLog()).toContain(
-          'Logged in with a user token from this browser’s cache. Reading your notes from the hub…',
-        )
+    async function disposeReplacedProviders(newContext: NewContext): Promise<void> {
+      const context = await newContext()
+      const watched = await watchedPage(context)
+      const { page } = watched
+      const challenges = countChallenges(page)
+      await page.goto(dev.url)
+      await logIn(page)
+      await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+      await logIn(page)
+      // A new provider, with the token its predecessor stored.
+      const second = await loginCard(page)
+      expect(second).toMatchObject({ source: 'cache', event: 'login' })
+      expect(await watched.statusLog()).toContain(
+        'Logged in with a user token from this browser’s cache. Reading your notes from the hub…',
+      )
 
-        await page.getByRole('button', { name: 'Make a new identity' }).click()
-        await page.getByRole('button', { name: 'Replace it with a new identity' }).click()
-        await expect.poll(() => page.locator('#credentials').isHidden()).toBe(true)
-        expect(challenges()).toBe(2)
-        // Past both providers' prefetch times (the first one's came earlier than the second's).
-        await page.waitForTimeout(Math.max(0, second.expiry + 1_000 - Date.now()))
-        expect(challenges()).toBe(2)
-        expect(watched.problems).toEqual([])
-      } finally {
-        await context.close()
-      }
+      await page.getByRole('button', { name: 'Make a new identity' }).click()
+      await page.getByRole('button', { name: 'Replace it with a new identity' }).click()
+      await expect.poll(() => page.locator('#credentials').isHidden()).toBe(true)
+      expect(challenges()).toBe(2)
+      // Past both providers' prefetch times (the first one's came earlier than the second's).
+      await page.waitForTimeout(Math.max(0, second.expiry + 1_000 - Date.now()))
+      expect(challenges()).toBe(2)
+      expect(watched.problems).toEqual([])
     }
 
     it(
       'follows the SDK’s refresh and error events, and disposes replaced providers',
       { timeout: (SIG_TTL_SECONDS + 60) * 1000 },
       // Two fresh profiles side by side: the two signature lifetimes overlap.
-      () => Promise.all([followRefreshAndError(), disposeReplacedProviders()]).then(() => {}),
+      ({ newContext }) =>
+        Promise.all([followRefreshAndError(newContext), disposeReplacedProviders(newContext)]).then(
+          () => {},
+        ),
     )
   })
 })

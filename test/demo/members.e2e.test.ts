@@ -6,19 +6,15 @@
 // them, which this test depends on (docs/edge.md, "Members-only pages").
 import { writeFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect } from 'vitest'
+import { it } from '../helpers/browser-fixtures.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 import { EDDSA_KEY } from '../helpers/jwt-deployment.ts'
 import { startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
 import { copyProject, EDGE_BOOTSTRAP } from '../netlify/private-project.ts'
-import { launchChromium } from './launch-chromium.ts'
 
 const ENV = {
-  USER_API_KEY: SECRETS.USER_API_KEY,
-  USER_API_SECRET: SECRETS.USER_API_SECRET,
-  CHALLENGE_SECRET: SECRETS.CHALLENGE_SECRET,
-  HUB_ISSUER_KEY: SECRETS.HUB_ISSUER_KEY,
+  ...SECRETS,
   JWT_EDDSA_KEY: EDDSA_KEY,
   JWT_SESSION_COOKIE: 'true',
   ALLOWED_ORIGINS: '',
@@ -27,9 +23,9 @@ const ENV = {
 
 let dir: string
 let dev: NetlifyDev
-let browser: Browser
 
-beforeAll(async () => {
+// Naming `browser` launches Chromium here, under the hook timeout, not in the first test.
+it.beforeAll(async ({ browser: _launched }) => {
   // Edge functions see variables from .env only (docs/netlify-platform.md §1): a private copy.
   dir = await copyProject({ site: true })
   await writeFile(
@@ -54,23 +50,19 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error(`no build/members.js:\n${dev.output()}`)
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  browser = (await launchChromium()).browser
 }, 120_000)
 
 afterAll(async () => {
-  await browser?.close()
   await dev?.stop()
   if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
 })
 
-/** A fresh browser context (another browser, as far as cookies and IndexedDB go). */
-async function freshContext(): Promise<BrowserContext> {
-  return browser.newContext()
-}
-
 describe('the members-only demo page behind the edge gate (netlify dev, Chromium)', () => {
-  it('sends a browser without a session to the login page, and answers its fetch 401', async () => {
-    const context = await freshContext()
+  it('sends a browser without a session to the login page, and answers its fetch 401', async ({
+    newContext,
+  }) => {
+    // A fresh profile: another browser, as far as cookies and IndexedDB go.
+    const context = await newContext()
     const page = await context.newPage()
     const response = await page.goto(`${dev.url}/members/`)
     expect(new URL(page.url()).pathname).toBe('/login/')
@@ -81,11 +73,12 @@ describe('the members-only demo page behind the edge gate (netlify dev, Chromium
       return { status: answer.status, body: await answer.json() }
     })
     expect(fetched).toMatchObject({ status: 401, body: { code: 'jwt_missing' } })
-    await context.close()
   })
 
-  it('lets a browser that logged in through /login/ in, with an HttpOnly Secure cookie on http://localhost, and not another browser', async () => {
-    const member = await freshContext()
+  it('lets a browser that logged in through /login/ in, with an HttpOnly Secure cookie on http://localhost, and not another browser', async ({
+    newContext,
+  }) => {
+    const member = await newContext()
     const page = await member.newPage()
     await page.goto(`${dev.url}/members/`)
     expect(new URL(page.url()).pathname).toBe('/login/')
@@ -110,18 +103,15 @@ describe('the members-only demo page behind the edge gate (netlify dev, Chromium
     expect(again?.headers()['x-nf-edge-functions']).toContain('gate')
 
     // Another browser has no cookie: the login page.
-    const other = await freshContext()
-    const stranger = await other.newPage()
+    const stranger = await (await newContext()).newPage()
     await stranger.goto(`${dev.url}/members/`)
     expect(new URL(stranger.url()).pathname).toBe('/login/')
-    await other.close()
 
     // Logging out deletes the cookie; the page is closed again.
     await Promise.all([page.waitForURL(/\/login\/$/), page.click('#logout')])
     expect(await member.cookies(dev.url)).toEqual([])
     await page.goto(`${dev.url}/members/`)
     expect(new URL(page.url()).pathname).toBe('/login/')
-    await member.close()
   })
 
   it('logs no JWT key', () => {

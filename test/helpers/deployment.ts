@@ -1,6 +1,7 @@
 // The test deployment: its secrets and site, the two handlers over a mutable env and clock with a
 // capturing logger (so tests can prove no secret reaches a log line), and logins against them.
 import type { PrivateKey } from '@textile/hub'
+import { expect } from 'vitest'
 import {
   createChallengeHandler,
   createTokenHandler,
@@ -16,6 +17,7 @@ import {
   type Transport,
 } from './login.ts'
 import { NOW } from './clock.ts'
+import { identity } from './identity.ts'
 
 /** Fixed secrets of the test deployment (all made up; the issuer is the vector's). */
 export const SECRETS = {
@@ -25,6 +27,18 @@ export const SECRETS = {
   HUB_ISSUER_KEY:
     'bbaareqaha4dqobyha4dqobyha4dqobyha4dqobyha4dqobyha4dqobyha7veu3dd4kofecv66vihwezoyx4zkr3wv27l464siipou2iui3jcy',
 } as const
+
+/** The deployment's secret values (the API key is not one: it travels in every UserAuth). */
+export const SECRET_VALUES = [
+  SECRETS.USER_API_SECRET,
+  SECRETS.CHALLENGE_SECRET,
+  SECRETS.HUB_ISSUER_KEY,
+] as const
+
+/** Asserts that `text` (a response, a log, a page) holds none of `secrets`. */
+export function expectNoSecret(text: string, secrets: readonly string[] = SECRET_VALUES): void {
+  for (const secret of secrets) expect(text).not.toContain(secret)
+}
 
 /** The site the functions run on in tests. */
 export const SITE = 'https://site.example'
@@ -94,6 +108,16 @@ export async function challengeFor(
   if (response.status !== 200)
     throw new Error(`challenge ${response.status}: ${await response.text()}`)
   return ((await response.json()) as { envelope: string }).envelope
+}
+
+/** A signed envelope for `id` from the deployment's /api/challenge, ready for /api/token or /api/jwt. */
+export async function signedBody(
+  d: Deployment,
+  id: PrivateKey = identity(),
+  headers: Record<string, string> = {},
+): Promise<{ envelope: string; signature: string }> {
+  const envelope = await challengeFor(d, id, headers)
+  return { envelope, signature: await signEnvelope(id, envelope) }
 }
 
 /** Full login against the deployment's handlers; returns the token response. */

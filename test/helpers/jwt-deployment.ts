@@ -4,14 +4,7 @@
 import { PrivateKey } from '@textile/hub'
 import type { Env, HandlerOptions } from '../../src/index.ts'
 import { createJwksHandler, createJwtHandler } from '../../src/index.ts'
-import {
-  SITE,
-  challengeFor,
-  deployment,
-  post,
-  signEnvelope,
-  type Deployment,
-} from './deployment.ts'
+import { SITE, deployment, post, signedBody } from './deployment.ts'
 import { identity } from './identity.ts'
 
 export const HS256_SECRET = 'jwt-hs256-secret-for-tests-0123456789abcdef'
@@ -38,16 +31,6 @@ export function jwtDeployment(
 }
 
 export type JwtDeployment = ReturnType<typeof jwtDeployment>
-
-/** A signed envelope for `id`, ready for POST /api/jwt. */
-export async function signedBody(
-  d: Deployment,
-  id = identity(),
-  headers: Record<string, string> = {},
-) {
-  const envelope = await challengeFor(d, id, headers)
-  return { envelope, signature: await signEnvelope(id, envelope) }
-}
 
 /** A JWT from the deployment's /api/jwt for `id` (asserting 200). */
 export async function mint(t: JwtDeployment, id = identity()): Promise<string> {

@@ -12,6 +12,7 @@ import {
   type CreateUserAuthProviderOptions,
   type JwtEvent,
   type JwtProvider,
+  type ProviderOptions,
   type UserAuthEvent,
   type UserAuthProvider,
 } from '../../src/client/index.ts'
@@ -41,7 +42,7 @@ export interface ProviderSetup<P, E> {
   /** The fake server behind the provider's `fetch` (unused when `fetch` was overridden). */
   server: FakeServer
   /** The identity that signs (given or made). */
-  identity: NonNullable<CreateUserAuthProviderOptions['identity']>
+  identity: ProviderOptions['identity']
   /** The identity's public key string. */
   pubkey: string
   time: Clock
@@ -49,23 +50,37 @@ export interface ProviderSetup<P, E> {
   events: E[]
 }
 
-function setUp<O extends CreateUserAuthProviderOptions | CreateJwtProviderOptions, P, E>(
+/**
+ * A fixture that makes providers with `create` over a fake server, with overrides, and disposes
+ * every one it made after the test.
+ */
+function providerFixture<O extends ProviderOptions, P extends { dispose(): void }, E>(
   create: (options: O) => P,
-  overrides: ProviderOverrides<O>,
-): ProviderSetup<P, E> {
-  const { server: serverOptions, time = clock(), ...options } = overrides
-  const server = fakeServer({ now: time.now, ...serverOptions })
-  const events: E[] = []
-  const id = options.identity ?? identity()
-  const provider = create({
-    endpoint: ENDPOINT,
-    fetch: server.fetch,
-    now: time.now,
-    onChange: (event: E) => void events.push(event),
-    ...options,
-    identity: id,
-  } as O)
-  return { provider, server, identity: id, pubkey: id.public.toString(), time, events }
+) {
+  // `{}`: vitest reads from the first parameter which fixtures a fixture needs (none).
+  return async (
+    {}: object,
+    use: (make: (overrides?: ProviderOverrides<O>) => ProviderSetup<P, E>) => Promise<void>,
+  ) => {
+    const made: P[] = []
+    await use((overrides = {}) => {
+      const { server: serverOptions, time = clock(), ...options } = overrides
+      const server = fakeServer({ now: time.now, ...serverOptions })
+      const events: E[] = []
+      const id = options.identity ?? identity()
+      const provider = create({
+        endpoint: ENDPOINT,
+        fetch: server.fetch,
+        now: time.now,
+        onChange: (event: E) => void events.push(event),
+        ...options,
+        identity: id,
+      } as unknown as O)
+      made.push(provider)
+      return { provider, server, identity: id, pubkey: id.public.toString(), time, events }
+    })
+    for (const provider of made) provider.dispose()
+  }
 }
 
 /** The SDK suites' fixtures: see the file's opening comment. */
@@ -108,30 +123,8 @@ export interface SdkFixtures {
  * })
  */
 export const it = test.extend<SdkFixtures>({
-  userAuthProvider: async ({}, use) => {
-    const made: UserAuthProvider[] = []
-    await use((overrides = {}) => {
-      const setup = setUp<CreateUserAuthProviderOptions, UserAuthProvider, UserAuthEvent>(
-        createUserAuthProvider,
-        overrides,
-      )
-      made.push(setup.provider)
-      return setup
-    })
-    for (const provider of made) provider.dispose()
-  },
-  jwtProvider: async ({}, use) => {
-    const made: JwtProvider[] = []
-    await use((overrides = {}) => {
-      const setup = setUp<CreateJwtProviderOptions, JwtProvider, JwtEvent>(
-        createJwtProvider,
-        overrides,
-      )
-      made.push(setup.provider)
-      return setup
-    })
-    for (const provider of made) provider.dispose()
-  },
+  userAuthProvider: providerFixture(createUserAuthProvider),
+  jwtProvider: providerFixture(createJwtProvider),
   fakeHub: async ({}, use) => {
     const hubs: FakeHub[] = []
     let restore: (() => void) | undefined

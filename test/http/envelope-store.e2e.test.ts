@@ -4,7 +4,14 @@ import { getStore } from '@netlify/blobs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBlobsEnvelopeStore, type EnvelopeStore } from '../../src/index.ts'
 import { startBlobsSandbox, type BlobsSandbox } from '../helpers/blobs-sandbox.ts'
-import { challengeFor, deployment, post, problem, signEnvelope } from '../helpers/deployment.ts'
+import {
+  challengeFor,
+  deployment,
+  post,
+  problem,
+  signedBody,
+  signEnvelope,
+} from '../helpers/deployment.ts'
 import { identity } from '../helpers/identity.ts'
 
 let sandbox: BlobsSandbox
@@ -25,12 +32,6 @@ const singleUse = (envelopeStore: EnvelopeStore) =>
 type Payload = { exp: number; nonce: string }
 const payloadOf = (envelope: string): Payload =>
   JSON.parse(Buffer.from(envelope.split('.')[2]!, 'base64url').toString('utf8'))
-
-async function signedBody(d: ReturnType<typeof deployment>) {
-  const id = identity()
-  const envelope = await challengeFor(d, id)
-  return { envelope, signature: await signEnvelope(id, envelope) }
-}
 
 describe('single-use envelopes (SINGLE_USE_ENVELOPES=true, Netlify Blobs sandbox)', () => {
   it('throws invalid_envelope "already used" when an envelope is redeemed twice', async () => {

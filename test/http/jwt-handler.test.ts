@@ -11,7 +11,15 @@ import {
 } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { NOW } from '../helpers/clock.ts'
-import { SECRETS, SITE, challengeFor, post, problem, signEnvelope } from '../helpers/deployment.ts'
+import {
+  SECRETS,
+  SITE,
+  challengeFor,
+  post,
+  problem,
+  signedBody,
+  signEnvelope,
+} from '../helpers/deployment.ts'
 import { identity } from '../helpers/identity.ts'
 import {
   EDDSA_KEY,
@@ -21,7 +29,6 @@ import {
   ES256_D_2,
   HS256_SECRET,
   jwtDeployment,
-  signedBody,
 } from '../helpers/jwt-deployment.ts'
 
 const secretKey = new TextEncoder().encode(HS256_SECRET)

@@ -9,13 +9,12 @@ import { createGate, type GateOptions } from '../../src/netlify/gate.ts'
 import { GATE_DEFAULTS, gateFileText } from '../../src/netlify/gate-file.ts'
 import { createJwtVerifier } from '../../src/verify/index.ts'
 import { NOW } from '../helpers/clock.ts'
-import { SITE, post } from '../helpers/deployment.ts'
+import { SITE, post, signedBody } from '../helpers/deployment.ts'
 import {
   EDDSA_KEY,
   ES256_D,
   HS256_SECRET,
   jwtDeployment,
-  signedBody,
   type JwtDeployment,
 } from '../helpers/jwt-deployment.ts'
 import { ROOT } from '../helpers/netlify-dev.ts'
