@@ -464,7 +464,10 @@ describe('passkeyIdentity()', () => {
       init: () => {
         const asked: unknown[] = []
         Object.assign(window, { asked })
-        const describeOptions = (kind: string, options?: CredentialCreationOptions) => {
+        const describeOptions = (
+          kind: string,
+          options?: CredentialCreationOptions | CredentialRequestOptions,
+        ) => {
           const publicKey = options?.publicKey as
             (PublicKeyCredentialCreationOptions & PublicKeyCredentialRequestOptions) | undefined
           const prf = (publicKey?.extensions as { prf?: Record<string, unknown> } | undefined)?.prf
