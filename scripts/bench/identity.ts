@@ -1,11 +1,16 @@
-// `npx tsx scripts/bench/identity.ts [--rounds=40]`: numbers for textile-token-provider/identity,
-// each beside its baseline in the same run; nothing here is a test.
+// `npx tsx scripts/bench/identity.ts [--rounds=40] [--accounts | --only=accounts]`: numbers for
+// textile-token-provider/identity, each beside its baseline in the same run; nothing here is a test.
 // - Size: esbuild --bundle --minify --platform=browser --format=esm of src/identity/index.ts, beside
 //   @textile/hub's PrivateKey (its @textile/crypto entry bundled the same way).
 // - Login latency in headless Chromium (test/demo/launch-chromium.ts), against the real challenge
-//   and token handlers over loopback (harness.ts, issuer mode): browserIdentity() loaded from
+//   and token handlers over loopback (test/identity/harness.ts, issuer mode): browserIdentity() loaded from
 //   IndexedDB then a login with the SDK, beside PrivateKey.fromString() of a stored string then the
 //   same login; plus signing one envelope alone with each. Rounds interleaved, medians reported.
+// - Accounts (--accounts, or --only=accounts): a login as a linked browser (linkedBrowser() from
+//   IndexedDB, then the SDK with the link: no prompt) beside a login with the passkey each time
+//   (passkeyIdentity(): a WebAuthn get() with PRF, then the SDK), and this browser's key alone
+//   (no account) as the baseline; DevTools' virtual authenticator answers at once, so the passkey
+//   row has no human in it (a real prompt adds the seconds a person takes). Also the link's size.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -142,6 +147,109 @@ export async function measureLoginLatency(options: { rounds: number }): Promise<
   }
 }
 
+/** Medians of one way of logging in to an account, in milliseconds. */
+export interface AccountRow {
+  name: string
+  loginMs: number
+  minLoginMs: number
+  maxLoginMs: number
+}
+
+/**
+ * Login latency as a linked browser beside the passkey each time, in Chromium with the virtual
+ * authenticator (medians over `rounds`, interleaved), and the link's size.
+ *
+ * @example
+ * const { rows, linkBytes } = await measureAccountLogin({ rounds: 40 })
+ */
+export async function measureAccountLogin(options: { rounds: number }): Promise<{
+  browser: string
+  rows: AccountRow[]
+  linkBytes: number
+}> {
+  const [launched, site] = await Promise.all([launchChromium(), startIdentitySite()])
+  try {
+    const context = await launched.browser.newContext()
+    const page = await context.newPage()
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('WebAuthn.enable')
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+        hasPrf: true,
+      } as never,
+    })
+    await page.goto(site.origin)
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' })
+    const samples = await page.evaluate(async (rounds) => {
+      const account = await ttp.passkeyIdentity({ create: true })
+      const created = await ttp.linkBrowser({ account })
+      await ttp.browserIdentity({ name: 'bench' })
+      const names = [
+        'linked browser (no prompt)',
+        'passkey each time',
+        'this browser only (no account)',
+      ]
+      const out: Record<string, number[]> = {}
+      for (const name of names) out[name] = []
+      for (let round = -1; round < rounds; round++) {
+        for (const name of names) {
+          const t0 = performance.now()
+          if (name === names[0]) {
+            await ttp.logInLinked((await ttp.linkedBrowser())!)
+          } else if (name === names[1]) {
+            await ttp.logIn(
+              await ttp.passkeyIdentity({ credentialId: account.credentialId }),
+              '/api',
+            )
+          } else {
+            await ttp.logIn(await ttp.browserIdentity({ name: 'bench' }), '/api')
+          }
+          if (round >= 0) out[name]!.push(performance.now() - t0)
+        }
+      }
+      return { out, linkBytes: new TextEncoder().encode(created.link).length }
+    }, options.rounds)
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+    const round = (ms: number) => Math.round(ms * 100) / 100
+    const rows = Object.entries(samples.out).map(([name, values]) => ({
+      name,
+      loginMs: round(median(values)),
+      minLoginMs: round(Math.min(...values)),
+      maxLoginMs: round(Math.max(...values)),
+    }))
+    return { browser: `Chromium ${launched.browser.version()}`, rows, linkBytes: samples.linkBytes }
+  } finally {
+    await launched.browser.close()
+    await site.close()
+  }
+}
+
+/** The markdown section for the account figures. */
+export function formatAccountBench(
+  result: Awaited<ReturnType<typeof measureAccountLogin>>,
+  rounds: number,
+): string {
+  return [
+    '\n## Accounts: a linked browser beside the passkey each time\n',
+    `Login latency, ${result.browser}, virtual authenticator (no human), real handlers on loopback (issuer mode), median of ${rounds} interleaved rounds:\n`,
+    '| login | median | min–max |',
+    '| --- | ---: | ---: |',
+    ...result.rows.map(
+      (row) => `| ${row.name} | ${row.loginMs} ms | ${row.minLoginMs}–${row.maxLoginMs} ms |`,
+    ),
+    '',
+    `The link: ${result.linkBytes} bytes (sent with each /challenge and /token call).`,
+    '',
+  ].join('\n')
+}
+
 /** The markdown section for a bench report. */
 export function formatIdentityBench(
   size: Awaited<ReturnType<typeof measureIdentitySize>>,
@@ -172,7 +280,13 @@ export function formatIdentityBench(
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const flag = process.argv.find((arg) => arg.startsWith('--rounds='))
   const rounds = flag ? Number(flag.slice('--rounds='.length)) : 40
-  const size = await measureIdentitySize()
-  const latency = await measureLoginLatency({ rounds })
-  process.stdout.write(formatIdentityBench(size, latency, rounds))
+  const only = process.argv.includes('--only=accounts')
+  if (!only) {
+    const size = await measureIdentitySize()
+    const latency = await measureLoginLatency({ rounds })
+    process.stdout.write(formatIdentityBench(size, latency, rounds))
+  }
+  if (only || process.argv.includes('--accounts')) {
+    process.stdout.write(formatAccountBench(await measureAccountLogin({ rounds }), rounds))
+  }
 }

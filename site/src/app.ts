@@ -1,5 +1,5 @@
-// The demo page: an identity (by default a key this browser keeps and no script can read, or a
-// passkey, or a raw key: identity-store.ts) → credentials from the two functions through the SDK
+// The demo page: an identity (by default a key this browser keeps and no script can read; or an
+// account, a passkey's key that links this browser's key once; or a raw key: identity-store.ts) → credentials from the two functions through the SDK
 // → a real @textile/hub call (notes in a ThreadDB). One view per card (identity-view.ts,
 // login-view.ts, notes-view.ts), the status line and error alert (status-view.ts), and the login
 // and notes behaviour (session-controller.ts, which follows the SDK's events and disposes each
@@ -9,7 +9,7 @@
 import { openStorage } from './browser-storage.ts'
 import { DemoError } from './error-messages.ts'
 import type { LoadedIdentity } from './identity-store.ts'
-import { createIdentityView } from './identity-view.ts'
+import { ACCOUNT_PROMPT, createIdentityView } from './identity-view.ts'
 import { createLoginView } from './login-view.ts'
 import { createNotesView } from './notes-view.ts'
 import { findPageElements } from './page-elements.ts'
@@ -29,7 +29,11 @@ const WELCOME: Record<LoadedIdentity['source'], string> = {
     'Kept your identity. Another key, left in local storage by an older version of this page, ' +
     'was not moved in. Log in to continue.',
   imported: 'Log in to get hub credentials.',
+  linked: 'This browser is linked to your account. Log in to get hub credentials.',
 }
+
+/** The welcome of a browser linked to an account: its login needs no prompt. */
+const WELCOME_ACCOUNT = 'Welcome back: this browser is linked to your account. Log in to continue.'
 
 async function main(): Promise<void> {
   const storage = openStorage()
@@ -72,9 +76,10 @@ async function main(): Promise<void> {
   await identity.start()
   if (!storage.persistent) status.showError(new DemoError('storage_unavailable'))
   const current = identity.current()
-  if (current) status.announce(WELCOME[current.source])
+  if (current)
+    status.announce(current.kind === 'account' ? WELCOME_ACCOUNT : WELCOME[current.source])
   // Without an identity, start() has shown why (an error) or it waits for the user's passkey.
-  else if (page.status.error.hidden) status.announce('Welcome back: use your passkey to log in.')
+  else if (page.status.error.hidden) status.announce(ACCOUNT_PROMPT)
 }
 
 // @textile/hub can reject inside promises nobody awaits; show those instead of failing silently.

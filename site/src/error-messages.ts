@@ -63,6 +63,10 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
     'This page asked for passkeys of another domain, which other sites could share; it was refused.',
   passkey_cancelled: 'The passkey request was cancelled or timed out.',
   passkey_failed: 'The browser refused the passkey request on this site.',
+  passkey_identity_mismatch:
+    'That passkey belongs to another account than the one this browser is linked to. Use the same passkey, or switch accounts.',
+  wallet_identity_mismatch:
+    'That wallet account belongs to another account than the one this browser is linked to. Use the same one, or switch accounts.',
   wallet_rejected: 'The wallet refused to sign.',
   wallet_failed: 'The wallet failed or gave an unexpected answer.',
   // Demo codes.

@@ -1,7 +1,8 @@
 // A logged-in identity: the SDK's provider (its login, refresh and error events go to the page;
 // the page's AbortSignal disposes it), a hub client on it, and the notes thread remembered for this
-// hub and identity. The thread token goes to sessionStorage (it ends with the tab), the thread id
-// to localStorage. The login's steps (challenge, signing, token, hub) are read from what the SDK
+// hub and identity (the account, for a linked browser). The thread token goes to sessionStorage
+// (it ends with the tab), the thread id to localStorage; an account whose thread this browser has
+// not seen (it was started on another device) finds it on the hub by its name. The login's steps (challenge, signing, token, hub) are read from what the SDK
 // does with the fetch and the identity it is given: it sends no per-step event. No DOM here.
 import { Client } from '@textile/hub'
 import {
@@ -9,10 +10,18 @@ import {
   tokenStorageKey,
   type FetchLike,
   type Identity,
+  type LinkSource,
   type UserAuthEvent,
 } from '../../src/client/index.ts'
 import type { SafeStorage } from './browser-storage.ts'
-import { createNotes, notesThreadKey, rememberedNotes, type Note, type NotesDb } from './notes.ts'
+import {
+  createNotes,
+  findNotes,
+  notesThreadKey,
+  rememberedNotes,
+  type Note,
+  type NotesDb,
+} from './notes.ts'
 import type { SiteConfig } from './site-config.ts'
 
 /** One logged-in identity. */
@@ -22,6 +31,8 @@ export interface HubSession {
   notes?: NotesDb
   /** Where the thread id is remembered. */
   threadKey: string
+  /** Logged in as an account (a linked browser): its thread may have been made elsewhere. */
+  account: boolean
 }
 
 /**
@@ -38,6 +49,8 @@ export interface HubSessionOptions {
   /** Where the SDK keeps the hub's thread token: sessionStorage, never localStorage. */
   tokenStorage: SafeStorage
   identity: Identity
+  /** A linked browser's link and account (the SDK's `link`); none for this browser only or a raw key. */
+  link?: LinkSource & { readonly account: string }
   /** The SDK's events: each login and refresh (expiry, token source) and each failed call. */
   onChange: (event: UserAuthEvent) => void
   /** Each step the provider takes (also during later refreshes); optional. */
@@ -65,14 +78,17 @@ export async function openHubSession(options: HubSessionOptions): Promise<HubSes
     identity: observed?.identity ?? identity,
     ...(observed && { fetch: observed.fetch }),
     hubUrl: config.hubUrl,
+    ...(options.link && { link: options.link }),
     storage: options.tokenStorage, // its get/set never throw
     signal: options.signal,
     onChange: options.onChange,
   })
   await provider()
   const client = Client.withUserAuth(provider, config.hubUrl)
-  const threadKey = notesThreadKey(config.hubUrl, identity.public.toString())
-  return { client, notes: rememberedNotes(client, storage, threadKey), threadKey }
+  const user = options.link?.account ?? identity.public.toString()
+  const threadKey = notesThreadKey(config.hubUrl, user)
+  const notes = rememberedNotes(client, storage, threadKey)
+  return { client, notes, threadKey, account: options.link !== undefined }
 }
 
 /** The identity and fetch the provider gets, telling `onStep` what it does with them. */
@@ -121,6 +137,10 @@ export async function readNotes(options: {
   storage: SafeStorage
 }): Promise<Note[]> {
   const { session, storage } = options
+  // An account's notes may have been started on another device: ask the hub for its thread.
+  if (!session.notes && session.account) {
+    session.notes = await findNotes(session.client, storage, session.threadKey)
+  }
   if (!session.notes) return []
   try {
     return await session.notes.list()

@@ -1,7 +1,9 @@
 // The user's identity, in one of three kinds (docs/identity.md):
-// - browser (the default): a non-extractable Ed25519 key this browser keeps in IndexedDB
-//   (browserIdentity); no script can read it, and it cannot be exported;
-// - passkey: derived from a passkey's PRF output each time it is used (passkeyIdentity);
+// - account: a passkey's (or a wallet's) key is the account, and it links this browser's own
+//   non-extractable key once (linkBrowser); later visits use that key and the link with no prompt
+//   (linkedBrowser), and another browser links itself with the same passkey;
+// - browser (the default, no account): a non-extractable Ed25519 key this browser keeps in
+//   IndexedDB (browserIdentity); no script can read it, and it cannot be exported;
 // - raw: an exportable private key string, held in this page's memory only, for users who want to
 //   keep the key themselves. It is never written to storage.
 // Only the chosen kind is remembered (localStorage, not secret). A raw key an older version of
@@ -11,8 +13,16 @@ import { PrivateKey } from '@textile/hub'
 import type { Identity } from '../../src/client/index.ts'
 import {
   browserIdentity,
+  IdentityError,
   importBrowserIdentity,
+  linkBrowser,
+  linkedBrowser,
   passkeyIdentity,
+  walletIdentity,
+  type AccountIdentity,
+  type Eip1193Provider,
+  type LinkedBrowser,
+  type RenewHint,
 } from '../../src/identity/index.ts'
 import type { SafeStorage } from './browser-storage.ts'
 import { DemoError } from './error-messages.ts'
@@ -23,14 +33,14 @@ export const LEGACY_IDENTITY_KEY = 'textile-token-provider:demo:identity'
 /** Where the chosen kind is remembered. */
 export const KIND_STORAGE_KEY = 'textile-token-provider:demo:identity-kind'
 
-/** Where the key lives. */
-export type IdentityKind = 'browser' | 'passkey' | 'raw'
+/** Who the user is: an account (linked browser), this browser only, or a raw key. */
+export type IdentityKind = 'account' | 'browser' | 'raw'
 
 /**
  * How the page got the identity; `kept`: restored, while a different key in local storage waits
- * for the user's decision (`legacy`).
+ * for the user's decision (`legacy`); `linked`: this browser was just linked to an account.
  */
-export type IdentitySource = 'restored' | 'created' | 'imported' | 'moved' | 'kept'
+export type IdentitySource = 'restored' | 'created' | 'imported' | 'moved' | 'kept' | 'linked'
 
 /** An identity, its kind and how the page got it. */
 export interface LoadedIdentity {
@@ -41,19 +51,26 @@ export interface LoadedIdentity {
   raw?: PrivateKey
   /** `kept` only: the key string in local storage that was not moved over the stored key. */
   legacy?: string
+  /** Accounts only: this browser's link (the SDK's `link`; `account` is who the user is). */
+  link?: LinkedBrowser
+}
+
+/** The key the page shows and keys the user's data by: the account's, else the identity's own. */
+export function userKey(loaded: LoadedIdentity): string {
+  return loaded.link?.account ?? loaded.identity.public.toString()
 }
 
 // 'b' + RFC 4648 base32 of 08 01 12 40 ‖ seed ‖ pub (68 bytes → 109 characters).
 const PRIVATE_KEY_STRING = /^bbaareq[a-z2-7]{103}$/
 
 /** The kind the user chose last time (raw keys are not kept, so never 'raw'). */
-export function rememberedKind(storage: SafeStorage): 'browser' | 'passkey' {
-  return storage.get(KIND_STORAGE_KEY) === 'passkey' ? 'passkey' : 'browser'
+export function rememberedKind(storage: SafeStorage): 'account' | 'browser' {
+  return storage.get(KIND_STORAGE_KEY) === 'account' ? 'account' : 'browser'
 }
 
 /** Remembers the chosen kind; a raw key's page comes back as the browser kind. */
 export function rememberKind(storage: SafeStorage, kind: IdentityKind): void {
-  storage.set(KIND_STORAGE_KEY, kind === 'passkey' ? 'passkey' : 'browser')
+  storage.set(KIND_STORAGE_KEY, kind === 'account' ? 'account' : 'browser')
 }
 
 /**
@@ -122,19 +139,59 @@ export async function moveIntoBrowser(raw: PrivateKey): Promise<LoadedIdentity> 
   return { identity, kind: 'browser', source: 'moved' }
 }
 
-/**
- * The identity of a passkey: a new one (`create`) or one the user picks.
- *
- * @throws `passkey_prf_unsupported`, `passkey_cancelled`, `passkey_failed` (passkeyIdentity's).
- * @example
- * const { identity } = await usePasskey({ create: true })
- */
-export async function usePasskey(options: { create: boolean }): Promise<LoadedIdentity> {
-  const identity = await passkeyIdentity({
-    create: options.create,
+/** The page's wallet (EIP-1193), when one is injected. */
+export function injectedWallet(): Eip1193Provider | undefined {
+  const ethereum = (globalThis as { ethereum?: Eip1193Provider }).ethereum
+  return typeof ethereum?.request === 'function' ? ethereum : undefined
+}
+
+/** Asks for the account again when the link is due for renewal: the same passkey, or the wallet. */
+function renewWith(hint: RenewHint): Promise<AccountIdentity> {
+  const wallet = injectedWallet()
+  if (hint.credentialId === undefined && wallet) return walletIdentity(wallet)
+  return passkeyIdentity({
     userName: 'textile-token-provider demo',
+    ...(hint.credentialId !== undefined && { credentialId: hint.credentialId }),
   })
-  return { identity, kind: 'passkey', source: options.create ? 'created' : 'restored' }
+}
+
+/**
+ * This browser's link to an account, with no prompt (one, to renew it, near its end); undefined
+ * when this browser is not linked.
+ *
+ * @throws `key_store_unavailable`; the renewal's codes once the link has ended.
+ * @example
+ * const account = await restoreAccount()
+ */
+export async function restoreAccount(): Promise<LoadedIdentity | undefined> {
+  const link = await linkedBrowser({ renew: renewWith })
+  return link && { identity: link.identity, kind: 'account', source: 'restored', link }
+}
+
+/**
+ * Links this browser to an account: a new passkey (`create`), one the user picks, or the wallet.
+ *
+ * @throws `passkey_identity_mismatch` / `wallet_identity_mismatch` when this browser is linked to
+ *   another account; passkeyIdentity's and walletIdentity's codes.
+ * @example
+ * const { link } = await linkAccount({ with: 'new-passkey' })
+ */
+export async function linkAccount(options: {
+  with: 'new-passkey' | 'passkey' | 'wallet'
+}): Promise<LoadedIdentity> {
+  let account: AccountIdentity
+  if (options.with === 'wallet') {
+    const wallet = injectedWallet()
+    if (!wallet) throw new IdentityError('wallet_failed')
+    account = await walletIdentity(wallet)
+  } else {
+    account = await passkeyIdentity({
+      create: options.with === 'new-passkey',
+      userName: 'textile-token-provider demo',
+    })
+  }
+  const link = await linkBrowser({ account })
+  return { identity: link.identity, kind: 'account', source: 'linked', link }
 }
 
 /**

@@ -1,11 +1,14 @@
-// Card 1, "Your identity": where the key lives (this browser, a passkey, or a raw key string),
-// the public key and where it came from, and each kind's actions: a new browser key (asks first:
-// replace-identity-dialog.ts), using or creating a passkey, and making, importing, showing or
-// moving a raw key. Identity functions and storage are in identity-store.ts.
+// Card 1, "Your identity": who the user is (an account on every device, this browser only, or a
+// raw key string), the public key and where it came from, and each kind's actions: creating an
+// account with a passkey or linking this browser with an existing passkey or a wallet (and
+// unlinking it), a new browser key (asks first: replace-identity-dialog.ts), and making,
+// importing, showing or moving a raw key. Identity functions and storage are in identity-store.ts.
 import type { PrivateKey } from '@textile/hub'
 import type { SafeStorage } from './browser-storage.ts'
 import {
   importRawIdentity,
+  injectedWallet,
+  linkAccount,
   loadBrowserIdentity,
   makeRawIdentity,
   moveIntoBrowser,
@@ -14,7 +17,8 @@ import {
   rememberedKind,
   rememberKind,
   replaceBrowserIdentity,
-  usePasskey,
+  restoreAccount,
+  userKey,
   type IdentityKind,
   type LoadedIdentity,
 } from './identity-store.ts'
@@ -29,12 +33,16 @@ export interface IdentityElements {
   kinds: HTMLInputElement[]
   pubkey: HTMLElement
   identitySource: HTMLElement
+  accountPanel: HTMLElement
   browserPanel: HTMLElement
-  passkeyPanel: HTMLElement
   rawPanel: HTMLElement
-  newIdentity: HTMLButtonElement
+  createAccount: HTMLButtonElement
   usePasskey: HTMLButtonElement
-  createPasskey: HTMLButtonElement
+  useWallet: HTMLButtonElement
+  accountDevice: HTMLElement
+  deviceKey: HTMLElement
+  forgetAccount: HTMLButtonElement
+  newIdentity: HTMLButtonElement
   makeRaw: HTMLButtonElement
   exportKey: HTMLButtonElement
   moveToBrowser: HTMLButtonElement
@@ -70,9 +78,9 @@ const SOURCE_TEXT: Record<IdentityKind, Partial<Record<LoadedIdentity['source'],
     created: 'Created just now in this browser',
     moved: 'Moved into this browser’s key store just now',
   },
-  passkey: {
-    restored: 'Derived from your passkey',
-    created: 'Derived from the passkey you just created',
+  account: {
+    restored: 'Your account, on this linked browser (no prompt)',
+    linked: 'Your account: this browser was linked to it just now',
   },
   raw: {
     created: 'A raw key made just now (this page’s memory only)',
@@ -82,7 +90,7 @@ const SOURCE_TEXT: Record<IdentityKind, Partial<Record<LoadedIdentity['source'],
 
 const NONE_TEXT: Record<IdentityKind, string> = {
   browser: 'None: this browser could not keep a key',
-  passkey: 'None yet: use your passkey or create one',
+  account: 'None yet: create an account, or link this browser with your passkey',
   raw: 'None yet: make or import a raw key',
 }
 
@@ -109,10 +117,18 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
 
   const render = () => {
     for (const input of ui.kinds) input.checked = input.value === kind
+    ui.accountPanel.hidden = kind !== 'account'
     ui.browserPanel.hidden = kind !== 'browser'
-    ui.passkeyPanel.hidden = kind !== 'passkey'
     ui.rawPanel.hidden = kind !== 'raw'
-    const pubkey = current?.identity.public.toString()
+    const device = current?.link?.device
+    ui.accountDevice.hidden = device === undefined
+    ui.deviceKey.textContent = device ?? ''
+    ui.forgetAccount.hidden = device === undefined
+    // Linked: nothing to link; the way to another account is to unlink first.
+    ui.createAccount.hidden = device !== undefined
+    ui.usePasskey.hidden = device !== undefined
+    ui.useWallet.hidden = device !== undefined || injectedWallet() === undefined
+    const pubkey = current && userKey(current)
     ui.pubkey.textContent = pubkey ?? '—'
     ui.pubkey.title = pubkey ?? ''
     ui.identitySource.textContent = current
@@ -133,7 +149,7 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
     options.onSwitch(next)
     if (next && announce) {
       const source = SOURCE_TEXT[next.kind][next.source]
-      status.announce(`${source}: ${shortKey(next.identity.public.toString())}.`)
+      status.announce(`${source}: ${shortKey(userKey(next))}.`)
     }
   }
 
@@ -162,7 +178,11 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
       if (!raw) status.announce('Make a raw key or import one.')
     } else {
       switchTo(undefined)
-      status.announce('Use your passkey, or create one.')
+      await attempt(async () => {
+        const restored = await restoreAccount()
+        if (!restored) status.announce(ACCOUNT_PROMPT)
+        return restored
+      }, 'Looking for this browser’s link to an account…')
     }
   }
 
@@ -202,12 +222,19 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
     )
   })
 
+  ui.createAccount.addEventListener('click', () => {
+    void attempt(
+      () => linkAccount({ with: 'new-passkey' }),
+      'Creating a passkey and linking this browser to it…',
+    )
+  })
+
   ui.usePasskey.addEventListener('click', () => {
     void (async () => {
       let none = false
       const used = await attempt(async () => {
         try {
-          return await usePasskey({ create: false })
+          return await linkAccount({ with: 'passkey' })
         } catch (error) {
           // WebAuthn reports "no passkey here" as a cancel, on purpose: say both, offer to create.
           if ((error as { code?: unknown }).code !== 'passkey_cancelled') throw error
@@ -215,11 +242,25 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
           throw new DemoError('no_passkey_used', undefined, { cause: error })
         }
       }, 'Waiting for your passkey…')
-      if (!used && none) ui.createPasskey.focus()
+      if (!used && none) ui.createAccount.focus()
     })()
   })
-  ui.createPasskey.addEventListener('click', () => {
-    void attempt(() => usePasskey({ create: true }), 'Creating a passkey…')
+
+  ui.useWallet.addEventListener('click', () => {
+    void attempt(() => linkAccount({ with: 'wallet' }), 'Waiting for your wallet…')
+  })
+
+  ui.forgetAccount.addEventListener('click', () => {
+    const link = current?.link
+    if (!link) return
+    void attempt(async () => {
+      await link.forget()
+      switchTo(undefined, false)
+      status.announce(
+        'This browser is unlinked: its key and link are deleted. Your account and notes stay.',
+      )
+      return undefined
+    }, 'Unlinking this browser…')
   })
 
   ui.makeRaw.addEventListener('click', () => {
@@ -320,7 +361,15 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
         }
       } else {
         switchTo(undefined)
+        await attempt(async () => {
+          switchTo(await restoreAccount(), false)
+          return undefined
+        }, 'Looking for this browser’s link to an account…')
       }
     },
   }
 }
+
+/** What the account panel asks of a browser that is not linked yet. */
+export const ACCOUNT_PROMPT =
+  'Create an account with a passkey, or use your passkey to link this browser to your account.'

@@ -59,6 +59,30 @@ export function rememberedNotes(
   }
 }
 
+/** The name of the demo's thread on the hub. */
+export const NOTES_THREAD_NAME = 'demo-notes'
+
+/**
+ * The notes thread this identity has on the hub (by its name), remembered; undefined when it has
+ * none: an account's thread started on another device.
+ *
+ * @throws whatever @textile/hub rejects with.
+ * @example
+ * const db = rememberedNotes(client, storage, key) ?? (await findNotes(client, storage, key))
+ */
+export async function findNotes(
+  client: Client,
+  storage: SafeStorage,
+  key: string,
+): Promise<NotesDb | undefined> {
+  // The hub's own list (usersd ListThreads): listDBs takes that path only once the client has
+  // sent an API signature, and as a session's first call it asks the blocked threads ListDBs.
+  const found = (await client.listThreads()).find((db) => db.name === NOTES_THREAD_NAME)
+  if (!found) return undefined
+  storage.set(key, found.id)
+  return notesDb(client, ThreadID.fromString(found.id))
+}
+
 /**
  * Creates the notes thread and collection on the hub and remembers the thread id.
  *
@@ -71,7 +95,7 @@ export async function createNotes(
   storage: SafeStorage,
   key: string,
 ): Promise<NotesDb> {
-  const threadId = await client.newDB(undefined, 'demo-notes')
+  const threadId = await client.newDB(undefined, NOTES_THREAD_NAME)
   await client.newCollection(threadId, { name: NOTES_COLLECTION, schema: NOTE_SCHEMA })
   storage.set(key, threadId.toString())
   return notesDb(client, threadId)

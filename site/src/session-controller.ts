@@ -116,7 +116,8 @@ export function createSessionController(options: SessionControllerOptions): Sess
   }
 
   const logIn = async () => {
-    const identity = options.identity()?.identity
+    const loaded = options.identity()
+    const identity = loaded?.identity
     if (!identity) return
     status.clearError()
     reset()
@@ -142,6 +143,7 @@ export function createSessionController(options: SessionControllerOptions): Sess
         storage,
         tokenStorage: options.tokenStorage,
         identity,
+        ...(loaded.link && { link: loaded.link }),
         onChange,
         onStep,
         signal: current.signal,

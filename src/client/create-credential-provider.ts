@@ -9,6 +9,7 @@
 // nothing new starts: no request, no timer, no event (a `sign` already running cannot be stopped;
 // its result is dropped).
 import { encodeBase64Url } from '../core/base64.ts'
+import { currentLink, type CurrentLink } from './account-link.ts'
 import { callListener } from './call-listener.ts'
 import { createChallengeSource } from './challenge-source.ts'
 import { UserAuthError } from './errors.ts'
@@ -35,6 +36,8 @@ export interface LoginTools {
   signal: AbortSignal
   timeoutMs: number
   pubkey: string
+  /** Whom the credentials are for: the link's account, else `pubkey` (a thread token's `sub`). */
+  subject: string
   /** The servers' clock now, as this login estimated it (ms since the epoch). */
   serverNow: number
 }
@@ -58,7 +61,9 @@ export interface LoginSteps<R, T, E> {
 /**
  * Creates a provider from checked settings and the steps of one kind of credentials.
  *
- * @throws (rejects) the codes of {@link postJson}, `bad_response` for a `/challenge` answer that
+ * @throws (rejects) `invalid_link` for an account link that is unreadable or for another device
+ *   key (checked before anything is sent), the codes of {@link postJson}, `bad_response` for a
+ *   `/challenge` answer that
  *   is not an envelope for this identity (nothing is signed then), `sign_failed`, `aborted`, and
  *   whatever `steps.finish` rejects with.
  * @example
@@ -92,9 +97,17 @@ export function createCredentialProvider<R, T, E>(
       read,
       signal,
     })
+  // With an account link, every call carries the link current at that moment (without one, no
+  // extra await: the calls start in the same tick as before).
+  const { link: readLink } = settings
+  const withLink = (body: Record<string, string>, linked: CurrentLink | undefined) =>
+    linked ? { ...body, link: linked.link } : body
+  const fetchChallenge = (linked: CurrentLink | undefined) =>
+    post('/challenge', withLink({ pubkey }, linked), (json) => readChallenge(json, pubkey))
   const challenges = createChallengeSource({
     now,
-    fetch: () => post('/challenge', { pubkey }, (json) => readChallenge(json, pubkey)),
+    fetch: () =>
+      readLink ? currentLink(readLink, pubkey).then(fetchChallenge) : fetchChallenge(undefined),
   })
 
   const sign = (bytes: Uint8Array) => signWithIdentity(identity, bytes)
@@ -126,19 +139,22 @@ export function createCredentialProvider<R, T, E>(
     prefetcher?.arm(current.prefetchAt)
   }
 
-  const redeem = async (envelope: string) => {
+  const redeem = async (envelope: string, linked: CurrentLink | undefined) => {
     const signature = await sign(new TextEncoder().encode(envelope))
-    return post(steps.path, { envelope, signature: encodeBase64Url(signature) }, steps.read)
+    const body = withLink({ envelope, signature: encodeBase64Url(signature) }, linked)
+    return post(steps.path, body, steps.read)
   }
 
   async function login(): Promise<T> {
     prefetcher?.disarm()
     const epoch = resets
     try {
+      // Checked before anything is signed: a link this identity cannot use is invalid_link here.
+      const linked = readLink ? await currentLink(readLink, pubkey) : undefined
       let taken = await challenges.take()
       let result: R
       try {
-        result = await redeem(taken.envelope)
+        result = await redeem(taken.envelope, linked)
       } catch (error) {
         // A prefetched envelope the server no longer takes (the client's clock jumped back, the
         // secret that sealed it was rotated out): one more try with a fresh one, as without prefetch.
@@ -147,12 +163,13 @@ export function createCredentialProvider<R, T, E>(
           throw error
         }
         taken = await challenges.fresh()
-        result = await redeem(taken.envelope)
+        result = await redeem(taken.envelope, linked)
       }
       // The envelope the functions just took tells how far their clock is from the page's.
       offset = clockOffset(taken.clock)
       const serverNow = now().getTime() + offset
-      const tools = { sign, signal, timeoutMs, pubkey, serverNow }
+      const subject = linked?.account ?? pubkey
+      const tools = { sign, signal, timeoutMs, pubkey, subject, serverNow }
       const finished = await steps.finish(result, tools)
       if (signal.aborted) throw aborted()
       const credentials = { ...finished, expiresAt: finished.expiresAt - offset }

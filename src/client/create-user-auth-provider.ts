@@ -3,8 +3,10 @@
 // there). The thread token ends at its `exp` when it has one (USER_TOKEN_TTL_SECONDS): the
 // UserAuth then expires at the earlier of the two, and a cached token (hub-challenge mode, memory
 // or `storage`) is replaced before it ends; a token without `exp` is reused as long as it lasts.
-// Every token, from `/token`, the hub or storage, must name this identity (`sub`, token-claims.ts);
-// expiries are judged on the servers' clock as the login estimated it (server-clock.ts).
+// Every token, from `/token`, the hub or storage, must name this identity (`sub`, token-claims.ts),
+// or with an account link the link's account, by which the token cache is then keyed; expiries
+// are judged on the servers' clock as the login estimated it (server-clock.ts).
+import { currentLink } from './account-link.ts'
 import { UserAuthError } from './errors.ts'
 import { readUserAuth, type UserAuth } from './http.ts'
 import { isSecureHubUrl } from './hub/hub-url.ts'
@@ -44,8 +46,9 @@ export type UserAuthProvider = Provider<UserAuth>
  * @throws (rejects) a server contract code (`invalid_signature`, `pubkey_not_allowed`, …) when the
  *   functions answer problem+json; `network_error`, `request_timeout`, `rate_limited`,
  *   `bad_response`, `sign_failed`, `hub_url_required`, `hub_url_insecure`, `hub_error`,
- *   `hub_unreachable`, `hub_timeout`, `token_mismatch` (a token for another identity, or one
- *   whose `sub` cannot be read), `aborted` otherwise.
+ *   `hub_unreachable`, `hub_timeout`, `token_mismatch` (a token for another identity, or with a
+ *   `link` for another account, or one whose `sub` cannot be read), `invalid_link` (a `link` that
+ *   is unreadable or for another device key, before anything is sent), `aborted` otherwise.
  * @example
  * const provider = createUserAuthProvider({ endpoint: '/api', identity, hubUrl, storage: localStorage })
  * const client = Client.withUserAuth(provider, hubUrl)
@@ -67,23 +70,30 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
     expiresAt === Infinity
       ? Infinity
       : scheduleRefresh({ expiresAt, issuedAt, marginMs: settings.marginMs }).refreshAt
-  const cache = hub
-    ? createTokenCache({ hubUrl: hub, pubkey: settings.pubkey, storage: store })
-    : undefined
+  // One cache per subject: the identity's key, or the account of the link in use (a renewed link
+  // names the same account; another account gets its own cache).
+  let cache: TokenCache | undefined
+  const cacheFor = (subject: string) => {
+    if (!hub) return undefined
+    if (cache?.pubkey !== subject)
+      cache = createTokenCache({ hubUrl: hub, pubkey: subject, storage: store })
+    return cache
+  }
 
   return createCredentialProvider<UserAuth, UserAuth, UserAuthChangeEvent>(settings, {
     path: '/token',
     read: readUserAuth,
     async finish(auth, tools) {
-      const { serverNow: time } = tools
+      const { serverNow: time, subject } = tools
       let tokenSource: TokenSource = 'function'
       let times: TokenTimes | undefined
       if (auth.token !== undefined) {
         // Issuer mode: a fresh token in every /token answer.
-        times = readOwnToken(auth.token, settings.pubkey)
+        times = readOwnToken(auth.token, subject)
         if (!times) throw new UserAuthError('token_mismatch')
       } else {
         // Hub-challenge mode: the cached token while it is good for a while, else the hub's GetToken.
+        const cache = cacheFor(subject)
         if (!hub || !cache) throw new UserAuthError('hub_url_required')
         // Checked before the cache too, so the outcome does not depend on what storage holds.
         if (!isSecureHubUrl(hub)) throw new UserAuthError('hub_url_insecure')
@@ -94,7 +104,7 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
           tokenSource = 'cache'
         } else {
           auth.token = await askHub(hub, auth, tools, cache)
-          times = readOwnToken(auth.token, settings.pubkey)
+          times = readOwnToken(auth.token, subject)
           if (!times) throw new UserAuthError('token_mismatch')
           tokenSource = 'hub'
           await cache.set(auth.token, time)
@@ -118,7 +128,16 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
       auth: { ...value },
     }),
     reset: async () => {
-      await cache?.forget()
+      // Before any login, the subject is the identity's key or the current link's account.
+      const subject =
+        cache?.pubkey ??
+        (settings.link
+          ? await currentLink(settings.link, settings.pubkey).then(
+              (linked) => linked.account,
+              () => undefined,
+            )
+          : settings.pubkey)
+      if (subject !== undefined) await cacheFor(subject)?.forget()
     },
   })
 }

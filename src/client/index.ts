@@ -20,10 +20,15 @@
 //
 //   const jwt = createJwtProvider({ endpoint: '/api', identity }) // JWTs from POST /api/jwt
 //
-// Storage keys are `tokenStorageKey(hubUrl, pubkey)`. A stored token is used only if its `sub` is
-// the identity's key; expired, foreign and unreadable entries are removed (with `delete` or
+//   // One account on every device: the device key plus a link the account key signed
+//   // (textile-token-provider/identity's linkBrowser / linkedBrowser); tokens are the account's.
+//   createUserAuthProvider({ endpoint: '/api', identity: linked.identity, link: linked, hubUrl })
+//
+// Storage keys are `tokenStorageKey(hubUrl, pubkey)` (the account with a link). A stored token is
+// used only if its `sub` is the identity's key (the account with a link); expired, foreign and unreadable entries are removed (with `delete` or
 // `removeItem`, when the storage has one). Storage errors never fail a login. Expiries are judged
 // on the servers' clock, estimated at each login from the envelope's `iat`.
+export type { LinkSource } from './account-link.ts'
 export {
   createJwtProvider,
   type CreateJwtProviderOptions,

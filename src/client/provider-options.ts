@@ -1,5 +1,6 @@
 // The options every provider takes, checked once into the settings the login machinery runs on,
 // and the public types of a provider.
+import { readLinkSource, type LinkSource } from './account-link.ts'
 import type { FetchLike } from './http.ts'
 import type { ProviderErrorEvent } from './provider-events.ts'
 
@@ -15,6 +16,13 @@ export interface ProviderOptions {
   endpoint: string
   /** The user's key pair; only `public.toString()` and `sign(bytes)` are used. */
   identity: Identity
+  /**
+   * An account link for `identity` (docs/identity.md, "One account on every device"): sent with
+   * every `/challenge` and `/token` or `/jwt` call, read afresh each time; credentials are then
+   * the link's account's, and the thread token must name the account. `linkBrowser()` and
+   * `linkedBrowser()` of `textile-token-provider/identity` give one.
+   */
+  link?: LinkSource
   /** The fetch to use; default the global `fetch`. */
   fetch?: FetchLike
   /** Refresh this many seconds before expiry; default min(30, 10% of the lifetime), at most half. */
@@ -60,6 +68,8 @@ export interface ProviderSettings<E> {
   endpoint: string
   identity: Identity
   pubkey: string
+  /** Reads the current account link, when the provider has one. */
+  link?: () => Promise<string>
   fetch: FetchLike
   marginMs?: number
   timeoutMs: number
@@ -101,6 +111,7 @@ export function readProviderOptions<E>(
   if (typeof pubkey !== 'string' || pubkey === '') {
     throw fail('identity.public.toString() must give a key string')
   }
+  const link = readLinkSource(name, options.link)
   const fetchFn =
     options.fetch ??
     (typeof globalThis.fetch === 'function'
@@ -127,6 +138,7 @@ export function readProviderOptions<E>(
     endpoint: endpoint.replace(/\/+$/, ''),
     identity,
     pubkey,
+    ...(link && { link }),
     fetch: fetchFn,
     ...(refreshMarginSeconds === undefined ? {} : { marginMs: refreshMarginSeconds * 1000 }),
     timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,

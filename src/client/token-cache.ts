@@ -71,6 +71,8 @@ export interface CachedToken extends TokenTimes {
 
 /** The cache of one provider: a single hub and public key. */
 export interface TokenCache {
+  /** The key the cached tokens must name (`sub`). */
+  readonly pubkey: string
   /**
    * The cached token if it is for this key and has not expired at `now` (ms since the epoch, on
    * the servers' clock), or undefined. An expired, foreign or unreadable entry is dropped from
@@ -134,6 +136,7 @@ export function createTokenCache(options: {
     }
   }
   return {
+    pubkey,
     async get(now) {
       if (memory === undefined && storage) {
         let stored: unknown

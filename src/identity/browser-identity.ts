@@ -157,6 +157,18 @@ export async function importBrowserIdentity(
 }
 
 /**
+ * The key pair stored under `name`, without making one: undefined when there is none.
+ *
+ * @throws `key_store_unavailable` when the browser refuses IndexedDB or the record is unreadable.
+ * @example
+ * const device = await storedBrowserIdentity('account-device')
+ */
+export async function storedBrowserIdentity(name: string): Promise<BrowserIdentity | undefined> {
+  const stored = await loadIdentity(readName('storedBrowserIdentity', name))
+  return stored && fromRecord(name, stored, false)
+}
+
+/**
  * Asks the browser to keep the origin's storage (best effort: no answer, a refusal or an error
  * leaves the key stored as it is).
  */

@@ -12,6 +12,8 @@ export type IdentityErrorCode =
   | 'passkey_rp_id_not_allowed'
   | 'passkey_cancelled'
   | 'passkey_failed'
+  | 'passkey_identity_mismatch'
+  | 'wallet_identity_mismatch'
   | 'wallet_rejected'
   | 'wallet_failed'
 
@@ -26,6 +28,12 @@ const MESSAGES: Record<IdentityErrorCode, string> = {
     '(pass allowSharedRpId: true to accept that)',
   passkey_cancelled: 'The passkey request was cancelled or timed out',
   passkey_failed: 'The passkey request failed',
+  passkey_identity_mismatch:
+    'This browser is linked to another account: the passkey used derives a different account key ' +
+    '(pass switchAccount: true to link it to this one instead)',
+  wallet_identity_mismatch:
+    'This browser is linked to another account: the wallet account used derives a different ' +
+    'account key (pass switchAccount: true to link it to this one instead)',
   wallet_rejected: 'The wallet refused to connect or to sign',
   wallet_failed: 'The wallet failed or answered with something unexpected',
 }

@@ -11,6 +11,13 @@
 //   // or: await walletIdentity(window.ethereum)
 //   const provider = createUserAuthProvider({ endpoint: '/api', identity, hubUrl })
 //   const client = Client.withUserAuth(provider, hubUrl)
+//
+//   // One account on every device: the account key (a passkey's) links this browser's key once;
+//   // later visits log in with the browser's key and the link, with no prompt.
+//   const linked =
+//     (await linkedBrowser({ renew: (hint) => passkeyIdentity(hint) })) ??
+//     (await linkBrowser({ account: await passkeyIdentity({ create: true }) }))
+//   createUserAuthProvider({ endpoint: '/api', identity: linked.identity, link: linked, hubUrl })
 export {
   browserIdentity,
   importBrowserIdentity,
@@ -19,6 +26,17 @@ export {
   type ImportBrowserIdentityOptions,
 } from './browser-identity.ts'
 export { IdentityError, type IdentityErrorCode } from './errors.ts'
+export {
+  linkBrowser,
+  linkedBrowser,
+  LINK_BACKDATE_SECONDS,
+  LINK_LIFETIME_SECONDS,
+  type AccountIdentity,
+  type LinkBrowserOptions,
+  type LinkedBrowser,
+  type LinkedBrowserOptions,
+  type RenewHint,
+} from './linked-browser.ts'
 export { KEY_STORE } from './key-store.ts'
 export {
   passkeyIdentity,

@@ -3,7 +3,10 @@
 // stored non-extractable, so reading the record (any script of the origin can) never yields its
 // bytes; but the CryptoKey it yields signs, and can be structured-cloned on to a window of another
 // origin that keeps signing with it (docs/identity.md). Two tabs creating at once are serialised
-// by a readwrite transaction that adds only if the name is still free.
+// by a readwrite transaction that adds only if the name is still free. An account link
+// (linked-browser.ts) is a record of its own in the same store, under the array key
+// `['link', name]`, which no identity's string key can equal: a link is public (it travels with
+// every login), so it is plain text; the account key itself is never stored.
 import { IdentityError } from './errors.ts'
 
 const DB_NAME = 'textile-token-provider'
@@ -158,6 +161,72 @@ export async function putIdentity(name: string, record: StoredIdentity): Promise
  */
 export async function deleteIdentity(name: string): Promise<void> {
   await transact<void>('readwrite', (store) => {
+    store.delete(name)
+  })
+}
+
+/** What an account link's record holds (`['link', name]`, beside the identity `name`). */
+export interface StoredLink {
+  /** Record layout version. */
+  version: 1
+  /** The link (compact JWS, src/core/link-format.ts); the account key string is its `iss`. */
+  link: string
+  /** The passkey that signed it, when it was a passkey: a hint for renewal. */
+  credentialId?: string
+}
+
+function linkKey(name: string): IDBValidKey {
+  return ['link', name]
+}
+
+/**
+ * The link record stored for the identity `name`, or undefined.
+ *
+ * @throws `key_store_unavailable` when IndexedDB is refused or the record is not one this version
+ *   wrote.
+ * @example
+ * const stored = await loadLink('account-device')
+ */
+export async function loadLink(name: string): Promise<StoredLink | undefined> {
+  const value = await transact<unknown>('readonly', (store, done) => {
+    const request = store.get(linkKey(name))
+    request.onsuccess = () => done(request.result)
+  })
+  if (value === undefined) return undefined
+  const record = value as Partial<StoredLink>
+  if (
+    record?.version !== 1 ||
+    typeof record.link !== 'string' ||
+    (record.credentialId !== undefined && typeof record.credentialId !== 'string')
+  ) {
+    throw new IdentityError('key_store_unavailable')
+  }
+  return record as StoredLink
+}
+
+/**
+ * Stores the link record for the identity `name`, replacing any there.
+ *
+ * @throws `key_store_unavailable` when IndexedDB is refused or fails.
+ * @example
+ * await putLink('account-device', { version: 1, link })
+ */
+export async function putLink(name: string, record: StoredLink): Promise<void> {
+  await transact<void>('readwrite', (store) => {
+    store.put(record, linkKey(name))
+  })
+}
+
+/**
+ * Deletes the identity `name` and its link record in one transaction.
+ *
+ * @throws `key_store_unavailable` when IndexedDB is refused or fails.
+ * @example
+ * await deleteLinkedIdentity('account-device')
+ */
+export async function deleteLinkedIdentity(name: string): Promise<void> {
+  await transact<void>('readwrite', (store) => {
+    store.delete(linkKey(name))
     store.delete(name)
   })
 }

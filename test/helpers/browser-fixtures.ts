@@ -1,7 +1,13 @@
 // The browser suites' `it`: headless Chromium (test/demo/launch-chromium.ts) once per file, and
 // fresh browser profiles for a test that are closed after it, whatever the test did; and the
 // passkey store the suites give a page (DevTools' virtual authenticator).
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
+import type {
+  Browser,
+  BrowserContext,
+  BrowserContextOptions,
+  CDPSession,
+  Page,
+} from 'playwright-core'
 import { test } from 'vitest'
 import { launchChromium } from '../demo/launch-chromium.ts'
 
@@ -38,15 +44,29 @@ export const it = test
     }
   })
 
-/** Adds a DevTools virtual authenticator (an internal platform passkey store) to the page. */
+/** A virtual platform authenticator on a page, and how often it made or used a passkey. */
+export interface Authenticator {
+  cdp: CDPSession
+  id: string
+  /** Passkeys it made and assertions it gave (its CDP events), counted from when it was added. */
+  uses: { created: number; asserted: number }
+}
+
+/**
+ * Adds a DevTools virtual authenticator (an internal platform passkey store) to the page, with
+ * PRF unless `hasPrf: false`, verifying the user unless `isUserVerified: false`.
+ */
 export async function addAuthenticator(
   context: BrowserContext,
   page: Page,
-  options: { hasPrf: boolean; isUserVerified?: boolean } = { hasPrf: true },
-): Promise<void> {
+  options: { hasPrf?: boolean; isUserVerified?: boolean } = {},
+): Promise<Authenticator> {
   const cdp = await context.newCDPSession(page)
   await cdp.send('WebAuthn.enable')
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+  const uses = { created: 0, asserted: 0 }
+  cdp.on('WebAuthn.credentialAdded', () => void uses.created++)
+  cdp.on('WebAuthn.credentialAsserted', () => void uses.asserted++)
+  const { authenticatorId } = (await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: {
       protocol: 'ctap2',
       transport: 'internal',
@@ -54,7 +74,8 @@ export async function addAuthenticator(
       hasUserVerification: true,
       isUserVerified: options.isUserVerified ?? true,
       automaticPresenceSimulation: true,
-      hasPrf: options.hasPrf,
+      hasPrf: options.hasPrf ?? true,
     } as never,
-  })
+  })) as { authenticatorId: string }
+  return { cdp, id: authenticatorId, uses }
 }

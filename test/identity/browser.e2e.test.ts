@@ -412,6 +412,63 @@ describe('passkeyIdentity()', () => {
     expect(result.again).toBe(result.created)
   })
 
+  // Issue 26: Windows Hello reports no PRF at registration unless it gets an input, and refuses an
+  // empty `prf: {}`; WebKit throws on `evalByCredential`; user verification decides which
+  // hmac-secret the passkey uses. What the page asks the browser, recorded in the page.
+  it('always asks with prf.eval.first (the real salt) and required user verification, never evalByCredential', async ({
+    openPage,
+  }) => {
+    const { context, page } = await openPage({
+      init: () => {
+        const asked: unknown[] = []
+        Object.assign(window, { asked })
+        const describeOptions = (
+          kind: string,
+          options?: CredentialCreationOptions | CredentialRequestOptions,
+        ) => {
+          const publicKey = options?.publicKey as
+            (PublicKeyCredentialCreationOptions & PublicKeyCredentialRequestOptions) | undefined
+          const prf = (publicKey?.extensions as { prf?: Record<string, unknown> } | undefined)?.prf
+          const first = (prf?.eval as { first?: Uint8Array } | undefined)?.first
+          asked.push({
+            kind,
+            prfKeys: prf ? Object.keys(prf) : null,
+            first: first ? [...new Uint8Array(first)] : null,
+            userVerification:
+              publicKey?.authenticatorSelection?.userVerification ??
+              publicKey?.userVerification ??
+              null,
+          })
+        }
+        const create = navigator.credentials.create.bind(navigator.credentials)
+        const get = navigator.credentials.get.bind(navigator.credentials)
+        navigator.credentials.create = (options) => (
+          describeOptions('create', options),
+          create(options)
+        )
+        navigator.credentials.get = (options) => (describeOptions('get', options), get(options))
+      },
+    })
+    await addAuthenticator(context, page, { hasPrf: true })
+    const asked = await page.evaluate(async () => {
+      await ttp.passkeyIdentity({ create: true })
+      await ttp.passkeyIdentity()
+      return (window as unknown as { asked: unknown[] }).asked
+    })
+    const salt = [
+      ...new Uint8Array(
+        await crypto.subtle.digest(
+          'SHA-256',
+          new TextEncoder().encode('textile-token-provider/passkey-identity/v1'),
+        ),
+      ),
+    ]
+    expect(asked).toEqual([
+      { kind: 'create', prfKeys: ['eval'], first: salt, userVerification: 'required' },
+      { kind: 'get', prfKeys: ['eval'], first: salt, userVerification: 'required' },
+    ])
+  })
+
   it('throws passkey_prf_unsupported for a passkey without PRF, never a random key', async ({
     openPage,
   }) => {

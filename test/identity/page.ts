@@ -1,10 +1,12 @@
 // The browser side of the identity tests (bundled by harness.ts): the identity entry, the SDK and
 // @textile/hub as an app bundles them, plus probes that read what the browser stored. Tests call
 // them through `page.evaluate(() => ttp.…)`.
-import { Client, PrivateKey } from '@textile/hub'
+import { Client, PrivateKey, ThreadID } from '@textile/hub'
 import {
+  createJwtProvider,
   createUserAuthProvider,
   type Identity as SdkIdentity,
+  type LinkSource,
   type UserAuth,
 } from '../../src/client/index.ts'
 import { encodeBase64Url } from '../../src/core/encoding.ts'
@@ -22,6 +24,95 @@ async function logIn(identity: SdkIdentity, endpoint: string, hubUrl?: string): 
   })
   try {
     return await provider()
+  } finally {
+    provider.dispose()
+  }
+}
+
+/** Logs in with the SDK as a linked device (issuer mode): the thread token is the account's. */
+async function logInLinked(linked: identities.LinkedBrowser, endpoint = '/api'): Promise<UserAuth> {
+  const provider = createUserAuthProvider({
+    endpoint,
+    identity: linked.identity,
+    link: linked,
+    prefetch: false,
+  })
+  try {
+    return await provider()
+  } finally {
+    provider.dispose()
+  }
+}
+
+/** A JWT from /api/jwt for a linked device. */
+async function jwtLinked(linked: identities.LinkedBrowser): Promise<string> {
+  const jwt = createJwtProvider({
+    endpoint: '/api',
+    identity: linked.identity,
+    link: linked,
+    prefetch: false,
+  })
+  try {
+    return await jwt()
+  } finally {
+    jwt.dispose()
+  }
+}
+
+const NOTE_SCHEMA = {
+  title: 'Note',
+  type: 'object',
+  properties: { _id: { type: 'string' }, text: { type: 'string' } },
+}
+
+/** A hub client of the real @textile/hub on the SDK's provider (issuer mode), with or without a link. */
+function hubClient(identity: SdkIdentity, hubUrl: string, link?: LinkSource) {
+  const provider = createUserAuthProvider({
+    endpoint: '/api',
+    identity,
+    hubUrl,
+    prefetch: false,
+    ...(link && { link }),
+  })
+  return { client: Client.withUserAuth(provider, hubUrl), provider }
+}
+
+/** Writes a note (a new thread and collection first, without `threadId`); the thread's id. */
+async function writeNote(
+  identity: SdkIdentity,
+  hubUrl: string,
+  text: string,
+  options: { link?: LinkSource; threadId?: string } = {},
+): Promise<string> {
+  const { client, provider } = hubClient(identity, hubUrl, options.link)
+  try {
+    let threadId: ThreadID
+    if (options.threadId) {
+      threadId = ThreadID.fromString(options.threadId)
+    } else {
+      threadId = await client.newDB(undefined, 'account-notes')
+      await client.newCollection(threadId, { name: 'notes', schema: NOTE_SCHEMA })
+    }
+    await client.create(threadId, 'notes', [{ _id: '', text }])
+    return threadId.toString()
+  } finally {
+    provider.dispose()
+  }
+}
+
+/** The notes' texts in a thread, sorted; a hub error as `error: <message>`. */
+async function readNotes(
+  identity: SdkIdentity,
+  hubUrl: string,
+  threadId: string,
+  link?: LinkSource,
+): Promise<string[] | string> {
+  const { client, provider } = hubClient(identity, hubUrl, link)
+  try {
+    const notes = await client.find<{ text: string }>(ThreadID.fromString(threadId), 'notes', {})
+    return notes.map((note) => note.text).sort()
+  } catch (error) {
+    return `error: ${(error as Error).message}`
   } finally {
     provider.dispose()
   }
@@ -179,6 +270,10 @@ const api = {
   ...identities,
   PrivateKey,
   logIn,
+  logInLinked,
+  jwtLinked,
+  writeNote,
+  readNotes,
   hubToken,
   storedRecords,
   exportStoredPrivateKey,
