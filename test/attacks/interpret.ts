@@ -17,6 +17,7 @@ import type {
   Setup,
   SignatureSpec,
 } from './recipe.ts'
+import { identity } from '../helpers/identity.ts'
 
 /** What a recipe produced. */
 export interface Outcome {
@@ -42,7 +43,7 @@ const L = 2n ** 252n + 27742317777372353535851937790883648493n
 const issuerKey = PrivateKey.fromString(SECRETS.HUB_ISSUER_KEY)
 
 /** A fresh @textile/hub identity as a {@link Signer}. */
-export function textileSigner(id = PrivateKey.fromRandom()): Signer {
+export function textileSigner(id = identity()): Signer {
   return { pubkey: id.public.toString(), sign: (bytes) => id.sign(bytes) }
 }
 

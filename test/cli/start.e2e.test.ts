@@ -7,12 +7,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSyn
 import { connect, createServer, type Server } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Client, PrivateKey } from '@textile/hub'
+import { Client } from '@textile/hub'
 import WebSocket from 'isomorphic-ws'
 import { afterAll, describe, expect, it } from 'vitest'
 import { fetchTransport, login, signerOf } from '../helpers/login.ts'
 import { parseEnvText } from '../../src/cli/env-file.ts'
 import { ROOT, freePort } from '../helpers/netlify-dev.ts'
+import { identity } from '../helpers/identity.ts'
 
 const listening = (port: number, host = '127.0.0.1') =>
   new Promise<boolean>((resolve) => {
@@ -146,7 +147,7 @@ describe('npm start', () => {
 
       const { redeemed } = await login({
         transport: fetchTransport(`http://localhost:${port}`),
-        signer: signerOf(PrivateKey.fromRandom()),
+        signer: signerOf(identity()),
       })
       expect(redeemed?.status).toBe(200)
       const auth = await redeemed!.json()

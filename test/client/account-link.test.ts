@@ -12,63 +12,31 @@ import {
   type FetchLike,
   type Identity,
 } from '../../src/client/index.ts'
-import { signLink, type LinkClaims } from '../../src/core/link-format.ts'
-import {
-  createChallengeHandler,
-  createJwksHandler,
-  createJwtHandler,
-  createTokenHandler,
-  type Env,
-  type HandlerOptions,
-} from '../../src/index.ts'
+import type { Env } from '../../src/index.ts'
 import { createJwtVerifier } from '../../src/verify/index.ts'
 import { NOW, NOW_SECONDS as seconds } from '../helpers/clock.ts'
-import { ENDPOINT, SECRETS, SITE } from '../helpers/deployment.ts'
+import { linkClaims, linked, signedLink } from '../helpers/account-link.ts'
+import { ENDPOINT, SITE } from '../helpers/deployment.ts'
 import { hubToken } from '../helpers/fake-server.ts'
 import { identity } from '../helpers/identity.ts'
+import { EDDSA_KEY, jwtDeployment } from '../helpers/jwt-deployment.ts'
 import { it } from '../helpers/sdk-fixtures.ts'
 
-const JWT_EDDSA_KEY = PrivateKey.fromRawEd25519Seed(new Uint8Array(32).fill(9)).toString()
-
-/** The real handlers behind a fetch that sends the site's Origin, recording each body. */
+/**
+ * The real handlers (a deployment with EdDSA JWTs) behind a fetch that sends the site's Origin,
+ * recording each body.
+ */
 function functions(env: Env = {}) {
-  const state = { env: { ...SECRETS, URL: SITE, JWT_EDDSA_KEY, ...env } as Env, now: NOW }
-  const options: HandlerOptions = {
-    env: () => state.env,
-    now: () => state.now,
-    logger: () => {},
-  }
-  const routes: Record<string, (request: Request) => Promise<Response>> = {
-    '/api/challenge': (r) => createChallengeHandler(options)(r, {}),
-    '/api/token': (r) => createTokenHandler(options)(r, {}),
-    '/api/jwt': (r) => createJwtHandler(options)(r, {}),
-    '/api/jwks': (r) => createJwksHandler(options)(r, {}),
-  }
+  const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY, ...env })
   const bodies: { path: string; body: Record<string, string> }[] = []
   const fetch: FetchLike = async (url, init) => {
     const path = new URL(url).pathname
     bodies.push({ path, body: JSON.parse(String(init.body)) as Record<string, string> })
     const headers = new Headers(init.headers)
     headers.set('origin', SITE)
-    return routes[path]!(new Request(url, { ...init, headers }))
+    return t.transport(path, { ...init, headers })
   }
-  return { state, fetch, bodies, routes }
-}
-
-/** An account, a device and a link between them. */
-async function linked(change: Partial<LinkClaims> = {}) {
-  const account = identity()
-  const device = identity()
-  const claims: LinkClaims = {
-    iss: account.public.toString(),
-    sub: device.public.toString(),
-    aud: SITE,
-    iat: seconds - 60,
-    exp: seconds + 86_400,
-    ...change,
-  }
-  const link = await signLink(claims, async (bytes) => account.sign(bytes))
-  return { account, device, link, claims }
+  return { fetch, bodies, jwks: () => t.jwks(new Request(`${SITE}/api/jwks`), {}) }
 }
 
 const subOf = (token: string | undefined) => decodeJwt(token!).sub
@@ -101,9 +69,9 @@ describe('createUserAuthProvider({ link })', () => {
   }) => {
     const server = functions()
     const first = await linked()
-    const renewed = await signLink(
+    const renewed = await signedLink(
       { ...first.claims, iat: seconds, exp: seconds + 172_800 },
-      async (bytes) => first.account.sign(bytes),
+      first.account,
     )
     const holder = { link: first.link }
     const { provider } = userAuthProvider({
@@ -197,16 +165,7 @@ describe('createUserAuthProvider({ link })', () => {
     const [lost, kept] = [identity(), identity()]
     const server = functions({ DENIED_PUBKEYS: lost.public.toString() })
     const linkFor = (device: PrivateKey) =>
-      signLink(
-        {
-          iss: account.public.toString(),
-          sub: device.public.toString(),
-          aud: SITE,
-          iat: seconds,
-          exp: seconds + 3600,
-        },
-        async (bytes) => account.sign(bytes),
-      )
+      signedLink(linkClaims(account, device, { iat: seconds, exp: seconds + 3600 }), account)
     const provider = (device: PrivateKey, link: string) =>
       userAuthProvider({ identity: device, link, fetch: server.fetch, prefetch: false }).provider
     await expect(provider(lost, await linkFor(lost))()).rejects.toMatchObject({
@@ -282,9 +241,7 @@ describe('createJwtProvider({ link })', () => {
       ['/api/challenge', link],
       ['/api/jwt', link],
     ])
-    const jwks = (await (
-      await server.routes['/api/jwks']!(new Request(`${SITE}/api/jwks`))
-    ).json()) as JSONWebKeySet
+    const jwks = (await (await server.jwks()).json()) as JSONWebKeySet
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
       issuer: SITE,
       audience: SITE,

@@ -6,7 +6,7 @@
 import { describe, expect, vi } from 'vitest'
 import { getHubToken } from '../../src/client/hub/get-hub-token.ts'
 import { hubSocketUrl, isSecureHubUrl } from '../../src/client/hub/hub-url.ts'
-import type { HubBehaviour } from '../helpers/fake-hub.ts'
+import { installWebSocket, type HubBehaviour } from '../helpers/fake-hub.ts'
 import { hubToken, issuedToken } from '../helpers/fake-server.ts'
 import { spiedIdentity } from '../helpers/identity.ts'
 import { it as sdkIt, type SdkFixtures } from '../helpers/sdk-fixtures.ts'
@@ -27,16 +27,10 @@ class RecordingWebSocket extends EventTarget {
 /** `it` with `socketUrls`: {@link RecordingWebSocket} as the global WebSocket during the test. */
 const it = sdkIt.extend<{ socketUrls: string[] }>({
   socketUrls: async ({}, use) => {
-    const had = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket')
     RecordingWebSocket.urls = []
-    Object.defineProperty(globalThis, 'WebSocket', {
-      value: RecordingWebSocket,
-      configurable: true,
-      writable: true,
-    })
+    const restore = installWebSocket(RecordingWebSocket)
     await use(RecordingWebSocket.urls)
-    if (had) Object.defineProperty(globalThis, 'WebSocket', had)
-    else delete (globalThis as { WebSocket?: unknown }).WebSocket
+    restore()
   },
 })
 

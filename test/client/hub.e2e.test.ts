@@ -7,9 +7,10 @@ import { tokenStorageKey } from '../../src/client/index.ts'
 import { importSigningKey } from '../../src/core/ed25519.ts'
 import { mintThreadToken } from '../../src/core/thread-token.ts'
 import { startEmulator } from '../../src/emulator/index.ts'
-import { SECRETS } from '../helpers/deployment.ts'
 import { it } from '../helpers/functions-fetch.ts'
 import { identity } from '../helpers/identity.ts'
+import { startTestEmulator } from '../helpers/emulator.ts'
+import { installWebSocket } from '../helpers/fake-hub.ts'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
 
@@ -23,23 +24,14 @@ class CountingWebSocket extends WebSocket {
 }
 
 let emulator: Emulator
-let restoreWebSocket: PropertyDescriptor | undefined
+let restoreWebSocket: () => void
 beforeAll(async () => {
-  restoreWebSocket = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket')
-  Object.defineProperty(globalThis, 'WebSocket', {
-    value: CountingWebSocket,
-    configurable: true,
-    writable: true,
-  })
-  emulator = await startEmulator({
-    port: 0,
-    apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
-  })
+  restoreWebSocket = installWebSocket(CountingWebSocket)
+  emulator = await startTestEmulator()
 })
 afterAll(async () => {
   await emulator?.close()
-  if (restoreWebSocket) Object.defineProperty(globalThis, 'WebSocket', restoreWebSocket)
-  else delete (globalThis as { WebSocket?: unknown }).WebSocket
+  restoreWebSocket?.()
 })
 
 describe('createUserAuthProvider() with @textile/hub and the emulator, issuer mode', () => {

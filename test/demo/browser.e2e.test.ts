@@ -10,7 +10,6 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PrivateKey } from '@textile/hub'
 import type { BrowserContext, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core'
 import { afterAll, afterEach, describe, expect, onTestFinished } from 'vitest'
 import { contentSecurityPolicy, siteConfig } from '../../scripts/build-site.ts'
@@ -18,7 +17,7 @@ import { ERROR_SENTENCES } from '../../site/src/error-messages.ts'
 import { LEGACY_IDENTITY_KEY } from '../../site/src/identity-store.ts'
 import { ACCOUNT_PROMPT } from '../../site/src/identity-view.ts'
 import { LOGIN_STEP_TEXT } from '../../site/src/session-controller.ts'
-import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
+import { type Emulator } from '../../src/emulator/index.ts'
 import {
   addAuthenticator,
   it as browserIt,
@@ -27,6 +26,8 @@ import {
 import { SECRETS } from '../helpers/deployment.ts'
 import { ROOT, freePort, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
 import { auditAccessibility, formatFindings, isBlocking } from './audit-accessibility.ts'
+import { startTestEmulator } from '../helpers/emulator.ts'
+import { identity } from '../helpers/identity.ts'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 
@@ -323,9 +324,7 @@ describe('demo page', () => {
 
   // Naming `browser` launches Chromium here, under the hook timeout, not in the first test.
   it.beforeAll(async ({ browser: _launched }) => {
-    emulator = await startEmulator({
-      apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
-    })
+    emulator = await startTestEmulator()
     expectedCsp = contentSecurityPolicy(siteConfig({ HUB_URL: emulator.url }))
     await mkdir(ARTIFACTS, { recursive: true })
   }, 60_000)
@@ -347,7 +346,7 @@ describe('demo page', () => {
 
   describe('in issuer mode', () => {
     // The browser imports this key; any other identity is refused by the allowlist.
-    const allowed = PrivateKey.fromRandom()
+    const allowed = identity()
     let dev: NetlifyDev
     let context: BrowserContext
     let watched: Watched
@@ -898,7 +897,7 @@ describe('demo page', () => {
       newContext,
     }) => {
       const context = await newContext()
-      const legacy = PrivateKey.fromRandom()
+      const legacy = identity()
       await context.addInitScript(
         ([key, value]) => {
           if (!sessionStorage.getItem('seeded')) {
@@ -930,7 +929,7 @@ describe('demo page', () => {
       newContext,
     }) => {
       const context = await newContext()
-      const legacy = PrivateKey.fromRandom()
+      const legacy = identity()
       const watched = await watchedPage(context)
       const { page } = watched
       const shown = () => page.locator('#pubkey').textContent()

@@ -8,7 +8,14 @@ import { encodeBase64Url, utf8 } from '../../src/core/encoding.ts'
 import { parsePrivateKey } from '../../src/core/keys.ts'
 import { mintThreadToken } from '../../src/core/thread-token.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
-import { apiHeaders, clock, descriptor, hostToken, rawUnary, T0, VALID_UNTIL } from './helpers.ts'
+import { NOW, clock } from '../helpers/clock.ts'
+import {
+  apiHeaders,
+  descriptor,
+  hostToken,
+  rawUnary,
+  VALID_UNTIL,
+} from '../helpers/emulator-calls.ts'
 
 const NEW_DB = descriptor('/threads.pb.API/NewDB', threads.NewDBRequest, threads.NewDBReply)
 const LIST_THREADS = descriptor('/api.usersd.pb.APIService/ListThreads')
@@ -38,7 +45,7 @@ describe('emulator auth', () => {
   const identity = PrivateKey.fromRandom()
 
   beforeEach(async () => {
-    time.set(T0)
+    time.set(NOW)
     hub = await startEmulator({ now: time.now })
     ;({ key, secret } = hub.addApiKey())
   })
@@ -97,13 +104,13 @@ describe('emulator auth', () => {
     })
 
     it('rejects a msg that has passed on the hub clock with 16 "Bad API key signature"', async () => {
-      const headers = await apiHeaders(key, secret, new Date(T0.getTime() - 1))
+      const headers = await apiHeaders(key, secret, new Date(NOW.getTime() - 1))
       expect(await newDb(headers)).toMatchObject({ status: 16, message: 'Bad API key signature' })
     })
 
     it('accepts a msg equal to the hub clock (Go: not before now)', async () => {
       const headers = {
-        ...(await apiHeaders(key, secret, T0)),
+        ...(await apiHeaders(key, secret, NOW)),
         authorization: `bearer ${await hostToken(hub, identity)}`,
       }
       expect(await newDb(headers)).toMatchObject({ status: 0 })
@@ -215,24 +222,24 @@ describe('emulator auth', () => {
       const ahead = await mintThreadToken({
         issuer,
         subject,
-        now: T0,
-        iat: T0.getTime() / 1000 + 1,
+        now: NOW,
+        iat: NOW.getTime() / 1000 + 1,
       })
       expect(await newDb(await withToken(ahead))).toMatchObject({
         status: 2,
         message: 'invalid thread token',
       })
-      const exact = await mintThreadToken({ issuer, subject, now: T0, iat: T0.getTime() / 1000 })
+      const exact = await mintThreadToken({ issuer, subject, now: NOW, iat: NOW.getTime() / 1000 })
       expect(await newDb(await withToken(exact))).toMatchObject({ status: 0 })
     })
 
     it('rejects a token minted with a lifetime once the hub clock passes exp (jwt-go: valid while now <= exp)', async () => {
       const issuer = await importSigningKey(hostSeed(hub))
       const subject = identity.public.toString()
-      const token = await mintThreadToken({ issuer, subject, now: T0, ttlSeconds: 60 })
-      time.set(new Date(T0.getTime() + 60_000)) // at exp: still valid
+      const token = await mintThreadToken({ issuer, subject, now: NOW, ttlSeconds: 60 })
+      time.set(new Date(NOW.getTime() + 60_000)) // at exp: still valid
       expect(await newDb(await withToken(token))).toMatchObject({ status: 0 })
-      time.set(new Date(T0.getTime() + 61_000))
+      time.set(new Date(NOW.getTime() + 61_000))
       expect(await newDb(await withToken(token))).toMatchObject({
         status: 2,
         message: 'invalid thread token',
@@ -245,7 +252,7 @@ describe('emulator auth', () => {
 
     it('rejects a host-signed token whose alg is not "Ed25519" with 2 "invalid thread token"', async () => {
       const payload = {
-        iat: T0.getTime() / 1000 - 60,
+        iat: NOW.getTime() / 1000 - 60,
         iss: hub.hostPublicKey,
         sub: identity.public.toString(),
       }

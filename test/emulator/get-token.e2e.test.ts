@@ -6,15 +6,14 @@ import { verifySignature } from '../../src/core/ed25519.ts'
 import { decodeBase64, utf8 } from '../../src/core/encoding.ts'
 import { parsePublicKey } from '../../src/core/keys.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
+import { NOW, clock } from '../helpers/clock.ts'
 import {
   apiHeaders,
-  clock,
   keyRequest,
   rawGetToken,
   signatureRequest,
-  T0,
   VALID_UNTIL,
-} from './helpers.ts'
+} from '../helpers/emulator-calls.ts'
 
 const PATHS = ['/threads.pb.API/GetToken', '/threads.net.pb.API/GetToken']
 
@@ -25,7 +24,7 @@ describe('GetToken', () => {
   const time = clock()
 
   beforeEach(async () => {
-    time.set(T0)
+    time.set(NOW)
     hub = await startEmulator({ now: time.now, challengeTimeoutMs: 200 })
     ;({ key, secret } = hub.addApiKey())
   })
@@ -44,7 +43,7 @@ describe('GetToken', () => {
     expect(text(header)).toBe('{"alg":"Ed25519","typ":"JWT"}')
     expect(text(payload)).toBe(
       JSON.stringify({
-        iat: T0.getTime() / 1000,
+        iat: NOW.getTime() / 1000,
         iss: hub.hostPublicKey,
         sub: identity.public.toString(),
       }),

@@ -4,7 +4,8 @@ import { Client, PrivateKey, Where } from '@textile/hub'
 import threads from '@textile/threads-client-grpc/threads_pb.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
-import { apiHeaders, clock, descriptor, hostToken, rawUnary, T0 } from './helpers.ts'
+import { NOW, clock } from '../helpers/clock.ts'
+import { apiHeaders, descriptor, hostToken, rawUnary } from '../helpers/emulator-calls.ts'
 
 describe('threads API', () => {
   let hub: Emulator
@@ -13,7 +14,7 @@ describe('threads API', () => {
   const time = clock()
 
   beforeEach(async () => {
-    time.set(T0)
+    time.set(NOW)
     hub = await startEmulator({ now: time.now })
     ;({ key, secret } = hub.addApiKey())
   })

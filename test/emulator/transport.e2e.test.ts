@@ -4,15 +4,14 @@ import { PrivateKey } from '@textile/hub'
 import { WebSocket } from 'ws'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
+import { NOW, clock } from '../helpers/clock.ts'
 import {
   apiHeaders,
-  clock,
   hostToken,
   keyRequest,
   rawGetToken,
   signatureRequest,
-  T0,
-} from './helpers.ts'
+} from '../helpers/emulator-calls.ts'
 
 interface Exchange {
   protocol: string
@@ -126,7 +125,7 @@ describe('transport', () => {
 
   it('reads the host key it was given', async () => {
     const identity = PrivateKey.fromRandom()
-    const again = await startEmulator({ hostKey: hub.hostKey, now: () => T0 })
+    const again = await startEmulator({ hostKey: hub.hostKey, now: () => NOW })
     try {
       expect(again.hostPublicKey).toBe(hub.hostPublicKey)
       expect(await hostToken(again, identity)).toBe(await hostToken(hub, identity))

@@ -156,11 +156,14 @@ export async function fakeHub(behaviour: HubBehaviour = 'ok', options: FakeHubOp
   }
 }
 
-/** Installs `ws` as the global WebSocket (Node 20 has none); returns the undo. */
-export function installWebSocket(): () => void {
+/**
+ * Installs `value` (default `ws`) as the global WebSocket that the SDK and @textile/hub use (Node
+ * 20 has none); returns the undo.
+ */
+export function installWebSocket(value: unknown = WebSocket): () => void {
   const had = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket')
   Object.defineProperty(globalThis, 'WebSocket', {
-    value: WebSocket,
+    value,
     configurable: true,
     writable: true,
   })

@@ -11,6 +11,7 @@ import { addAuthenticator, it as browserIt } from '../helpers/browser-fixtures.t
 import { startIdentitySite, type IdentitySite } from './harness.ts'
 // `ttp` in the page callbacks is page.ts's global (its `declare global`: the file is in the program).
 import { testWallet } from './test-wallet.ts'
+import { identity } from '../helpers/identity.ts'
 
 let site: IdentitySite
 
@@ -157,7 +158,7 @@ describe('browserIdentity()', () => {
     openPage,
   }) => {
     const { page } = await openPage()
-    const raw = PrivateKey.fromRandom().toString()
+    const raw = identity().toString()
     const result = await page.evaluate(async (key) => {
       const identity = await ttp.importBrowserIdentity(key)
       const data = new TextEncoder().encode('hello hub')
@@ -195,7 +196,7 @@ describe('browserIdentity()', () => {
     openPage,
   }) => {
     const { page } = await openPage()
-    const [first, second] = [PrivateKey.fromRandom(), PrivateKey.fromRandom()]
+    const [first, second] = [identity(), identity()]
     const result = await page.evaluate(
       async ([a, b]) => {
         const stored = await ttp.browserIdentity()

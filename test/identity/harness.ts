@@ -8,7 +8,7 @@
 // ignores ports) but has IndexedDB of its own: a second device of the same user in one tab.
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
+import { type Emulator } from '../../src/emulator/index.ts'
 import { PrivateKey } from '@textile/hub'
 import {
   createChallengeHandler,
@@ -19,6 +19,7 @@ import {
 } from '../../src/index.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 import { serveHandlers } from '../helpers/serve-handlers.ts'
+import { startTestEmulator } from '../helpers/emulator.ts'
 
 /** The JWT minter's signing key (EdDSA): its public half is served at /api/jwks. */
 export const JWT_EDDSA_KEY = PrivateKey.fromRawEd25519Seed(new Uint8Array(32).fill(11)).toString()
@@ -63,12 +64,7 @@ export async function bundlePage(): Promise<string> {
  * await page.goto(site.origin)
  */
 export async function startIdentitySite(): Promise<IdentitySite> {
-  const [emulator, script] = await Promise.all([
-    startEmulator({
-      apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
-    }),
-    bundlePage(),
-  ])
+  const [emulator, script] = await Promise.all([startTestEmulator(), bundlePage()])
   let origin = ''
   let altOrigin = ''
   let secondOrigin = ''

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createAPISig } from '@textile/security'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
+import { type Emulator } from '../../src/emulator/index.ts'
 import type { LogRecord } from '../../src/index.ts'
 import {
   MAX_QUEUED_MESSAGES,
@@ -19,6 +19,9 @@ import {
 } from '../../src/ws/index.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 import { socketPair } from './socket-pair.ts'
+import { startTestEmulator } from '../helpers/emulator.ts'
+import { installWebSocket } from '../helpers/fake-hub.ts'
+import { identity } from '../helpers/identity.ts'
 
 /** The example's browser login, line for line in spirit; only `Buffer.from(signed)` is added,
  * because today's PrivateKey.sign returns a Uint8Array (the example's identity returned a Buffer). */
@@ -100,25 +103,15 @@ const baseEnv = {
 }
 
 let emulator: Emulator
-let restoreWebSocket: PropertyDescriptor | undefined
+let restoreWebSocket: () => void
 beforeAll(async () => {
   // @textile/hub in Node needs a global WebSocket (docs/protocol.md §6).
-  restoreWebSocket = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket')
-  Object.defineProperty(globalThis, 'WebSocket', {
-    value: WebSocket,
-    configurable: true,
-    writable: true,
-  })
-  emulator = await startEmulator({
-    port: 0,
-    hostKey: SECRETS.HUB_ISSUER_KEY,
-    apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
-  })
+  restoreWebSocket = installWebSocket()
+  emulator = await startTestEmulator({ hostKey: SECRETS.HUB_ISSUER_KEY })
 })
 afterAll(async () => {
   await emulator?.close()
-  if (restoreWebSocket) Object.defineProperty(globalThis, 'WebSocket', restoreWebSocket)
-  else delete (globalThis as { WebSocket?: unknown }).WebSocket
+  restoreWebSocket?.()
 })
 
 const servers: UserAuthServer[] = []
@@ -160,7 +153,7 @@ afterEach(async () => {
 describe('ws /ws/userauth, issuer mode', () => {
   it('logs in the example client and the hub accepts the UserAuth', async () => {
     const server = await serve({ ...baseEnv, HUB_ISSUER_KEY: SECRETS.HUB_ISSUER_KEY })
-    const id = PrivateKey.fromRandom()
+    const id = identity()
     const auth = await loginWithChallenge(id, server.url)
     expect(Object.keys(auth).sort()).toEqual(['key', 'msg', 'sig', 'token'])
     expect(await createAPISig(SECRETS.USER_API_SECRET, new Date(auth.msg))).toEqual({
@@ -175,7 +168,7 @@ describe('ws /ws/userauth, issuer mode', () => {
   it('accepts the example client’s own path spelling /ws/userAuth', async () => {
     const server = await serve({ ...baseEnv, HUB_ISSUER_KEY: SECRETS.HUB_ISSUER_KEY })
     const auth = await loginWithChallenge(
-      PrivateKey.fromRandom(),
+      identity(),
       server.url.replace('/ws/userauth', '/ws/userAuth'),
     )
     expect(auth.token).toEqual(expect.any(String))
@@ -184,7 +177,7 @@ describe('ws /ws/userauth, issuer mode', () => {
   it('sends the UTF-8 bytes of a stateless envelope as the challenge value', async () => {
     const server = await serve({ ...baseEnv, HUB_ISSUER_KEY: SECRETS.HUB_ISSUER_KEY })
     const c = await connect(server.url)
-    const reply = await c.ask({ type: 'token', pubkey: PrivateKey.fromRandom().public.toString() })
+    const reply = await c.ask({ type: 'token', pubkey: identity().public.toString() })
     expect(reply.type).toBe('challenge')
     expect(reply.value.type).toBe('Buffer')
     expect(Buffer.from(reply.value.data).toString('utf8')).toMatch(/^ttp1\.[\w-]+\.[\w-]+\.[\w-]+$/)
@@ -194,7 +187,7 @@ describe('ws /ws/userauth, issuer mode', () => {
 describe('ws /ws/userauth, hub-challenge mode (no HUB_ISSUER_KEY)', () => {
   it('returns {key, sig, msg} without a token; the app then answers the hub’s challenge itself', async () => {
     const server = await serve({ ...baseEnv, HUB_ISSUER_KEY: '' })
-    const id = PrivateKey.fromRandom()
+    const id = identity()
     const auth = await loginWithChallenge(id, server.url)
     expect(Object.keys(auth).sort()).toEqual(['key', 'msg', 'sig'])
     // As the example's "simple credentials" flow does: client.getToken(identity) at the hub.
@@ -222,7 +215,7 @@ describe('ws /ws/userauth, bad messages', () => {
     const c = await connect((await serve(env)).url)
     expect(await c.ask(message)).toMatchObject({ type: 'error', code: 'invalid_request' })
     expect(c.isOpen()).toBe(true)
-    const pubkey = PrivateKey.fromRandom().public.toString()
+    const pubkey = identity().public.toString()
     expect(await c.ask({ type: 'token', pubkey })).toMatchObject({ type: 'challenge' })
   })
 
@@ -241,7 +234,7 @@ describe('ws /ws/userauth, bad messages', () => {
     ['extra keys', { type: 'Buffer', data: [], more: 1 }],
   ])('throws invalid_request for Buffer JSON with %s', async (_name, sig) => {
     const c = await connect((await serve(env)).url)
-    await c.ask({ type: 'token', pubkey: PrivateKey.fromRandom().public.toString() })
+    await c.ask({ type: 'token', pubkey: identity().public.toString() })
     expect(await c.ask({ type: 'challenge', sig })).toMatchObject({
       type: 'error',
       code: 'invalid_request',
@@ -250,8 +243,8 @@ describe('ws /ws/userauth, bad messages', () => {
 
   it('throws invalid_signature for another key, and the challenge cannot be answered again', async () => {
     const c = await connect((await serve(env)).url)
-    const reply = await c.ask({ type: 'token', pubkey: PrivateKey.fromRandom().public.toString() })
-    const sig = await PrivateKey.fromRandom().sign(Buffer.from(reply.value.data))
+    const reply = await c.ask({ type: 'token', pubkey: identity().public.toString() })
+    const sig = await identity().sign(Buffer.from(reply.value.data))
     const answer = { type: 'challenge', sig: Buffer.from(sig).toJSON() }
     expect(await c.ask(answer)).toMatchObject({ type: 'error', code: 'invalid_signature' })
     expect(await c.ask(answer)).toMatchObject({ type: 'error', code: 'invalid_request' })
@@ -261,7 +254,7 @@ describe('ws /ws/userauth, bad messages', () => {
   it('throws pubkey_not_allowed for a DENIED_PUBKEYS key, also for a challenge issued before it was denied', async () => {
     const live: Record<string, string | undefined> = { ...env }
     const c = await connect((await serve(live)).url)
-    const id = PrivateKey.fromRandom()
+    const id = identity()
     const pubkey = id.public.toString()
     const reply = await c.ask({ type: 'token', pubkey })
     expect(reply.type).toBe('challenge')
@@ -288,7 +281,7 @@ describe('ws /ws/userauth, bad messages', () => {
 
   it('throws origin_not_allowed for a browser Origin that is not allowed', async () => {
     const c = await connect((await serve(env)).url, { origin: 'https://evil.example' })
-    const pubkey = PrivateKey.fromRandom().public.toString()
+    const pubkey = identity().public.toString()
     expect(await c.ask({ type: 'token', pubkey })).toMatchObject({
       type: 'error',
       code: 'origin_not_allowed',
@@ -317,7 +310,7 @@ describe('ws /ws/userauth, bad messages', () => {
     const url = (await serve(env)).url
     const a = await connect(url)
     const b = await connect(url)
-    const id = PrivateKey.fromRandom()
+    const id = identity()
     const reply = await a.ask({ type: 'token', pubkey: id.public.toString() })
     const sig = Buffer.from(await id.sign(Buffer.from(reply.value.data))).toJSON()
     expect(await b.ask({ type: 'challenge', sig })).toMatchObject({ code: 'invalid_request' })
@@ -331,7 +324,7 @@ describe('ws /ws/userauth, bad messages', () => {
 
   it('throws server_misconfigured naming the variable without a USER_API_KEY', async () => {
     const c = await connect((await serve({ USER_API_SECRET: SECRETS.USER_API_SECRET })).url)
-    const pubkey = PrivateKey.fromRandom().public.toString()
+    const pubkey = identity().public.toString()
     const reply = await c.ask({ type: 'token', pubkey })
     expect(reply).toMatchObject({ type: 'error', code: 'server_misconfigured' })
     expect(reply.value).toContain('USER_API_KEY')
@@ -374,8 +367,7 @@ async function eventually(condition: () => boolean, tries = 500): Promise<boolea
 const handled = (logs: LogRecord[]) => logs.filter((line) => line.fn !== WS_LOG_FN).length
 const wsLines = (logs: LogRecord[], code: string) =>
   logs.filter((line) => line.fn === WS_LOG_FN && line.code === code)
-const tokenRequest = () =>
-  JSON.stringify({ type: 'token', pubkey: PrivateKey.fromRandom().public.toString() })
+const tokenRequest = () => JSON.stringify({ type: 'token', pubkey: identity().public.toString() })
 
 describe('ws /ws/userauth, flow control', () => {
   const env = { ...baseEnv, HUB_ISSUER_KEY: SECRETS.HUB_ISSUER_KEY }
@@ -520,7 +512,7 @@ describe('ws /ws/userauth, login rate', () => {
 
   it('lets the answer to a pending challenge through once the budget is spent', async () => {
     const server = await serve(env, { loginsPerMinute: 1 })
-    const id = PrivateKey.fromRandom()
+    const id = identity()
     const c = await connect(server.url)
     const challenge = await c.ask({ type: 'token', pubkey: id.public.toString() })
     const sig = Buffer.from(await id.sign(Buffer.from(challenge.value.data))).toJSON()
@@ -530,7 +522,7 @@ describe('ws /ws/userauth, login rate', () => {
 
   it('drops the pending challenge when a token request gets rate_limited', async () => {
     const server = await serve(env, { loginsPerMinute: 1 })
-    const id = PrivateKey.fromRandom()
+    const id = identity()
     const c = await connect(server.url)
     const challenge = await c.ask({ type: 'token', pubkey: id.public.toString() })
     const sig = Buffer.from(await id.sign(Buffer.from(challenge.value.data))).toJSON()

@@ -9,15 +9,13 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator } from '../../../src/emulator/index.ts'
 import { SECRETS } from '../../helpers/deployment.ts'
+import { startTestEmulator } from '../../helpers/emulator.ts'
 
 const CHILD = fileURLToPath(new URL('./esm-load-order.child.ts', import.meta.url))
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
-  })
+  emulator = await startTestEmulator()
 })
 afterAll(() => emulator?.close())
 

@@ -1,4 +1,4 @@
-// Test helpers for the emulator: a controllable clock, credentials minted with the real
+// Calls to the hub emulator as a client makes them: credentials minted with the real
 // @textile/security, and raw gRPC calls through the same @improbable-eng/grpc-web client and
 // @textile/grpc-transport websocket transport that @textile/hub uses (its Client only reports the
 // message; these report the status code too).
@@ -12,24 +12,14 @@ import { importSigningKey } from '../../src/core/ed25519.ts'
 import { parsePrivateKey } from '../../src/core/keys.ts'
 import { mintThreadToken } from '../../src/core/thread-token.ts'
 import type { Emulator } from '../../src/emulator/index.ts'
+import { NOW } from './clock.ts'
 
 // @textile/hub's transport needs a WebSocket; in Node it takes `ws` via isomorphic-ws, and
 // browsers-style code paths read the global.
 globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket
 
-/** The emulator's fixed clock start in these tests. */
-export const T0 = new Date('2030-01-01T00:00:00.000Z')
-/** A msg 10 minutes after T0: valid for the emulator, and in the future for the client too. */
-export const VALID_UNTIL = new Date(T0.getTime() + 600_000)
-
-/** A controllable clock. */
-export function clock(start = T0) {
-  const state = { time: start.getTime() }
-  return {
-    now: () => new Date(state.time),
-    set: (date: Date) => void (state.time = date.getTime()),
-  }
-}
+/** A msg 10 minutes after NOW: valid for the emulator, and in the future for the client too. */
+export const VALID_UNTIL = new Date(NOW.getTime() + 600_000)
 
 /** API-signature headers for a key, from the real createAPISig. */
 export async function apiHeaders(key: string, secret: string, until = VALID_UNTIL) {
@@ -38,7 +28,7 @@ export async function apiHeaders(key: string, secret: string, until = VALID_UNTI
 }
 
 /** A thread token for `identity` minted with the emulator's host key. */
-export async function hostToken(hub: Emulator, identity: PrivateKey, now = T0): Promise<string> {
+export async function hostToken(hub: Emulator, identity: PrivateKey, now = NOW): Promise<string> {
   const issuer = await importSigningKey(parsePrivateKey(hub.hostKey)!.seed)
   return mintThreadToken({ issuer, subject: identity.public.toString(), now })
 }

@@ -1,0 +1,43 @@
+// Account links for tests: an account key, a device key and a link the account signed for the
+// device (src/core/link-format.ts), with claims a test can change.
+import type { PrivateKey } from '@textile/hub'
+import { signLink, type LinkClaims } from '../../src/core/link-format.ts'
+import { NOW_SECONDS } from './clock.ts'
+import { SITE } from './deployment.ts'
+import { identity } from './identity.ts'
+
+/** Claims of a valid link from `account` for `device`: for {@link SITE}, one day, a minute old. */
+export function linkClaims(
+  account: PrivateKey,
+  device: PrivateKey,
+  change: Partial<LinkClaims> = {},
+): LinkClaims {
+  return {
+    iss: account.public.toString(),
+    sub: device.public.toString(),
+    aud: SITE,
+    iat: NOW_SECONDS - 60,
+    exp: NOW_SECONDS + 86_400,
+    ...change,
+  }
+}
+
+/** The link of `claims` signed by `signer` (the account, unless a test says otherwise). */
+export function signedLink(claims: LinkClaims, signer: PrivateKey): Promise<string> {
+  return signLink(claims, async (bytes) => signer.sign(bytes))
+}
+
+/**
+ * A fresh account and device and a valid link between them ({@link linkClaims} with `change`),
+ * signed by the account or by `signer`.
+ *
+ * @example
+ * const { account, device, link } = await linked({ aud: 'https://other.example' })
+ */
+export async function linked(change: Partial<LinkClaims> = {}, signer?: PrivateKey) {
+  const account = identity()
+  const device = identity()
+  const claims = linkClaims(account, device, change)
+  const link = await signedLink(claims, signer ?? account)
+  return { account, device, link, claims }
+}
