@@ -1,6 +1,6 @@
 // Where an endpoint's configuration comes from: a table of the variables it reads (each with its
-// reader, whether it is a secret, and a line of what it is), from which the lists of names and
-// secrets derive, and a parser that sees only the table's values. Adding a variable is one entry
+// reader and whether it is a secret; a doc comment says what it is), from which the lists of names
+// and secrets derive, and a parser that sees only the table's values. Adding a variable is one entry
 // (docs/architecture.md, "Add a variable"); a test holds docs/configuration.md and .env.example to
 // the tables' names. The pipeline (endpoint.ts) caches a parse per handler, keyed by the values
 // themselves, so an env change is picked up at once and nothing is shared between handlers (each
@@ -26,7 +26,10 @@ export interface ConfigInput {
   deploy: DeployFacts
 }
 
-/** One variable of a configuration table. */
+/**
+ * One variable of a configuration table. What it is goes in a doc comment on its entry, not in a
+ * field: the tables ship in every function bundle, and docs/configuration.md has the whole row.
+ */
 export interface Variable<T = unknown> {
   /** Redacted from logged errors, whole and item by item (a comma list's items too). */
   secret?: true
@@ -37,8 +40,6 @@ export interface Variable<T = unknown> {
   netlify?: true
   /** Reads and checks the value (src/http/env-values.ts). */
   read: Reader<T>
-  /** What it is, in a line (docs/configuration.md has the whole row). */
-  doc: string
 }
 
 /** A configuration table: variable name → how it is read. */
@@ -70,11 +71,7 @@ export function readVariables<T extends VariableTable>(table: T, env: Env): Vari
 }
 
 /** A variable Netlify sets: the site's main URL (a deployed function sees it, docs/netlify-platform.md §1). */
-export const SITE_URL_VARIABLE: Variable<string | undefined> = {
-  netlify: true,
-  read: value,
-  doc: "the site's main URL (Netlify sets it; deployed functions see it)",
-}
+export const SITE_URL_VARIABLE: Variable<string | undefined> = { netlify: true, read: value }
 
 /** An endpoint's configuration: its variables, its secrets and its parser. */
 export interface ConfigSource<C> {
@@ -100,10 +97,9 @@ export interface TableConfigSource<T extends VariableTable, C> extends ConfigSou
  * derive from the table, and the parser reads no variable the table does not hold.
  *
  * @example
- * const source = configSource(
- *   { SINGLE_USE_ENVELOPES: { read: flag(), doc: 'each envelope redeemable once' } },
- *   async (vars) => ({ singleUse: vars.SINGLE_USE_ENVELOPES }),
- * )
+ * const source = configSource({ SINGLE_USE_ENVELOPES: { read: flag() } }, async (vars) => ({
+ *   singleUse: vars.SINGLE_USE_ENVELOPES,
+ * }))
  */
 export function configSource<T extends VariableTable, C>(
   table: T,

@@ -113,12 +113,8 @@ export function createEnvelopeCleanupHandler(options: EnvelopeCleanupOptions = {
 /** The variables of the clean-up: the flag it reads, and the store's access, which Blobs reads. */
 export const CLEANUP_VARIABLES = {
   SINGLE_USE_ENVELOPES: TEXTILE_VARIABLES.SINGLE_USE_ENVELOPES,
-  NETLIFY_BLOBS_CONTEXT: {
-    secret: true,
-    netlify: true,
-    read: value,
-    doc: "Netlify Blobs' access for this invocation (Netlify's bootstrap sets it)",
-  },
+  /** Netlify Blobs' access for this invocation (Netlify's bootstrap sets it). */
+  NETLIFY_BLOBS_CONTEXT: { secret: true, netlify: true, read: value },
 } as const satisfies VariableTable
 
 const cleanupTable = configSource(CLEANUP_VARIABLES, async (vars) => ({

@@ -67,31 +67,27 @@ export interface JwtConfig {
 
 /** The variables of the JWT minter (docs/configuration.md), one entry each. */
 export const JWT_VARIABLES = {
-  JWT_HS256_SECRET: {
-    secret: true,
-    read: value,
-    doc: 'HS256 secret shared with the service; exclusive with the public-key variables',
-  },
-  JWT_EDDSA_KEY: {
-    secret: true,
-    read: list,
-    doc: 'Ed25519 key(s), rotated as a list; public halves in the JWKS',
-  },
-  JWT_ES256_KEY: {
-    secret: true,
-    read: list,
-    doc: 'P-256 key(s) for verifiers without EdDSA; public halves in the JWKS',
-  },
-  JWT_ALG: { read: jwtAlg, doc: 'which kind of key signs when both are set' },
-  JWT_TTL_SECONDS: { read: seconds(900, 30, 86_400), doc: 'JWT lifetime' },
-  JWT_ISSUER: { read: value, doc: '`iss` (default the site URL)' },
-  JWT_AUDIENCE: { read: list, doc: '`aud` (default the issuer)' },
-  JWT_CLAIMS: { read: claimsObject, doc: 'extra claims, a JSON object' },
-  JWT_TYPE: { read: jwtType, doc: "the header's `typ`" },
-  JWT_SESSION_COOKIE: {
-    read: flag(),
-    doc: 'true: /api/jwt also sets the session cookie of the edge gate',
-  },
+  /** HS256 secret shared with the service; exclusive with the public-key variables. */
+  JWT_HS256_SECRET: { secret: true, read: value },
+  /** Ed25519 key(s), rotated as a list; public halves in the JWKS. */
+  JWT_EDDSA_KEY: { secret: true, read: list },
+  /** P-256 key(s) for verifiers without EdDSA; public halves in the JWKS. */
+  JWT_ES256_KEY: { secret: true, read: list },
+  /** Which kind of key signs when both are set. */
+  JWT_ALG: { read: jwtAlg },
+  /** JWT lifetime. */
+  JWT_TTL_SECONDS: { read: seconds(900, 30, 86_400) },
+  /** `iss` (default the site URL). */
+  JWT_ISSUER: { read: value },
+  /** `aud` (default the issuer). */
+  JWT_AUDIENCE: { read: list },
+  /** Extra claims, a JSON object. */
+  JWT_CLAIMS: { read: claimsObject },
+  /** The header's `typ`. */
+  JWT_TYPE: { read: jwtType },
+  /** True: /api/jwt also sets the session cookie of the edge gate. */
+  JWT_SESSION_COOKIE: { read: flag() },
+  /** The site's main URL (Netlify sets it): the default issuer. */
   URL: SITE_URL_VARIABLE,
 } as const satisfies VariableTable
 

@@ -73,53 +73,40 @@ const PREVIEW_CONTEXTS = new Set(['deploy-preview', 'branch-deploy'])
  * with the bounded readers of env-values.ts.
  */
 export const TEXTILE_VARIABLES = {
-  USER_API_KEY: { read: value, doc: 'the hub user-group key' },
-  USER_API_SECRET: { secret: true, read: value, doc: "the key's secret, multibase as issued" },
-  CHALLENGE_SECRET: {
-    secret: true,
-    read: list,
-    doc: 'HMAC key(s) of the envelopes, rotated as a list; unset, derived from USER_API_SECRET',
-  },
-  HUB_ISSUER_KEY: {
-    secret: true,
-    read: value,
-    doc: "the hub's host private key: issuer mode",
-  },
-  API_SIG_TTL_SECONDS: {
-    read: optionalSeconds(30, 86_400),
-    doc: 'lifetime of API signatures (default per deploy context)',
-  },
-  CHALLENGE_TTL_SECONDS: { read: seconds(60, 5, 600), doc: 'lifetime of envelopes' },
+  /** The hub user-group key. */
+  USER_API_KEY: { read: value },
+  /** The key's secret, multibase as issued. */
+  USER_API_SECRET: { secret: true, read: value },
+  /** HMAC key(s) of the envelopes, rotated as a list; unset, derived from USER_API_SECRET. */
+  CHALLENGE_SECRET: { secret: true, read: list },
+  /** The hub's host private key: issuer mode. */
+  HUB_ISSUER_KEY: { secret: true, read: value },
+  /** Lifetime of API signatures (default per deploy context). */
+  API_SIG_TTL_SECONDS: { read: optionalSeconds(30, 86_400) },
+  /** Lifetime of envelopes. */
+  CHALLENGE_TTL_SECONDS: { read: seconds(60, 5, 600) },
+  /** Issuer mode: lifetime of minted user tokens (unset: no `exp`). */
   USER_TOKEN_TTL_SECONDS: {
     read: optionalSeconds(USER_TOKEN_TTL_BOUNDS.min, USER_TOKEN_TTL_BOUNDS.max),
-    doc: 'issuer mode: lifetime of minted user tokens (unset: no exp)',
   },
-  ALLOWED_ORIGINS: { read: originPatterns, doc: 'extra browser origins allowed' },
-  ALLOWED_PUBKEYS: { read: pubkeySet, doc: 'if set, only these keys get credentials' },
-  DENIED_PUBKEYS: { read: pubkeySet, doc: 'keys that never get credentials' },
-  POLICY_AT_CHALLENGE: {
-    read: flag(true),
-    doc: 'false: the allowlist and the policy run at token time only',
-  },
-  SINGLE_USE_ENVELOPES: {
-    read: flag(),
-    doc: 'true: each envelope is redeemable once (Netlify Blobs)',
-  },
-  LINK_MAX_TTL_SECONDS: {
-    read: seconds(LINK_MAX_TTL.default, 60, LINK_MAX_TTL.max),
-    doc: 'the longest lifetime of an account link accepted',
-  },
+  /** Extra browser origins allowed. */
+  ALLOWED_ORIGINS: { read: originPatterns },
+  /** If set, only these keys get credentials. */
+  ALLOWED_PUBKEYS: { read: pubkeySet },
+  /** Keys that never get credentials. */
+  DENIED_PUBKEYS: { read: pubkeySet },
+  /** False: the allowlist and the policy run at token time only. */
+  POLICY_AT_CHALLENGE: { read: flag(true) },
+  /** True: each envelope is redeemable once (Netlify Blobs). */
+  SINGLE_USE_ENVELOPES: { read: flag() },
+  /** The longest lifetime of an account link accepted. */
+  LINK_MAX_TTL_SECONDS: { read: seconds(LINK_MAX_TTL.default, 60, LINK_MAX_TTL.max) },
+  /** The site's main URL (Netlify sets it): its origin is allowed. */
   URL: SITE_URL_VARIABLE,
-  DEPLOY_PRIME_URL: {
-    netlify: true,
-    read: value,
-    doc: "the deploy's branch or preview URL (netlify dev sets it; deployed functions never see it)",
-  },
-  DEPLOY_URL: {
-    netlify: true,
-    read: value,
-    doc: "the deploy's own URL (netlify dev sets it; deployed functions never see it)",
-  },
+  /** The deploy's branch or preview URL (netlify dev sets it; deployed functions never see it). */
+  DEPLOY_PRIME_URL: { netlify: true, read: value },
+  /** The deploy's own URL (netlify dev sets it; deployed functions never see it). */
+  DEPLOY_URL: { netlify: true, read: value },
 } as const satisfies VariableTable
 
 /**

@@ -14,9 +14,9 @@ export const RUNTIME_VARIABLE = 'TTP_RUNTIME'
 
 /** The edge adapter's own variable (docs/configuration.md); the handlers read theirs. */
 export const EDGE_VARIABLES = {
+  /** `edge`: the edge functions answer the endpoints (default serverless). */
   [RUNTIME_VARIABLE]: {
     read: (env: Env, name: string) => value(env, name)?.toLowerCase() === 'edge',
-    doc: 'edge: the edge functions answer the endpoints (default serverless)',
   },
 } as const satisfies VariableTable
 /** The response header that says an edge function answered. */

@@ -8,26 +8,22 @@ import type { UserAuthServerOptions } from './userauth-server.ts'
 
 /** The websocket server's own variables (docs/configuration.md), one entry each. */
 export const WS_SERVER_TABLE = {
-  PORT: { read: wholeNumber(0, 65_535, 'a port'), doc: 'listening port (default 3001)' },
-  HOST: { read: value, doc: 'listening interface (default all)' },
-  WS_MAX_CONNECTIONS: { read: wholeNumber(1, 1_000_000), doc: 'most open sockets' },
-  WS_MAX_CONNECTIONS_PER_IP: {
-    read: wholeNumber(1, 1_000_000),
-    doc: 'most open sockets per client address',
-  },
-  WS_LOGINS_PER_MINUTE: {
-    read: wholeNumber(1, 1_000_000),
-    doc: 'logins per client address and minute',
-  },
-  WS_SESSION_SECONDS: {
-    read: wholeNumber(10, 3600, 'a whole number of seconds'),
-    doc: "a socket's lifetime, busy or not",
-  },
-  WS_TRUST_PROXY: { read: flag(), doc: "true: believe the reverse proxy's headers" },
-  WS_CLIENT_IP_HEADER: {
-    read: clientIpHeader,
-    doc: "the proxy's client-address header (with WS_TRUST_PROXY=true)",
-  },
+  /** Listening port (default 3001). */
+  PORT: { read: wholeNumber(0, 65_535, 'a port') },
+  /** Listening interface (default all). */
+  HOST: { read: value },
+  /** Most open sockets. */
+  WS_MAX_CONNECTIONS: { read: wholeNumber(1, 1_000_000) },
+  /** Most open sockets per client address. */
+  WS_MAX_CONNECTIONS_PER_IP: { read: wholeNumber(1, 1_000_000) },
+  /** Logins per client address and minute. */
+  WS_LOGINS_PER_MINUTE: { read: wholeNumber(1, 1_000_000) },
+  /** A socket's lifetime, busy or not. */
+  WS_SESSION_SECONDS: { read: wholeNumber(10, 3600, 'a whole number of seconds') },
+  /** True: believe the reverse proxy's headers. */
+  WS_TRUST_PROXY: { read: flag() },
+  /** The proxy's client-address header (with WS_TRUST_PROXY=true). */
+  WS_CLIENT_IP_HEADER: { read: clientIpHeader },
 } as const satisfies VariableTable
 
 /** Every variable {@link userAuthServerOptionsFromEnv} reads. */

@@ -6,9 +6,9 @@ import { jwtConfig } from '../../src/http/jwt-config.ts'
 import { textileConfig } from '../../src/http/textile-config.ts'
 
 const TABLE = {
-  TTL_SECONDS: { read: seconds(60, 5, 600), doc: 'a lifetime' },
-  ON: { read: flag(), doc: 'a switch' },
-  KEY: { secret: true, read: value, doc: 'a key' },
+  TTL_SECONDS: { read: seconds(60, 5, 600) },
+  ON: { read: flag() },
+  KEY: { secret: true, read: value },
 } as const
 
 describe('configSource()', () => {
@@ -62,7 +62,7 @@ describe('readVariables()', () => {
 
   it('reads each value once', () => {
     let reads = 0
-    const vars = readVariables({ A: { read: () => ++reads, doc: 'counts' } }, {})
+    const vars = readVariables({ A: { read: () => ++reads } }, {})
     expect([vars.A, vars.A, reads]).toEqual([1, 1, 1])
   })
 })
