@@ -2,10 +2,12 @@
 // the configuration tables (src/http/config-source.ts) of the Textile endpoints, the JWT minter,
 // the clean-up, the edge adapter and the websocket server, plus HUB_URL, which the repository's
 // tools read (the demo's build, `npm start`) and the package does not. The variables Netlify sets
-// are listed apart in the docs ("Set by Netlify") and never in .env.example. A variable read but
+// are listed apart in the docs ("Set by Netlify") and never in .env.example; the Deploy-to-Netlify
+// template asks only for documented ones. A variable read but
 // not documented, or documented but not read, fails here.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse } from 'smol-toml'
 import { describe, expect, it } from 'vitest'
 import type { VariableTable } from '../../src/http/config-source.ts'
 import { CLEANUP_VARIABLES } from '../../src/http/envelope-cleanup.ts'
@@ -86,6 +88,13 @@ describe('the configuration tables', () => {
     const example = exampleNames(read('.env.example'))
     expect(example.length, 'each variable is assigned once').toBe(new Set(example).size)
     expect(sorted(example)).toEqual(sorted([...ours, ...Object.keys(TOOL_VARIABLES)]))
+  })
+
+  it("name every variable the Deploy-to-Netlify button asks for (netlify.toml's template)", () => {
+    const toml = parse(read('netlify.toml')) as { template: { environment: object } }
+    const asked = Object.keys(toml.template.environment)
+    expect(asked.length).toBeGreaterThan(0)
+    expect(asked.filter((name) => !ours.includes(name) && !(name in TOOL_VARIABLES))).toEqual([])
   })
 
   it.each(Object.entries(TOOL_VARIABLES))('%s is read by the tools that say so', (name, files) => {
