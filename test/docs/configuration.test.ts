@@ -3,8 +3,8 @@
 // the clean-up, the edge adapter and the websocket server, plus HUB_URL, which the repository's
 // tools read (the demo's build, `npm start`) and the package does not. The variables Netlify sets
 // are listed apart in the docs ("Set by Netlify") and never in .env.example; the Deploy-to-Netlify
-// template asks only for documented ones. A variable read but
-// not documented, or documented but not read, fails here.
+// template asks only for documented ones. A variable read but not documented, or documented but
+// not read, fails here.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
