@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { JWT_EDDSA_KEY_GENERATOR, runInitCommand } from '../../src/cli/init-command.ts'
+import { INIT_USAGE, JWT_EDDSA_KEY_GENERATOR, runInitCommand } from '../../src/cli/init-command.ts'
 import { runInit } from '../../src/cli/init.ts'
 import { webCryptoProvider } from '../../src/core/web-crypto.ts'
 import { jwtConfig } from '../../src/http/jwt-config.ts'
@@ -93,6 +93,12 @@ describe('init --gate', () => {
     const config = await jwtConfig.parse({ env, crypto: webCryptoProvider, deploy: {} })
     expect(config.signer.alg).toBe('EdDSA')
     expect(config.jwks.keys).toHaveLength(1)
+  })
+
+  it('says in its help that --jwt adds the logout route too, and what --gate and --login do', () => {
+    expect(INIT_USAGE).toContain('POST <base>/jwt,\nPOST <base>/logout and GET <base>/jwks')
+    expect(INIT_USAGE).toMatch(/--gate \[paths\] +also add the members-only gate/)
+    expect(INIT_USAGE).toMatch(/--login <path> +with --gate/)
   })
 
   it('says nothing of the gate or the JWT key without --gate or --jwt', () => {
