@@ -12,8 +12,8 @@ export type FunctionName = 'login' | 'challenge' | 'token' | 'jwt' | 'jwks' | 'c
 
 /**
  * Where the login's routes live: `combined`, one function serving both challenge and token (the
- * default); `split`, a challenge function and a token function (the layout before 0.3, and the
- * repository's own `functions/`).
+ * default); `split`, a challenge function and a token function (the layout before the login function, and the
+ * layout `init --split` writes).
  */
 export type LoginLayout = 'combined' | 'split'
 
