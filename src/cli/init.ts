@@ -270,9 +270,10 @@ function planGate(
 
 /**
  * Gate paths another edge function already takes: one in the edge functions folder that declares
- * the path, or a netlify.toml `[[edge_functions]]` declaration that names the place (edge
- * functions on one path all run, the declared ones first, so one that answers would keep the gate
- * from ever running). A middleware on every path (`/*`) passes requests on: it takes nothing.
+ * the path, or a netlify.toml `[[edge_functions]]` declaration that names the place. Edge
+ * functions on one path run in turn, the netlify.toml ones before those with an inline `config`
+ * (`mergeDeclarations` in @netlify/edge-bundler), so one that answers would keep the gate from
+ * running. A middleware on every path (`/*`) passes requests on: it takes nothing.
  */
 function findGateConflicts(input: {
   dir: string
