@@ -78,9 +78,9 @@ async function inProcessSections(sections: { text: string[]; json: Record<string
 
   log('bench: bundles and nft traces')
   const entries = {
-    token: 'functions/token.ts',
+    token: 'src/netlify/token.ts',
     tokenWebCrypto: 'scripts/bench/entries/token-web-crypto.ts',
-    challenge: 'functions/challenge.ts',
+    challenge: 'src/netlify/challenge.ts',
     challengeWebCrypto: 'scripts/bench/entries/challenge-web-crypto.ts',
     baseline: 'scripts/bench/baseline/token.ts',
     floor: 'scripts/bench/floor/token.ts',

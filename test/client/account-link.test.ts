@@ -4,7 +4,7 @@
 // device as `act`; links the SDK cannot use are refused before anything is signed; the server's
 // link codes arrive as coded errors; the token cache is keyed by the account.
 import { PrivateKey } from '@textile/hub'
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose'
+import { decodeJwt, type JSONWebKeySet } from 'jose'
 import { describe, expect } from 'vitest'
 import {
   createUserAuthProvider,
@@ -15,7 +15,7 @@ import {
 import type { Env } from '../../src/index.ts'
 import { createJwtVerifier } from '../../src/verify/index.ts'
 import { NOW, NOW_SECONDS as seconds } from '../helpers/clock.ts'
-import { linkClaims, linked, signedLink } from '../helpers/account-link.ts'
+import { expectLinkedJwt, linkClaims, linked, signedLink } from '../helpers/account-link.ts'
 import { ENDPOINT, SITE } from '../helpers/deployment.ts'
 import { hubToken } from '../helpers/fake-server.ts'
 import { identity } from '../helpers/identity.ts'
@@ -242,13 +242,11 @@ describe('createJwtProvider({ link })', () => {
       ['/api/jwt', link],
     ])
     const jwks = (await (await server.jwks()).json()) as JSONWebKeySet
-    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
-      issuer: SITE,
-      audience: SITE,
-      currentDate: NOW,
+    await expectLinkedJwt(token, jwks, {
+      account: account.public.toString(),
+      device: device.public.toString(),
+      now: NOW,
     })
-    expect(payload.sub).toBe(account.public.toString())
-    expect(payload.act).toEqual({ sub: device.public.toString() })
     const verified = await createJwtVerifier({
       jwks,
       issuer: SITE,

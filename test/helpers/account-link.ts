@@ -1,6 +1,9 @@
 // Account links for tests: an account key, a device key and a link the account signed for the
-// device (src/core/link-format.ts), with claims a test can change.
+// device (src/core/link-format.ts), with claims a test can change; and the check of a JWT minted
+// for a linked device.
 import type { PrivateKey } from '@textile/hub'
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
+import { expect } from 'vitest'
 import { signLink, type LinkClaims } from '../../src/core/link-format.ts'
 import { NOW_SECONDS } from './clock.ts'
 import { SITE } from './deployment.ts'
@@ -40,4 +43,25 @@ export async function linked(change: Partial<LinkClaims> = {}, signer?: PrivateK
   const claims = linkClaims(account, device, change)
   const link = await signedLink(claims, signer ?? account)
   return { account, device, link, claims }
+}
+
+/**
+ * Verifies `token` with jose against `jwks` (issuer and audience `site`, at `now` when given) and
+ * asserts that it names the account as `sub` and the device as `act.sub` (RFC 8693); returns what
+ * jose read.
+ */
+export async function expectLinkedJwt(
+  token: string,
+  jwks: JSONWebKeySet,
+  expected: { account: string; device: string; site?: string; now?: Date },
+) {
+  const site = expected.site ?? SITE
+  const verified = await jwtVerify(token, createLocalJWKSet(jwks), {
+    issuer: site,
+    audience: site,
+    ...(expected.now && { currentDate: expected.now }),
+  })
+  expect(verified.payload.sub).toBe(expected.account)
+  expect(verified.payload.act).toEqual({ sub: expected.device })
+  return verified
 }

@@ -2,8 +2,7 @@
 // configuration in process.env (as on Netlify). The functions' loadConfig caches per distinct set
 // of values, so changing process.env between tests takes effect without a reset.
 import { vi } from 'vitest'
-import challenge from '../../functions/challenge.ts'
-import token from '../../functions/token.ts'
+import login from '../../functions/login.ts'
 import type {
   CreateUserAuthProviderOptions,
   FetchLike,
@@ -14,7 +13,7 @@ import { clock } from './clock.ts'
 import { SECRETS, SITE } from './deployment.ts'
 import { it as sdkIt } from './sdk-fixtures.ts'
 
-/** A fetch that calls `functions/challenge.ts` and `functions/token.ts`, counting calls. */
+/** A fetch that calls `functions/login.ts` (both routes), counting calls per route. */
 export function functionsFetch() {
   const calls = { challenge: 0, token: 0 }
   const fetch: FetchLike = (url, init) => {
@@ -22,11 +21,11 @@ export function functionsFetch() {
     const path = new URL(request.url).pathname
     if (path === '/api/challenge') {
       calls.challenge++
-      return challenge(request, {} as never)
+      return login(request, {} as never)
     }
     if (path === '/api/token') {
       calls.token++
-      return token(request, {} as never)
+      return login(request, {} as never)
     }
     return Promise.resolve(new Response('not found', { status: 404 }))
   }

@@ -13,10 +13,11 @@
 // serves both, while IndexedDB is per origin, so each "device" has its own device key and link,
 // exactly as two browsers do. The wallet account, whose signer lives in this process, uses two
 // real browser contexts.
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose'
+import { decodeJwt, type JSONWebKeySet } from 'jose'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, onTestFinished } from 'vitest'
 import { createJwtVerifier } from '../../src/verify/index.ts'
+import { expectLinkedJwt } from '../helpers/account-link.ts'
 import {
   addAuthenticator,
   it as browserIt,
@@ -306,13 +307,12 @@ describe('linkBrowser() and linkedBrowser() with a passkey account', () => {
       }
     })
     const jwks = (await (await fetch(`${site.origin}/api/jwks`)).json()) as JSONWebKeySet
-    const { payload, protectedHeader } = await jwtVerify(result.token, createLocalJWKSet(jwks), {
-      issuer: site.origin,
-      audience: site.origin,
+    const { protectedHeader } = await expectLinkedJwt(result.token, jwks, {
+      account: result.account,
+      device: result.device,
+      site: site.origin,
     })
     expect(protectedHeader.alg).toBe('EdDSA')
-    expect(payload.sub).toBe(result.account)
-    expect(payload.act).toEqual({ sub: result.device })
     const verified = await createJwtVerifier({
       jwks,
       issuer: site.origin,

@@ -2,7 +2,7 @@
 // Asserts correctness under concurrency only (every login a 200, one log line per request);
 // timings are for `npm run load`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SECRETS, SITE, deployment, type Deployment } from '../helpers/deployment.ts'
+import { SECRETS, SITE, deployment, handlersOf, type Deployment } from '../helpers/deployment.ts'
 import { serveHandlers, type Served } from '../helpers/serve-handlers.ts'
 import { makeIdentityPool } from '../../scripts/load/identities.ts'
 import type { Transport } from '../helpers/login.ts'
@@ -11,6 +11,9 @@ import { runLogins } from '../../scripts/load/run-logins.ts'
 const identities = makeIdentityPool(50)
 const COUNT = 300
 const CONCURRENCY = 50
+/** COUNT logins of the pool's identities at CONCURRENCY over `transport`. */
+const run = (transport: Transport) =>
+  runLogins({ transport, identities, count: COUNT, concurrency: CONCURRENCY })
 
 describe('concurrent logins', () => {
   let d: Deployment
@@ -24,16 +27,7 @@ describe('concurrent logins', () => {
 
   it('completes 300 logins at concurrency 50 in-process, all 200', async () => {
     d.logs.length = 0
-    const transport: Transport = (path, init) =>
-      path === '/api/challenge'
-        ? d.challenge(new Request(SITE + path, init))
-        : d.token(new Request(SITE + path, init))
-    const result = await runLogins({
-      transport,
-      identities,
-      count: COUNT,
-      concurrency: CONCURRENCY,
-    })
+    const result = await run(handlersOf(d))
     expect(result).toMatchObject({ errors: 0, statuses: { 200: COUNT } })
     expect(d.logs).toHaveLength(2 * COUNT)
     expect(new Set(d.logs.map((line) => line.requestId)).size).toBe(2 * COUNT)
@@ -48,12 +42,7 @@ describe('concurrent logins', () => {
       bodies.push(text, JSON.stringify([...response.headers]))
       return new Response(text, response)
     }
-    const result = await runLogins({
-      transport,
-      identities,
-      count: COUNT,
-      concurrency: CONCURRENCY,
-    })
+    const result = await run(transport)
     expect(result).toMatchObject({ errors: 0, statuses: { 200: COUNT } })
     expect(d.logs.filter((line) => line.status === 200)).toHaveLength(2 * COUNT)
     const wire = bodies.join('\n')
