@@ -259,6 +259,37 @@ const it = browserIt.extend('otherOrigin', async ({}, { onCleanup }) => {
   }
 })
 
+/** The site a describe runs against, and its profile and page (see {@link describedSite}). */
+interface DescribedSite {
+  dev: NetlifyDev
+  /** A desktop profile on the site, for the describe's tests. */
+  context: BrowserContext
+  /** A watched page of that profile, which every test of the describe leaves without problems. */
+  watched: Watched
+}
+
+/**
+ * The calling describe's site: {@link startSite} on the hub at `hubUrl()` with `env()` (both read
+ * when its tests start), a desktop profile and one watched page on it, from before the first
+ * test to after the last.
+ */
+function describedSite(hubUrl: () => string, env: () => Record<string, string>): DescribedSite {
+  const site = {} as DescribedSite
+  it.beforeAll(async ({ browser }) => {
+    site.dev = await startSite({ url: hubUrl() } as Emulator, env())
+    site.context = await browser.newContext(DESKTOP)
+    site.watched = await watchedPage(site.context)
+  }, 90_000)
+  afterAll(async () => {
+    await site.context?.close()
+    await site.dev?.stop()
+  })
+  afterEach(() => {
+    expect(site.watched.problems.splice(0)).toEqual([])
+  })
+  return site
+}
+
 /** What a page of another origin received by postMessage (see {@link startOtherOrigin}). */
 function receivedBy(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { received: string[] }).received)
@@ -347,30 +378,13 @@ describe('demo page', () => {
   describe('in issuer mode', () => {
     // The browser imports this key; any other identity is refused by the allowlist.
     const allowed = identity()
-    let dev: NetlifyDev
-    let context: BrowserContext
-    let watched: Watched
-
-    it.beforeAll(async ({ browser }) => {
-      dev = await startSite(emulator, {
-        HUB_ISSUER_KEY: emulator.hostKey,
-        ALLOWED_PUBKEYS: allowed.public.toString(),
-      })
-      context = await browser.newContext(DESKTOP)
-      watched = await watchedPage(context)
-    }, 90_000)
-
-    afterAll(async () => {
-      await context?.close()
-      await dev?.stop()
-    })
-
-    afterEach(() => {
-      expect(watched.problems.splice(0)).toEqual([])
-    })
+    const site = describedSite(
+      () => emulator.url,
+      () => ({ HUB_ISSUER_KEY: emulator.hostKey, ALLOWED_PUBKEYS: allowed.public.toString() }),
+    )
 
     it('serves the page with one CSP naming the hub, X-Frame-Options: DENY and COOP', async () => {
-      const headers = await pageHeaders(watched.page, dev.url)
+      const headers = await pageHeaders(site.watched.page, site.dev.url)
       const values = (name: string) => headers.filter((h) => h.name === name).map((h) => h.value)
       expect(values('content-security-policy')).toEqual([expectedCsp])
       expect(values('x-frame-options')).toEqual(['DENY'])
@@ -379,14 +393,14 @@ describe('demo page', () => {
     })
 
     it('passes the accessibility audit on a fresh page', async () => {
-      const { page } = watched
+      const { page } = site.watched
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
       await expectAccessible(page)
     })
 
     it('logs in and lists a stored note', { timeout: 60_000 }, async () => {
-      const { page } = watched
-      await page.goto(dev.url)
+      const { page } = site.watched
+      await page.goto(site.dev.url)
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/Welcome back/)
       // The hub's URL, not the words "HUB_URL" (issue 23).
       await expect(page.locator('#banner').textContent()).resolves.toBe(
@@ -415,7 +429,7 @@ describe('demo page', () => {
       await expect(page.locator('#api-key').textContent()).resolves.toBe(SECRETS.USER_API_KEY)
       await expect(loginCard(page)).resolves.toMatchObject({ source: 'function', event: 'login' })
       await expect(page.locator('#sig-remaining').textContent()).resolves.toMatch(/^in \d+ min/)
-      await expect(watched.statusLog()).resolves.toContain(
+      await expect(site.watched.statusLog()).resolves.toContain(
         'Logged in with a user token from the token function. Reading your notes from the hub…',
       )
 
@@ -432,11 +446,11 @@ describe('demo page', () => {
     })
 
     it('passes the accessibility audit when logged in with a note', async () => {
-      await expectAccessible(watched.page)
+      await expectAccessible(site.watched.page)
     })
 
     it('restores the identity after a reload and lists the note again', async () => {
-      const { page } = watched
+      const { page } = site.watched
       await page.reload()
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/Welcome back/)
       await expect(page.locator('#pubkey').textContent()).resolves.toBe(allowed.public.toString())
@@ -448,7 +462,7 @@ describe('demo page', () => {
 
     // Issue 23: a slow login showed one sentence until it ended, however long it took.
     it('names each step of a slow login and counts the seconds beside it', async () => {
-      const { page } = watched
+      const { page } = site.watched
       const status = () => page.locator('#status').textContent()
       const elapsed = page.locator('#status-elapsed')
       let release: () => void = () => {}
@@ -461,7 +475,7 @@ describe('demo page', () => {
         release()
         await page.unroute('**/api/token')
       })
-      const before = (await watched.statusLog()).length
+      const before = (await site.watched.statusLog()).length
       await page.getByRole('button', { name: /^Log in/ }).click()
       await expect.poll(status).toBe(LOGIN_STEP_TEXT.token)
       await expect.poll(() => elapsed.textContent(), { timeout: 10_000 }).toMatch(/^[2-9] s$/)
@@ -470,13 +484,13 @@ describe('demo page', () => {
       release()
       await expect.poll(status, { timeout: 15_000 }).toMatch(/^Logged in\. \d+ note/)
       await expect(elapsed.isHidden()).resolves.toBe(true)
-      const log = (await watched.statusLog()).slice(before)
+      const log = (await site.watched.statusLog()).slice(before)
       const steps = [LOGIN_STEP_TEXT.challenge, LOGIN_STEP_TEXT.signing, LOGIN_STEP_TEXT.token]
       expect(log.filter((text) => text.startsWith('Logging in:'))).toEqual(steps)
     })
 
     it('fits a 360 px wide screen', async () => {
-      const { page } = watched
+      const { page } = site.watched
       await page.setViewportSize({ width: 360, height: 800 })
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -487,7 +501,7 @@ describe('demo page', () => {
     })
 
     it('keeps the stored key unless the user confirms replacing it', async () => {
-      const { page } = watched
+      const { page } = site.watched
       const shown = () => page.locator('#pubkey').textContent()
       const status = () => page.locator('#status').textContent()
       const dialog = page.getByRole('dialog', { name: 'Replace your identity?' })
@@ -532,8 +546,8 @@ describe('demo page', () => {
     })
 
     it('shows pubkey_not_allowed with its sentence for a key off the allowlist', async () => {
-      const { page } = watched
-      watched.expect(/status of 403/)
+      const { page } = site.watched
+      site.watched.expect(/status of 403/)
       await logIn(page)
       const shown = await errorShown(page)
       expect(shown).toEqual({
@@ -550,7 +564,7 @@ describe('demo page', () => {
     })
 
     it('shows invalid_key for a malformed private key', async () => {
-      const { page } = watched
+      const { page } = site.watched
       await page.getByLabel('As a raw key string (advanced)').check()
       await page.getByLabel('Import a private key string').fill('bbaareqnot-a-key')
       await page.getByRole('button', { name: 'Import key' }).click()
@@ -561,23 +575,23 @@ describe('demo page', () => {
     })
 
     it('blocks and reports a connection to an origin the CSP does not name', async () => {
-      const { page } = watched
+      const { page } = site.watched
       await page.evaluate(() => fetch('http://127.0.0.1:9/').catch(() => undefined))
       await expect
-        .poll(() => watched.problems.join('\n'))
+        .poll(() => site.watched.problems.join('\n'))
         .toMatch(/^console: CSP violation: connect-src blocked http:\/\/127\.0\.0\.1:9\//m)
-      watched.problems.splice(0)
+      site.watched.problems.splice(0)
     })
 
     it('refuses to be framed by a page on another origin', async ({ otherOrigin }) => {
-      const other = await otherOrigin(dev.url)
-      const { page } = await watchedPage(context)
+      const other = await otherOrigin(site.dev.url)
+      const { page } = await watchedPage(site.context)
       onTestFinished(() => page.close())
       const refusals: string[] = []
       page.on('console', (message) => refusals.push(message.text()))
       await page.goto(`${other.url}/frame`)
       const frame = page.frames().find((candidate) => candidate !== page.mainFrame())
-      expect(frame?.url()).not.toBe(dev.url + '/')
+      expect(frame?.url()).not.toBe(site.dev.url + '/')
       await expect(frame?.locator('#pubkey').count()).resolves.toBe(0)
       expect(refusals).toContainEqual(expect.stringMatching(/frame-ancestors 'none'/))
     })
@@ -585,13 +599,13 @@ describe('demo page', () => {
     // Issue 24, finding 1: a script in the page (an XSS) can structured-clone the non-extractable
     // CryptoKey to a window of another origin. Under the demo's headers it has none to send to.
     it('frames no page of another origin (frame-src)', async ({ otherOrigin }) => {
-      const other = await otherOrigin(dev.url)
-      const { page } = watched
-      await page.goto(dev.url)
+      const other = await otherOrigin(site.dev.url)
+      const { page } = site.watched
+      await page.goto(site.dev.url)
       const refusals: string[] = []
       const listen = (message: ConsoleMessage) => void refusals.push(message.text())
       page.on('console', listen)
-      watched.expect(/frame-src/)
+      site.watched.expect(/frame-src/)
       await page.evaluate((url) => {
         const frame = document.createElement('iframe')
         frame.src = url
@@ -608,10 +622,10 @@ describe('demo page', () => {
     it('gives a popup of another origin no window to postMessage a CryptoKey to (COOP)', async ({
       otherOrigin,
     }) => {
-      const other = await otherOrigin(dev.url)
-      const { page } = watched
-      await page.goto(dev.url)
-      const popupOpened = context.waitForEvent('page')
+      const other = await otherOrigin(site.dev.url)
+      const { page } = site.watched
+      await page.goto(site.dev.url)
+      const popupOpened = site.context.waitForEvent('page')
       // What an XSS would do: open a page of its own origin and send it the key.
       await page.evaluate(async (url) => {
         const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
@@ -640,12 +654,12 @@ describe('demo page', () => {
     it('severs the opener when a page of another origin opens the demo (COOP)', async ({
       otherOrigin,
     }) => {
-      const other = await otherOrigin(dev.url)
-      const opener = await context.newPage()
+      const other = await otherOrigin(site.dev.url)
+      const opener = await site.context.newPage()
       onTestFinished(() => opener.close())
       await opener.goto(`${other.url}/blank`)
-      const opened = context.waitForEvent('page')
-      await opener.evaluate((url) => void window.open(url), dev.url)
+      const opened = site.context.waitForEvent('page')
+      await opener.evaluate((url) => void window.open(url), site.dev.url)
       const demo = await opened
       await demo.waitForLoadState()
       const reached = await demo.evaluate(async () => {
@@ -672,28 +686,20 @@ describe('demo page', () => {
   // the data leaves exactly what a second browser has: the passkey, and nothing of the first
   // browser's key, link, thread id or token.
   describe('with accounts (issuer mode, no allowlist)', () => {
-    let dev: NetlifyDev
-    let context: BrowserContext
-
-    it.beforeAll(async ({ browser }) => {
-      dev = await startSite(emulator, { HUB_ISSUER_KEY: emulator.hostKey })
-      context = await browser.newContext(DESKTOP)
-    }, 90_000)
-
-    afterAll(async () => {
-      await context?.close()
-      await dev?.stop()
-    })
+    const site = describedSite(
+      () => emulator.url,
+      () => ({ HUB_ISSUER_KEY: emulator.hostKey }),
+    )
 
     it(
       'creates an account with a passkey, logs in after a reload with no prompt, and a second browser sees the same notes',
       { timeout: 90_000 },
       async () => {
-        const watched = await watchedPage(context)
+        const watched = await watchedPage(site.context)
         const { page } = watched
-        const { uses } = await addAuthenticator(context, page)
+        const { uses } = await addAuthenticator(site.context, page)
         const status = () => page.locator('#status').textContent()
-        await page.goto(dev.url)
+        await page.goto(site.dev.url)
         await expect.poll(status).toMatch(/new identity/)
         await page.getByLabel('An account: the same on every device').check()
         await expect.poll(status).toBe(ACCOUNT_PROMPT)
@@ -730,8 +736,8 @@ describe('demo page', () => {
         expect(uses).toEqual({ created: 1, asserted: 0 })
 
         // The second browser: nothing of the first one's data, the same passkey.
-        const cdp = await context.newCDPSession(page)
-        await cdp.send('Storage.clearDataForOrigin', { origin: dev.url, storageTypes: 'all' })
+        const cdp = await site.context.newCDPSession(page)
+        await cdp.send('Storage.clearDataForOrigin', { origin: site.dev.url, storageTypes: 'all' })
         await page.reload()
         await expect.poll(status).toMatch(/new identity/)
         await page.getByLabel('An account: the same on every device').check()
@@ -762,26 +768,20 @@ describe('demo page', () => {
   })
 
   describe('with a hub that is not running', () => {
-    let dev: NetlifyDev
-    let context: BrowserContext
     let hubUrl: string
-
-    it.beforeAll(async ({ browser }) => {
+    it.beforeAll(async () => {
       hubUrl = `http://127.0.0.1:${await freePort()}`
-      dev = await startSite({ url: hubUrl } as Emulator, { HUB_ISSUER_KEY: emulator.hostKey })
-      context = await browser.newContext(DESKTOP)
-    }, 90_000)
-
-    afterAll(async () => {
-      await context?.close()
-      await dev?.stop()
     })
+    const site = describedSite(
+      () => hubUrl,
+      () => ({ HUB_ISSUER_KEY: emulator.hostKey }),
+    )
 
     it('says the hub is unreachable when a hub call cannot connect', async () => {
-      const watched = await watchedPage(context)
+      const watched = await watchedPage(site.context)
       const { page } = watched
       watched.expect(/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/.*' failed/)
-      await page.goto(dev.url)
+      await page.goto(site.dev.url)
       // Issuer mode: the login itself never meets the hub.
       await logIn(page)
       await expect(page.locator('#status').textContent()).resolves.toMatch(/^Logged in\./)
@@ -796,34 +796,22 @@ describe('demo page', () => {
   })
 
   describe('in hub-challenge mode', () => {
-    let dev: NetlifyDev
-    let context: BrowserContext
-    let watched: Watched
-
-    it.beforeAll(async ({ browser }) => {
-      // The shortest signature the functions issue: the SDK prefetches and refreshes within a test.
-      dev = await startSite(emulator, { API_SIG_TTL_SECONDS: String(SIG_TTL_SECONDS) })
-      context = await browser.newContext(DESKTOP)
-      watched = await watchedPage(context)
-    }, 90_000)
-
-    afterAll(async () => {
-      await context?.close()
-      await dev?.stop()
-    })
-
-    afterEach(() => {
-      expect(watched.problems.splice(0)).toEqual([])
-    })
+    // The shortest signature the functions issue: the SDK prefetches and refreshes within a test.
+    const site = describedSite(
+      () => emulator.url,
+      () => ({ API_SIG_TTL_SECONDS: String(SIG_TTL_SECONDS) }),
+    )
 
     it('answers the hub challenge in the browser, then reuses the cached token', async () => {
-      const { page } = watched
-      const headers = await pageHeaders(page, dev.url)
+      const { page } = site.watched
+      const headers = await pageHeaders(page, site.dev.url)
       expect(headers).toContainEqual({ name: 'content-security-policy', value: expectedCsp })
       await logIn(page)
       await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
       // Every step, the hub's own challenge last.
-      expect((await watched.statusLog()).filter((text) => text.startsWith('Logging in:'))).toEqual([
+      expect(
+        (await site.watched.statusLog()).filter((text) => text.startsWith('Logging in:')),
+      ).toEqual([
         LOGIN_STEP_TEXT.challenge,
         LOGIN_STEP_TEXT.signing,
         LOGIN_STEP_TEXT.token,
@@ -860,7 +848,7 @@ describe('demo page', () => {
       const { page } = watched
       watched.expect(/status of 400/)
       await addAuthenticator(context, page)
-      await page.goto(dev.url)
+      await page.goto(site.dev.url)
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
       const browserKey = await page.locator('#pubkey').textContent()
 
@@ -909,7 +897,7 @@ describe('demo page', () => {
       )
       const watched = await watchedPage(context)
       const { page } = watched
-      await page.goto(dev.url)
+      await page.goto(site.dev.url)
       await expect
         .poll(() => page.locator('#status').textContent())
         .toMatch(/^Your key was moved from local storage/)
@@ -934,7 +922,7 @@ describe('demo page', () => {
       const { page } = watched
       const shown = () => page.locator('#pubkey').textContent()
       const dialog = page.getByRole('dialog', { name: 'Replace your identity?' })
-      await page.goto(dev.url)
+      await page.goto(site.dev.url)
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
       const stored = await shown()
       const plant = () =>
@@ -979,7 +967,7 @@ describe('demo page', () => {
       const challenges = countChallenges(page)
       const status = () => page.locator('#status').textContent()
       const saveNote = page.getByRole('button', { name: 'Save note' })
-      await page.goto(dev.url)
+      await page.goto(site.dev.url)
       await logIn(page)
       const first = await loginCard(page)
       expect(first).toMatchObject({ source: 'hub', event: 'login' })
@@ -1031,7 +1019,7 @@ describe('demo page', () => {
       const watched = await watchedPage(context)
       const { page } = watched
       const challenges = countChallenges(page)
-      await page.goto(dev.url)
+      await page.goto(site.dev.url)
       await logIn(page)
       await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
       await logIn(page)
