@@ -6,7 +6,7 @@
 import { PrivateKey } from '@textile/hub'
 import { SECRETS } from '../../test/helpers/deployment.ts'
 import type { NetlifyDev } from '../../test/helpers/netlify-dev.ts'
-import { startPrivateNetlifyDev } from '../../test/netlify/private-project.ts'
+import { startPrivateNetlifyDev } from '../../test/helpers/private-project.ts'
 
 const LOGINS = Number(/^--logins=(\d+)$/.exec(process.argv[2] ?? '')?.[1] ?? 50)
 const WARMUP = 5

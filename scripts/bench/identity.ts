@@ -3,7 +3,7 @@
 // - Size: esbuild --bundle --minify --platform=browser --format=esm of src/identity/index.ts, beside
 //   @textile/hub's PrivateKey (its @textile/crypto entry bundled the same way).
 // - Login latency in headless Chromium (test/demo/launch-chromium.ts), against the real challenge
-//   and token handlers over loopback (test/identity/harness.ts, issuer mode): browserIdentity() loaded from
+//   and token handlers over loopback (test/helpers/identity-site.ts, issuer mode): browserIdentity() loaded from
 //   IndexedDB then a login with the SDK, beside PrivateKey.fromString() of a stored string then the
 //   same login; plus signing one envelope alone with each. Rounds interleaved, medians reported.
 // - Accounts (--accounts, or --only=accounts): a login as a linked browser (linkedBrowser() from
@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import { launchChromium } from '../../test/demo/launch-chromium.ts'
-import { startIdentitySite } from '../../test/identity/harness.ts'
+import { startIdentitySite } from '../../test/helpers/identity-site.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 

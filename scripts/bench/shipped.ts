@@ -30,7 +30,7 @@ import {
   type Unpacked,
 } from '../../test/helpers/shipped.ts'
 import { SECRETS } from '../../test/helpers/deployment.ts'
-import { createFixtureSite } from '../../test/package/fixture-site.ts'
+import { createFixtureSite } from '../../test/helpers/fixture-site.ts'
 import { median } from './processes.ts'
 
 /** The site's URL, as Netlify passes it at run time. */

@@ -25,7 +25,7 @@ import {
 } from '../helpers/browser-fixtures.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 import { ROOT, freePort, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
-import { auditAccessibility, formatFindings, isBlocking } from './audit-accessibility.ts'
+import { auditAccessibility, formatFindings, isBlocking } from '../helpers/audit-accessibility.ts'
 import { startTestEmulator } from '../helpers/emulator.ts'
 import { identity } from '../helpers/identity.ts'
 

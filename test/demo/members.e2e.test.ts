@@ -11,7 +11,7 @@ import { it } from '../helpers/browser-fixtures.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 import { EDDSA_KEY } from '../helpers/jwt-deployment.ts'
 import { startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
-import { copyProject, EDGE_BOOTSTRAP } from '../netlify/private-project.ts'
+import { copyProject, EDGE_BOOTSTRAP } from '../helpers/private-project.ts'
 
 const ENV = {
   ...SECRETS,

@@ -1,5 +1,5 @@
 // One account on every device, in a real browser: headless Chromium (test/demo/launch-chromium.ts)
-// on the identity page (harness.ts), the real challenge, token, JWT and JWKS handlers in issuer
+// on the identity page (test/helpers/identity-site.ts), the real challenge, token, JWT and JWKS handlers in issuer
 // mode, and @textile/hub's own client writing and reading threads on the hub emulator, which
 // keeps each thread for the `sub` of the token that made it. Passkeys come from DevTools' virtual
 // authenticator (PRF, user verification), whose uses are counted from its CDP events.
@@ -23,8 +23,8 @@ import {
   it as browserIt,
   type BrowserFixtures,
 } from '../helpers/browser-fixtures.ts'
-import { startIdentitySite, type IdentitySite } from './harness.ts'
-import { testWallet } from './test-wallet.ts'
+import { startIdentitySite, type IdentitySite } from '../helpers/identity-site.ts'
+import { testWallet } from '../helpers/test-wallet.ts'
 
 let site: IdentitySite
 

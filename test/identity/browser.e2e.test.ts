@@ -1,16 +1,16 @@
 // The identity entry in a real browser: headless Chromium from npm (test/demo/launch-chromium.ts)
-// on a page that bundles src/identity, the SDK and @textile/hub (harness.ts), logging in through
+// on a page that bundles src/identity, the SDK and @textile/hub (test/helpers/identity-site.ts), logging in through
 // the real challenge and token handlers and, in hub-challenge mode, @textile/hub's own
 // `getToken(identity)` against the hub emulator. Passkeys come from DevTools' virtual
-// authenticator (with and without PRF); the wallet is test-wallet.ts, which really signs, reached
+// authenticator (with and without PRF); the wallet is test/helpers/test-wallet.ts, which really signs, reached
 // through Playwright's exposeFunction.
 import { PrivateKey, PublicKey } from '@textile/hub'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, describe, expect } from 'vitest'
 import { addAuthenticator, it as browserIt } from '../helpers/browser-fixtures.ts'
-import { startIdentitySite, type IdentitySite } from './harness.ts'
-// `ttp` in the page callbacks is page.ts's global (its `declare global`: the file is in the program).
-import { testWallet } from './test-wallet.ts'
+import { startIdentitySite, type IdentitySite } from '../helpers/identity-site.ts'
+// `ttp` in the page callbacks is identity-page.ts's global (its `declare global`: the file is in the program).
+import { testWallet } from '../helpers/test-wallet.ts'
 import { identity } from '../helpers/identity.ts'
 
 let site: IdentitySite

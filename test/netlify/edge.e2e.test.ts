@@ -7,7 +7,7 @@ import { expectValidUserAuth } from '../helpers/expect-user-auth.ts'
 import { identity } from '../helpers/identity.ts'
 import { fetchTransport, login, signerOf } from '../helpers/login.ts'
 import type { NetlifyDev } from '../helpers/netlify-dev.ts'
-import { startPrivateNetlifyDev } from './private-project.ts'
+import { startPrivateNetlifyDev } from '../helpers/private-project.ts'
 
 describe.each([
   ['TTP_RUNTIME=edge, issuer mode', 'edge', SECRETS.HUB_ISSUER_KEY],

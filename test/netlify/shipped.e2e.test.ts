@@ -28,7 +28,7 @@ import {
   shippedTransport,
   type Unpacked,
 } from '../helpers/shipped.ts'
-import { copyProject } from './private-project.ts'
+import { copyProject } from '../helpers/private-project.ts'
 
 const SITE = 'https://ttp-site.netlify.app'
 const PREVIEW = 'https://deploy-preview-12--ttp-site.netlify.app'

@@ -28,7 +28,7 @@ import {
   unpackFunction,
   type FunctionManifest,
 } from '../helpers/shipped.ts'
-import { createFixtureSite } from './fixture-site.ts'
+import { createFixtureSite } from '../helpers/fixture-site.ts'
 
 const tarball = inject('tarball')
 const bin = (site: string) => join(site, 'node_modules/.bin/textile-token-provider')

@@ -1,6 +1,6 @@
 // The verify entry in Deno (the edge runtime; the pinned npm `deno`), from source: tokens minted
 // in Node by the real /api/jwt, a JWKS served over loopback by the real /api/jwks (which rotates
-// after its first answer), and test/verify/deno-verifier.ts verifying them. The Node side counts
+// after its first answer), and test/helpers/deno-verifier.ts verifying them. The Node side counts
 // the JWKS requests: 100 verifications are one fetch, the rotation one more.
 import { execFile } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
@@ -24,7 +24,7 @@ import {
   type JwtDeployment,
 } from '../helpers/jwt-deployment.ts'
 import { ROOT } from '../helpers/netlify-dev.ts'
-import type { DenoInput, DenoOutput } from './deno-verifier.ts'
+import type { DenoInput, DenoOutput } from '../helpers/deno-verifier.ts'
 
 const AUDIENCE = 'https://api.example'
 const TTL = 900
@@ -121,7 +121,7 @@ beforeAll(async () => {
       'run',
       '--no-prompt',
       `--allow-net=${new URL(jwksUrl).host}`,
-      join(ROOT, 'test/verify/deno-verifier.ts'),
+      join(ROOT, 'test/helpers/deno-verifier.ts'),
       JSON.stringify(input),
     ],
     { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },

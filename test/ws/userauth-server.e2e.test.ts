@@ -18,7 +18,7 @@ import {
   type UserAuthServerOptions,
 } from '../../src/ws/index.ts'
 import { SECRETS } from '../helpers/deployment.ts'
-import { socketPair } from './socket-pair.ts'
+import { socketPair } from '../helpers/socket-pair.ts'
 import { startTestEmulator } from '../helpers/emulator.ts'
 import { installWebSocket } from '../helpers/fake-hub.ts'
 import { identity } from '../helpers/identity.ts'

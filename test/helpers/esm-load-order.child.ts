@@ -8,13 +8,9 @@
 // Environment: USER_API_KEY, USER_API_SECRET (the emulator's key pair).
 import { PrivateKey } from '@textile/crypto'
 import { WebSocket } from 'ws'
-import { createUserAuthProvider, type UserAuth } from '../../../src/client/index.ts'
-import {
-  decodeApiSecret,
-  importApiSecret,
-  mintApiSignature,
-} from '../../../src/core/api-signature.ts'
-import { createChallengeHandler, createTokenHandler } from '../../../src/index.ts'
+import { createUserAuthProvider, type UserAuth } from '../../src/client/index.ts'
+import { decodeApiSecret, importApiSecret, mintApiSignature } from '../../src/core/api-signature.ts'
+import { createChallengeHandler, createTokenHandler } from '../../src/index.ts'
 
 const [order, hubUrl] = process.argv.slice(2) as ['sdk-first' | 'esm-first', string]
 // Node 20 has no global WebSocket; both the SDK and the ESM build's transport use the global one.

@@ -1,4 +1,4 @@
-// The identity tests' site: one node:http server with a test page (page.ts bundled by esbuild for
+// The identity tests' site: one node:http server with a test page (identity-page.ts bundled by esbuild for
 // the browser, as an app would bundle the entry) and the real challenge and token handlers
 // (src/http) twice: issuer mode under /api (thread tokens minted with the emulator's host key) and
 // hub-challenge mode under /hub/api (the browser answers the emulator's GetToken), plus the JWT
@@ -17,9 +17,9 @@ import {
   createTokenHandler,
   type RequestHandler,
 } from '../../src/index.ts'
-import { SECRETS } from '../helpers/deployment.ts'
-import { serveHandlers } from '../helpers/serve-handlers.ts'
-import { startTestEmulator } from '../helpers/emulator.ts'
+import { SECRETS } from './deployment.ts'
+import { serveHandlers } from './serve-handlers.ts'
+import { startTestEmulator } from './emulator.ts'
 
 /** The JWT minter's signing key (EdDSA): its public half is served at /api/jwks. */
 export const JWT_EDDSA_KEY = PrivateKey.fromRawEd25519Seed(new Uint8Array(32).fill(11)).toString()
@@ -42,10 +42,10 @@ export interface IdentitySite {
   close(): Promise<void>
 }
 
-/** Bundles page.ts for the browser (ESM, not minified: stack traces stay readable). */
+/** Bundles identity-page.ts for the browser (ESM, not minified: stack traces stay readable). */
 export async function bundlePage(): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('./identity-page.ts', import.meta.url))],
     bundle: true,
     platform: 'browser',
     format: 'esm',

@@ -4,7 +4,7 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run } from '../helpers/shipped.ts'
+import { run } from './shipped.ts'
 
 /** Options of {@link createFixtureSite}. */
 export interface FixtureSiteOptions {

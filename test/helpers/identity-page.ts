@@ -1,4 +1,4 @@
-// The browser side of the identity tests (bundled by harness.ts): the identity entry, the SDK and
+// The browser side of the identity tests (bundled by identity-site.ts): the identity entry, the SDK and
 // @textile/hub as an app bundles them, plus probes that read what the browser stored. Tests call
 // them through `page.evaluate(() => ttp.…)`.
 import { Client, PrivateKey, ThreadID } from '@textile/hub'

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
+import { ROOT, startNetlifyDev, type NetlifyDev } from './netlify-dev.ts'
 
 /** Netlify's own Deno bootstrap from npm, so edge functions run offline (netlify-offline.md). */
 export const EDGE_BOOTSTRAP = `file://${ROOT}node_modules/@netlify/edge-functions-dev/dist/deno/bootstrap.mjs`
