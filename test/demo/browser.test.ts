@@ -935,7 +935,7 @@ describe('demo page', () => {
               sessionStorage.setItem('seeded', '1')
             }
           },
-          [LEGACY_IDENTITY_KEY, legacy.toString()],
+          [LEGACY_IDENTITY_KEY, legacy.toString()] as const,
         )
         const watched = await watchedPage(context)
         const { page } = watched
