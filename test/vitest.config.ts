@@ -64,7 +64,7 @@ export default defineConfig({
           include: ADOPTER,
           globalSetup: ['test/package/global-setup.ts'],
           // Every page of every app at once: each waits out an API signature's lifetime.
-          maxConcurrency: 12,
+          maxConcurrency: 16,
         },
       },
     ],

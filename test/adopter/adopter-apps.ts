@@ -78,7 +78,7 @@ export async function installApps(tarball: string): Promise<AdopterApps> {
 
 /** `npx <args>` in an app folder, quiet and offline-friendly. */
 export function npx(cwd: string, args: string[], env: Record<string, string> = {}) {
-  return run('npx', ['--no', ...args], { cwd, env: { ...process.env, ...env } })
+  return run('npx', ['--no', '--', ...args], { cwd, env: { ...process.env, ...env } })
 }
 
 /** The package's hub emulator, started with the CLI in an app folder. */
@@ -158,18 +158,19 @@ export interface BuiltChunk {
 }
 
 /**
- * The JavaScript files under `dir` (a build's output folder), with their sizes and how many
- * copies of the generated `threads_pb` GetToken request class each defines. A definition is
- * counted by its serialiser, `….GetTokenRequest.prototype.serializeBinary = function`, which every
- * copy of the generated code carries whatever the minifier renames.
+ * The JavaScript files under `dir` (a build's output folder, without its `skip` subfolders), with
+ * their sizes and how many copies of the generated `threads_pb` GetToken request class each
+ * defines. A definition is counted by its serialiser, `….GetTokenRequest.prototype.serializeBinary
+ * = function`, which every copy of the generated code carries whatever the minifier renames.
  */
-export async function readChunks(dir: string): Promise<BuiltChunk[]> {
+export async function readChunks(dir: string, skip: string[] = []): Promise<BuiltChunk[]> {
   const chunks: BuiltChunk[] = []
   const walk = async (folder: string): Promise<void> => {
     for (const name of await readdir(folder)) {
       const path = join(folder, name)
-      if ((await stat(path)).isDirectory()) await walk(path)
-      else if (/\.m?js$/.test(name)) {
+      if ((await stat(path)).isDirectory()) {
+        if (!skip.includes(relative(dir, path))) await walk(path)
+      } else if (/\.m?js$/.test(name)) {
         const code = readFileSync(path)
         chunks.push({
           file: relative(dir, path),
@@ -187,4 +188,59 @@ export async function readChunks(dir: string): Promise<BuiltChunk[]> {
 /** Copies of the generated GetToken request class defined in `code`. */
 export function countGetTokenClasses(code: string): number {
   return code.match(/\.GetTokenRequest\.prototype\.serializeBinary\s*=\s*function/g)?.length ?? 0
+}
+
+/** Bytes of some chunks, raw and gzipped. */
+export interface Size {
+  bytes: number
+  gzipBytes: number
+}
+
+/** A build's output, summed up for the record. */
+export interface BuildSummary {
+  /** Per page (HTML file): the JavaScript it names (entry, modulepreloads, script tags). */
+  pages: Record<string, Size & { files: string[] }>
+  /** The chunk holding @textile/hub (it names the hub's default host). */
+  hub: Size & { file: string }
+  /** Copies of the generated GetToken request class in the whole build. */
+  getTokenClasses: number
+  chunks: BuiltChunk[]
+}
+
+/**
+ * Sums up a build folder: its chunks, what each page loads first, the @textile/hub chunk and the
+ * copies of the generated GetToken classes.
+ *
+ * @throws when no chunk holds @textile/hub.
+ */
+export async function summariseBuild(dir: string, skip: string[] = []): Promise<BuildSummary> {
+  const chunks = await readChunks(dir, skip)
+  const sum = (list: BuiltChunk[]): Size => ({
+    bytes: list.reduce((total, chunk) => total + chunk.bytes, 0),
+    gzipBytes: list.reduce((total, chunk) => total + chunk.gzipBytes, 0),
+  })
+  const pages: BuildSummary['pages'] = {}
+  for (const html of ['index.html', 'late.html']) {
+    const text = readFileSync(join(dir, html), 'utf8')
+    // Vite writes `src="/base/assets/x.js"`, webpack's minified HTML `src=x.js`.
+    const named = [...text.matchAll(/(?:src|href)=["']?([^"'\s>]+\.js)/g)].map((match) =>
+      match[1]!.split('/').slice(-2).join('/'),
+    )
+    const files = chunks
+      .filter((chunk) =>
+        named.some((name) => chunk.file === name || chunk.file.endsWith(`/${name}`)),
+      )
+      .map((chunk) => chunk.file)
+    pages[html] = { files, ...sum(chunks.filter((chunk) => files.includes(chunk.file))) }
+  }
+  const hub = chunks.find((chunk) =>
+    readFileSync(join(dir, chunk.file), 'utf8').includes('webapi.hub.textile.io'),
+  )
+  if (!hub) throw new Error(`no chunk in ${dir} holds @textile/hub`)
+  return {
+    pages,
+    hub: { file: hub.file, bytes: hub.bytes, gzipBytes: hub.gzipBytes },
+    getTokenClasses: chunks.reduce((total, chunk) => total + chunk.getTokenClasses, 0),
+    chunks,
+  }
 }

@@ -7,9 +7,11 @@
 // output folder (`--dir dist`). In issuer mode and in hub-challenge mode (HUB_ISSUER_KEY unset),
 // each page logs in with the SDK and runs every hub call the app makes (test/adopter/fixtures/
 // shared/notes.ts): once, and again after the 30 s API signature expired on the page's own clock.
-// The bundles carry at most one copy of the generated GetToken classes; their sizes are written
-// to test-artifacts/adopter-bundles.json.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+// The Vite app is also built on @textile/hub's CommonJS builds (vite.cjs.config.ts, the setting
+// docs/adopting.md documents), served at /cjs/. Each build carries one copy of the generated
+// GetToken classes (@textile/hub's); what each page loads is written to
+// test-artifacts/adopter-bundles.json (measured apart by test/adopter/measure-bundles.ts).
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -19,12 +21,13 @@ import { freePort, ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/net
 import {
   buildApp,
   installApps,
+  npx,
   readChunks,
   shareEnv,
+  summariseBuild,
   startEmulatorCli,
   type AdopterApps,
   type AppName,
-  type BuiltChunk,
   type RunningEmulator,
 } from './adopter-apps.ts'
 
@@ -53,7 +56,16 @@ const SERVED: Served[] = (['issuer', 'hub-challenge'] as const).flatMap((mode) =
 const PAGES = [
   { path: '/', hub: '@textile/hub imported statically' },
   { path: '/late.html', hub: '@textile/hub loaded with import() after the login' },
-] as const
+]
+/** The Vite app's build on @textile/hub's CommonJS builds (vite.cjs.config.ts), in dist/cjs. */
+const CJS_PAGES = [
+  { path: '/cjs/', hub: '@textile/hub (CommonJS builds) imported statically' },
+  { path: '/cjs/late.html', hub: '@textile/hub (CommonJS builds) loaded with import()' },
+]
+const pagesOf = (served: Served) =>
+  served.app === 'vite-app' && served.build === 'production build'
+    ? [...PAGES, ...CJS_PAGES]
+    : PAGES
 
 /** The checks of one run of the notes feature, in order (test/adopter/fixtures/shared/notes.ts). */
 const CHECKS = [
@@ -127,9 +139,14 @@ beforeAll(async () => {
       return serve(challengeDev!)
     }),
   )
+  const vite = apps.dir['vite-app']
   built = started(
     Promise.all([
-      buildApp(apps.dir['vite-app']),
+      // The default build, then the one on @textile/hub's CommonJS builds into dist/cjs.
+      buildApp(vite).then(async () => {
+        const cjs = await npx(vite, ['vite', 'build', '--config', 'vite.cjs.config.ts'])
+        if (cjs.code !== 0) throw new Error(`vite build (CommonJS) failed:\n${cjs.output}`)
+      }),
       buildApp(apps.dir['webpack-app'], { HUB_URL: emulator.url }),
     ]),
   )
@@ -196,7 +213,7 @@ const failures = (outcomes: Outcome[]) =>
 
 describe.concurrent('an app built by adopters, in Chromium', () => {
   for (const served of SERVED) {
-    for (const spec of PAGES) {
+    for (const spec of pagesOf(served)) {
       it(`${served.app}, ${served.build}, ${served.mode} mode, ${spec.hub}: SDK login, then every hub call, and again after the API signature expired`, async ({
         expect,
       }) => {
@@ -231,22 +248,8 @@ describe.concurrent('an app built by adopters, in Chromium', () => {
   }
 })
 
-/** Where the chunks of each build are written for the record (not asserted). */
+/** Where the builds are summed up for the record (not asserted). */
 const ARTIFACT = join(ROOT, 'test-artifacts', 'adopter-bundles.json')
-
-/** The JavaScript files a page of a build names in its HTML: its entry and modulepreloads. */
-function initialChunks(dir: string, html: string): string[] {
-  const text = readFileSync(join(dir, html), 'utf8')
-  return [...text.matchAll(/(?:src|href)=["']?\/?([^"'\s>]+\.js)/g)].map((match) => match[1]!)
-}
-
-/** What a chunk is, for the record: @textile/hub, or the SDK's hub leg. */
-function role(dir: string, chunk: BuiltChunk): string | undefined {
-  const code = readFileSync(join(dir, chunk.file), 'utf8')
-  if (code.includes('webapi.hub.textile.io')) return '@textile/hub'
-  if (chunk.getTokenClasses > 0 || /hub-challenge|get-hub-token/.test(chunk.file)) return 'hub leg'
-  return undefined
-}
 
 describe('the builds', () => {
   const report: Record<string, unknown> = {}
@@ -256,38 +259,26 @@ describe('the builds', () => {
   })
 
   it.each([
-    ['vite-app', 'dist'],
-    ['webpack-app', 'dist'],
-    ['vite-app', 'node_modules/.vite/deps'],
+    ['vite-app', 'dist', ['cjs']],
+    ['vite-app', 'dist/cjs', []],
+    ['webpack-app', 'dist', []],
+    ['vite-app', 'node_modules/.vite/deps', []],
   ] as const)(
-    '%s (%s) carries at most one copy of the generated GetToken classes',
-    async (app, folder) => {
+    '%s (%s) carries one copy of the generated GetToken classes',
+    async (app, folder, skip) => {
       await built
       const dir = join(apps.dir[app], folder)
-      const chunks = await readChunks(dir)
-      const pages =
-        folder === 'dist'
-          ? Object.fromEntries(
-              ['index.html', 'late.html'].map((html) => {
-                const initial = initialChunks(dir, html)
-                const bytes = (files: string[]) =>
-                  chunks
-                    .filter((chunk) => files.includes(chunk.file))
-                    .reduce((sum, chunk) => sum + chunk.gzipBytes, 0)
-                return [html, { initial, initialGzipBytes: bytes(initial) }]
-              }),
-            )
-          : undefined
-      report[`${app}/${folder}`] = {
-        pages,
-        chunks: chunks.map((chunk) => ({ ...chunk, role: role(dir, chunk) })),
+      if (folder.startsWith('dist')) {
+        const summary = await summariseBuild(dir, [...skip])
+        report[`${app}/${folder}`] = summary
+        expect(summary.getTokenClasses, JSON.stringify(summary.chunks)).toBe(1)
+      } else {
+        // The dev server's pre-bundled dependencies: no pages, the same count.
+        const chunks = await readChunks(dir)
+        report[`${app}/${folder}`] = { chunks }
+        const copies = chunks.reduce((total, chunk) => total + chunk.getTokenClasses, 0)
+        expect(copies, JSON.stringify(chunks)).toBe(1)
       }
-      const copies = chunks.filter((chunk) => chunk.getTokenClasses > 0)
-      expect(copies.length).toBeGreaterThan(0) // @textile/hub's own copy: the count sees it
-      expect(
-        copies.reduce((sum, chunk) => sum + chunk.getTokenClasses, 0),
-        `copies in ${copies.map((chunk) => chunk.file).join(', ')}`,
-      ).toBe(1)
     },
   )
 })
