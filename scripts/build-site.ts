@@ -25,7 +25,10 @@ export interface SiteConfig {
   hubUrl: string
   /** The functions' base path. */
   endpoint: string
-  /** A notice shown on every page, e.g. on deploy previews (`DEMO_BANNER`). */
+  /**
+   * A notice shown on every page, e.g. on deploy previews (`DEMO_BANNER`, where `{hub}` stands
+   * for the hub's URL).
+   */
   banner?: string
   /** Netlify's deploy context at build time (`CONTEXT`: production, deploy-preview, …). */
   context?: string
@@ -55,8 +58,9 @@ export function siteConfig(env: Readonly<Record<string, string | undefined>>): S
     throw new TypeError('HUB_URL must be an http:// or https:// URL without credentials')
   }
   const config: SiteConfig = { hubUrl, endpoint: '/api' }
-  const banner = env.DEMO_BANNER?.trim()
-  if (banner) config.banner = banner.slice(0, 200)
+  // netlify.toml cannot interpolate: `{hub}` in the banner is replaced by the hub's URL here.
+  const banner = env.DEMO_BANNER?.trim().replaceAll('{hub}', hubUrl)
+  if (banner) config.banner = banner.slice(0, 300)
   const context = env.CONTEXT?.trim()
   if (context && /^[a-z0-9-]{1,40}$/.test(context)) config.context = context
   return config
@@ -65,7 +69,8 @@ export function siteConfig(env: Readonly<Record<string, string | undefined>>): S
 /**
  * The demo page's Content-Security-Policy: its own origin only, plus the configured hub for
  * `connect-src` (the hub client talks gRPC-web over a WebSocket to the hub's origin, `ws:` for
- * `http:` and `wss:` for `https:`); no plugins, no `<base>`, and no framing at all.
+ * `http:` and `wss:` for `https:`); no plugins, no `<base>`, no framing at all (the page is framed
+ * by nothing and frames nothing) and no workers.
  *
  * @throws TypeError when the hub is an IPv6 address literal, which CSP source lists cannot name.
  * @example
@@ -84,7 +89,12 @@ export function contentSecurityPolicy(config: SiteConfig): string {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
+    // No framing either way, and no workers: a page that frames or opens nothing of another
+    // origin gives an XSS no foreign window to hand a CryptoKey to (docs/identity.md).
     "frame-ancestors 'none'",
+    "frame-src 'none'",
+    "child-src 'none'",
+    "worker-src 'none'",
   ].join('; ')
 }
 
@@ -129,13 +139,15 @@ export interface BuiltFile {
 export interface BuildSiteResult {
   config: SiteConfig
   files: BuiltFile[]
+  /** False when the first build failed (watch mode only: esbuild printed why, and it goes on). */
+  built: boolean
   /** Stops watching and removes `_headers` (no-op without `watch`). */
   stop: () => Promise<void>
 }
 
 /**
- * Bundles `site/src/app.ts` (ESM, minified, code-split), writes `config.json` next to it and
- * `_headers` into the publish directory.
+ * Bundles `site/src/app.ts` and `site/src/members.ts` (ESM, minified, code-split), writes
+ * `config.json` next to them and `_headers` into the publish directory.
  *
  * @throws TypeError for a bad `HUB_URL`; esbuild's error when the sources do not compile.
  * @example
@@ -167,7 +179,10 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
 
   const buildOptions: esbuild.BuildOptions = {
     absWorkingDir: ROOT,
-    entryPoints: { app: join(ROOT, 'site', 'src', 'app.ts') },
+    entryPoints: {
+      app: join(ROOT, 'site', 'src', 'app.ts'),
+      members: join(ROOT, 'site', 'src', 'members.ts'),
+    },
     outdir,
     bundle: true,
     platform: 'browser',
@@ -195,16 +210,19 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
     const context = await esbuild.context(buildOptions)
     // A compile error while editing must not stop netlify dev (it exits with its [dev] command):
     // esbuild has printed it, and the next save rebuilds.
-    await context.rebuild().catch(() => undefined)
+    const built = await context.rebuild().then(
+      () => true,
+      () => false,
+    )
     await context.watch()
     const stop = async () => {
       await context.dispose()
       await rm(headersPath, { force: true })
     }
-    return { config, files: await sizes(outdir), stop }
+    return { config, files: await sizes(outdir), built, stop }
   }
   await esbuild.build(buildOptions)
-  return { config, files: await sizes(outdir), stop: async () => {} }
+  return { config, files: await sizes(outdir), built: true, stop: async () => {} }
 }
 
 // @textile/hub re-exports Buckets, Users and Filecoin, whose pre-bundled ESM builds esbuild must
@@ -294,7 +312,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const name = relative(process.cwd(), file.path)
     console.log(`build-site: ${name}  ${kib(file.bytes)} (gzip ${kib(file.gzipBytes)})`)
   }
-  console.log(`build-site: config.json and _headers (CSP) → hub ${result.config.hubUrl}`)
+  // `npm start` waits for this line before it says "ready" (scripts/start.ts).
+  if (result.built) {
+    console.log(`build-site: config.json and _headers (CSP) → hub ${result.config.hubUrl}`)
+  } else {
+    console.error('build-site: the first build failed (above); watching for a fix')
+  }
   if (values.watch) {
     console.log('build-site: watching site/src/ and src/ for changes')
     const stop = () => void result.stop().then(() => process.exit(0))

@@ -3,8 +3,11 @@
 // Everything listens on 127.0.0.1 only: whoever reaches these ports can mint development
 // credentials. netlify dev has no host option, so two small shims in scripts/loopback/ make its
 // Node servers and its Deno edge server bind loopback.
+// "ready" is printed once netlify dev serves and its [dev] command has built the page's script (a
+// page opened earlier had no script yet). A port in use is one line naming the flag that moves it.
 // Options: --port <site port, 8888> --emulator-port <6007> --dotenv <path, .env>
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -21,6 +24,36 @@ const { values: args } = parseArgs({
   },
 })
 
+/** Stops with one line: what is wrong and which flag or file fixes it. No stack. */
+function fail(message: string): never {
+  console.error(`npm start: ${message}`)
+  process.exit(1)
+}
+
+function readPort(flag: string, value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    fail(`${flag} must be a port number from 1 to 65535, not "${value.slice(0, 20)}"`)
+  }
+  return port
+}
+
+/** Whether nothing listens on 127.0.0.1:`port` (netlify dev and the emulator bind there). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer()
+    probe.once('error', () => resolve(false))
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
+  })
+}
+
+function portInUse(port: number, flag: string, why = ''): string {
+  return `port ${port} is already in use${why}: stop what listens there, or pick another port with ${flag} <port>`
+}
+
+const sitePort = readPort('--port', args.port)
+if (!(await portIsFree(sitePort))) fail(portInUse(sitePort, '--port'))
+
 const { values: env, created } = await ensureDevEnv(args.dotenv)
 if (created) console.log(`Wrote ${args.dotenv} with fresh credentials for the local hub emulator.`)
 if (!env.USER_API_KEY || !env.USER_API_SECRET) {
@@ -33,12 +66,24 @@ const hubUrl = env.HUB_URL ? new URL(env.HUB_URL) : undefined
 const local = !hubUrl || ['127.0.0.1', 'localhost', '[::1]'].includes(hubUrl.hostname)
 let emulator: Emulator | undefined
 if (local) {
+  const flagged = args['emulator-port'] !== undefined
+  const port = readPort(
+    '--emulator-port',
+    args['emulator-port'] ?? (hubUrl?.port || `${EMULATOR_PORT}`),
+  )
+  const why = !flagged && hubUrl?.port ? ` (HUB_URL in ${args.dotenv} names it)` : ''
+  if (!(await portIsFree(port))) fail(portInUse(port, '--emulator-port', why))
   emulator = await startEmulator({
     host: '127.0.0.1',
-    port: Number(args['emulator-port'] ?? (hubUrl?.port || EMULATOR_PORT)),
+    port,
     hostKey: env.EMULATOR_HOST_KEY ?? env.HUB_ISSUER_KEY,
     apiKeys: [{ key: env.USER_API_KEY, secret: env.USER_API_SECRET }],
-  })
+  }).catch((error: NodeJS.ErrnoException) =>
+    // Taken between the check and the listen.
+    error.code === 'EADDRINUSE'
+      ? fail(portInUse(port, '--emulator-port', why))
+      : Promise.reject(error),
+  )
 }
 
 const netlify = spawn(
@@ -73,10 +118,20 @@ const netlify = spawn(
   },
 )
 
+// Ready when both have said so: netlify dev serves, and the [dev] command (scripts/build-site.ts
+// --watch) has finished its first build, config.json last. Lines may arrive split over chunks.
+const BUILT = /build-site: config\.json and _headers/
+let seen = ''
+let serving = false
+let built = false
 let ready = false
 const forward = (chunk: Buffer, to: NodeJS.WriteStream) => {
   to.write(chunk)
-  if (!ready && chunk.toString().includes('Local dev server ready')) {
+  if (ready) return
+  seen = (seen + chunk.toString()).slice(-4096)
+  serving ||= seen.includes('Local dev server ready')
+  built ||= BUILT.test(seen)
+  if (serving && built) {
     ready = true
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
     const mode = env.HUB_ISSUER_KEY ? 'issuer mode' : 'hub-challenge mode'

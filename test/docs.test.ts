@@ -1,22 +1,22 @@
-// The README and docs/ say only what is true of this repository: every TypeScript snippet runs as
-// written (each ```ts block, indented ones included, is typechecked as its own module, with
-// `textile-token-provider` resolved to this repository's sources exactly as the package's
-// `exports` map resolves it to dist/), every relative link and anchor resolves, and the README
-// stays a landing page that names every entry point.
+// The README, docs/ and .github/ say only what is true of this repository: every TypeScript
+// snippet runs as written (each ```ts block, indented ones included, is typechecked as its own
+// module, with `textile-token-provider` resolved to this repository's sources exactly as the
+// package's `exports` map resolves it to dist/), every relative link and anchor resolves, the
+// README stays a landing page that names every entry point, and docs/README.md lists every page.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, normalize, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from './helpers/netlify-dev.ts'
 
-/** The markdown files whose snippets and links are checked, relative to the root. */
-const DOCS = [
-  'README.md',
-  ...readdirSync(join(ROOT, 'docs'))
+/** The markdown files of a folder, relative to the root. */
+const markdownIn = (dir: string) =>
+  readdirSync(join(ROOT, dir))
     .filter((name) => name.endsWith('.md'))
     .sort()
-    .map((name) => `docs/${name}`),
-]
+    .map((name) => `${dir}/${name}`)
+/** The markdown files whose snippets and links are checked, relative to the root. */
+const DOCS = ['README.md', ...markdownIn('docs'), ...markdownIn('.github')]
 /** Link targets that other branches add and this tree does not have yet (none at present). */
 const PENDING = new Set<string>()
 
@@ -174,5 +174,31 @@ describe('README', () => {
       .filter((subpath) => subpath !== './package.json')
       .map((subpath) => pkg.name + subpath.slice(1))
     expect(entries.filter((entry) => !named.has(entry))).toEqual([])
+  })
+})
+
+describe('docs/README.md', () => {
+  const index = read('docs/README.md')
+
+  it('lists every page of docs/ and .github/ exactly once', () => {
+    const listed = linksOf(index).map(({ target }) =>
+      normalize(join('docs', target.split('#')[0]!)),
+    )
+    const pages = [...markdownIn('docs'), ...markdownIn('.github')].filter(
+      (page) => page !== 'docs/README.md',
+    )
+    const count = (page: string) => listed.filter((path) => path === page).length
+    expect(
+      pages.filter((page) => count(page) !== 1).map((page) => `${page}: ${count(page)}`),
+    ).toEqual([])
+    expect(listed.filter((path) => !pages.includes(path) && path !== 'README.md')).toEqual([])
+  })
+
+  it('orders the pages in three tracks: use, operate, contribute', () => {
+    expect([...index.matchAll(/^## (.+)$/gm)].map(([, heading]) => heading)).toEqual([
+      'Use',
+      'Operate',
+      'Contribute',
+    ])
   })
 })

@@ -1,6 +1,9 @@
 // Project lint: formatting (prettier), plus the rules the type checker cannot see.
-// - src/core, src/client, src/identity and the demo (site/src) run in browsers (core and client in
-//   Deno too): no node:* or Node built-in imports.
+// - src/core, src/client, src/identity, src/verify and the demo (site/src) run in browsers (core,
+//   client and verify in Deno too): no node:* or Node built-in imports.
+// - src/client and src/identity load no generated protobuf (google-protobuf, @textile/*-grpc, any
+//   *_pb module): those classes register on a global `proto` that @textile/hub's browser builds
+//   fill with their own copy, and the last one loaded breaks the other (docs/protocol.md §5).
 // - Netlify deploys every file in functions/ as a function: only function modules live there.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -20,8 +23,15 @@ function* files(dir) {
 
 const builtins = new Set(builtinModules)
 const importPattern =
-  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
-for (const dir of ['src/core', 'src/client', 'src/identity', 'site/src']) {
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|import\s*['"]([^'"]+)['"]/g
+const protobufFree = new Set(['src/client', 'src/identity'])
+/** True for an import of generated protobuf code or its runtime. */
+const isProtobuf = (spec) =>
+  spec === 'google-protobuf' ||
+  spec.startsWith('google-protobuf/') ||
+  /^@textile\/[^/]+-grpc(\/|$)/.test(spec) ||
+  /_pb($|[._])/.test(spec.split('/').pop())
+for (const dir of ['src/core', 'src/client', 'src/identity', 'src/verify', 'site/src']) {
   let list = []
   try {
     list = [...files(join(root, dir))]
@@ -31,10 +41,15 @@ for (const dir of ['src/core', 'src/client', 'src/identity', 'site/src']) {
   for (const file of list) {
     const text = readFileSync(file, 'utf8')
     for (const match of text.matchAll(importPattern)) {
-      const spec = match[1] ?? match[2]
+      const spec = match[1] ?? match[2] ?? match[3]
       if (spec.startsWith('node:') || builtins.has(spec.split('/')[0])) {
         problems.push(
           `${relative(root, file)}: imports ${spec} (portable code must not use Node built-ins)`,
+        )
+      }
+      if (protobufFree.has(dir) && isProtobuf(spec)) {
+        problems.push(
+          `${relative(root, file)}: imports ${spec} (no generated protobuf in the browser SDK: it shares a global with @textile/hub's copy)`,
         )
       }
     }

@@ -25,6 +25,9 @@ const WELCOME: Record<LoadedIdentity['source'], string> = {
   restored: 'Welcome back: your identity was restored. Log in to continue.',
   created: 'A new identity was created in this browser. Log in to get hub credentials.',
   moved: 'Your key was moved from local storage into this browser’s key store. Log in to continue.',
+  kept:
+    'Kept your identity. Another key, left in local storage by an older version of this page, ' +
+    'was not moved in. Log in to continue.',
   imported: 'Log in to get hub credentials.',
 }
 

@@ -3,12 +3,17 @@
 import type { UserAuthErrorCode } from '../../src/client/index.ts'
 import type { IdentityErrorCode } from '../../src/identity/index.ts'
 
-/** Codes the demo itself adds for failures outside the SDK. */
+/**
+ * Codes the demo itself adds for failures outside the SDK. (`hub_unreachable` is the SDK's, for
+ * its own hub leg; the demo also shows it for @textile/hub's transport failure, which carries no
+ * code.)
+ */
 export type DemoErrorCode =
   | 'invalid_key'
   | 'storage_unavailable'
   | 'config_unavailable'
   | 'hub_call_failed'
+  | 'no_passkey_used'
   | 'unexpected_error'
 
 /** Every code the page can render. */
@@ -30,6 +35,9 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   unsupported_media_type: 'The login request was not sent as JSON.',
   server_misconfigured: 'The token service is not configured yet; the site owner must fix it.',
   internal_error: 'The token service failed unexpectedly. Try again in a moment.',
+  invalid_link: 'This browser’s link to your account was not accepted. Link it again.',
+  link_expired: 'This browser’s link to your account has expired. Link it again.',
+  link_unsupported: 'This site’s token service cannot log in linked browsers (no issuer key).',
   // SDK codes.
   network_error: 'The token service could not be reached. Check your connection.',
   request_timeout: 'The token service did not answer in time. Try again.',
@@ -41,14 +49,18 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
   hub_url_insecure: 'The hub’s address is plain http on the network; it must be https.',
   hub_error: 'The hub refused to issue a user token for this identity.',
   hub_timeout: 'The hub did not answer the token request in time.',
+  token_mismatch: 'The server or the hub sent a user token for another identity; it was refused.',
   // Identity codes (textile-token-provider/identity).
   ed25519_unsupported:
     'This browser cannot keep a key that scripts cannot read. Use a passkey or a raw key instead.',
   key_store_unavailable:
     'This browser refused its key store (IndexedDB). Use a passkey or a raw key instead.',
   invalid_private_key: 'That is not a Textile private key string (it starts with “bbaareq”).',
+  identity_exists: 'This browser already keeps another key; it was not replaced.',
   passkey_prf_unsupported:
     'This browser or passkey cannot derive keys (no WebAuthn PRF). Use this browser’s key instead.',
+  passkey_rp_id_not_allowed:
+    'This page asked for passkeys of another domain, which other sites could share; it was refused.',
   passkey_cancelled: 'The passkey request was cancelled or timed out.',
   passkey_failed: 'The browser refused the passkey request on this site.',
   wallet_rejected: 'The wallet refused to sign.',
@@ -59,6 +71,10 @@ export const ERROR_SENTENCES: Record<DisplayCode, string> = {
     'This browser blocks local storage: the page forgets your choices on reload.',
   config_unavailable: 'The page could not load build/config.json. Run `npm run build:site`.',
   hub_call_failed: 'The hub rejected the request.',
+  hub_unreachable:
+    'The hub could not be reached: it is not running, or the page was built with a wrong hub address.',
+  no_passkey_used:
+    'No passkey was used: this device may have none for this site yet, or the request was cancelled. Create one with “Create a passkey”.',
   unexpected_error: 'Something went wrong in the page.',
 }
 
@@ -116,12 +132,18 @@ export function describeError(
     }
   }
   const message = error instanceof Error ? text(error.message) : ''
+  const unreachable = fallback === 'hub_call_failed' && HUB_TRANSPORT_FAILURE.test(message)
+  const shown = unreachable ? 'hub_unreachable' : fallback
   return {
-    code: fallback,
-    sentence: ERROR_SENTENCES[fallback],
+    code: shown,
+    sentence: ERROR_SENTENCES[shown],
     ...(message && { detail: message }),
   }
 }
+
+// What @textile/hub's gRPC-web client (@improbable-eng/grpc-web) rejects with when no answer
+// came at all: the connection was refused or dropped before the hub sent a status.
+const HUB_TRANSPORT_FAILURE = /^Response closed without headers$/
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value.slice(0, 300) : ''

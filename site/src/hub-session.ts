@@ -1,10 +1,13 @@
 // A logged-in identity: the SDK's provider (its login, refresh and error events go to the page;
 // the page's AbortSignal disposes it), a hub client on it, and the notes thread remembered for this
 // hub and identity. The thread token goes to sessionStorage (it ends with the tab), the thread id
-// to localStorage. No DOM here.
+// to localStorage. The login's steps (challenge, signing, token, hub) are read from what the SDK
+// does with the fetch and the identity it is given: it sends no per-step event. No DOM here.
 import { Client } from '@textile/hub'
 import {
   createUserAuthProvider,
+  tokenStorageKey,
+  type FetchLike,
   type Identity,
   type UserAuthEvent,
 } from '../../src/client/index.ts'
@@ -21,6 +24,12 @@ export interface HubSession {
   threadKey: string
 }
 
+/**
+ * A step of a login, in order: the `/challenge` call, the signature, the `/token` call, and in
+ * hub-challenge mode the hub's own GetToken.
+ */
+export type LoginStep = 'challenge' | 'signing' | 'token' | 'hub'
+
 /** Options of {@link openHubSession}. */
 export interface HubSessionOptions {
   config: SiteConfig
@@ -31,6 +40,8 @@ export interface HubSessionOptions {
   identity: Identity
   /** The SDK's events: each login and refresh (expiry, token source) and each failed call. */
   onChange: (event: UserAuthEvent) => void
+  /** Each step the provider takes (also during later refreshes); optional. */
+  onStep?: (step: LoginStep) => void
   /**
    * The session's lifetime: aborting it disposes the provider (no prefetch timer, request or event
    * outlives it; pending calls reject with `aborted`).
@@ -48,9 +59,11 @@ export interface HubSessionOptions {
  */
 export async function openHubSession(options: HubSessionOptions): Promise<HubSession> {
   const { config, storage, identity } = options
+  const observed = options.onStep ? observeSteps(options, options.onStep) : undefined
   const provider = createUserAuthProvider({
     endpoint: config.endpoint,
-    identity,
+    identity: observed?.identity ?? identity,
+    ...(observed && { fetch: observed.fetch }),
     hubUrl: config.hubUrl,
     storage: options.tokenStorage, // its get/set never throw
     signal: options.signal,
@@ -60,6 +73,39 @@ export async function openHubSession(options: HubSessionOptions): Promise<HubSes
   const client = Client.withUserAuth(provider, config.hubUrl)
   const threadKey = notesThreadKey(config.hubUrl, identity.public.toString())
   return { client, notes: rememberedNotes(client, storage, threadKey), threadKey }
+}
+
+/** The identity and fetch the provider gets, telling `onStep` what it does with them. */
+function observeSteps(
+  options: HubSessionOptions,
+  onStep: (step: LoginStep) => void,
+): { identity: Identity; fetch: FetchLike } {
+  const { identity, config, tokenStorage } = options
+  const pubkey = identity.public.toString()
+  return {
+    identity: {
+      public: identity.public,
+      sign: (bytes) => {
+        onStep('signing')
+        return identity.sign(bytes)
+      },
+    },
+    fetch: async (input, init) => {
+      const route = new URL(input, location.href).pathname.split('/').pop()
+      if (route === 'challenge' || route === 'token') onStep(route)
+      const response = await fetch(input, init)
+      // No token in the answer, none cached: the SDK asks the hub next (hub-challenge mode).
+      if (route === 'token' && response.ok) {
+        const body = (await response
+          .clone()
+          .json()
+          .catch(() => undefined)) as Record<string, unknown> | undefined
+        const cached = tokenStorage.get(tokenStorageKey(config.hubUrl, pubkey)) !== null
+        if (body && typeof body.token !== 'string' && !cached) onStep('hub')
+      }
+      return response
+    },
+  }
 }
 
 /**

@@ -5,7 +5,8 @@
 // - raw: an exportable private key string, held in this page's memory only, for users who want to
 //   keep the key themselves. It is never written to storage.
 // Only the chosen kind is remembered (localStorage, not secret). A raw key an older version of
-// the demo left in localStorage is moved into the browser's key store and deleted.
+// the demo left in localStorage is moved into the browser's key store and deleted, but never over
+// another stored key without the user's yes (a planted string would otherwise swap identities).
 import { PrivateKey } from '@textile/hub'
 import type { Identity } from '../../src/client/index.ts'
 import {
@@ -25,8 +26,11 @@ export const KIND_STORAGE_KEY = 'textile-token-provider:demo:identity-kind'
 /** Where the key lives. */
 export type IdentityKind = 'browser' | 'passkey' | 'raw'
 
-/** How the page got the identity. */
-export type IdentitySource = 'restored' | 'created' | 'imported' | 'moved'
+/**
+ * How the page got the identity; `kept`: restored, while a different key in local storage waits
+ * for the user's decision (`legacy`).
+ */
+export type IdentitySource = 'restored' | 'created' | 'imported' | 'moved' | 'kept'
 
 /** An identity, its kind and how the page got it. */
 export interface LoadedIdentity {
@@ -35,6 +39,8 @@ export interface LoadedIdentity {
   source: IdentitySource
   /** Raw keys only: the key itself, shown when the user asks to export it. */
   raw?: PrivateKey
+  /** `kept` only: the key string in local storage that was not moved over the stored key. */
+  legacy?: string
 }
 
 // 'b' + RFC 4648 base32 of 08 01 12 40 ‖ seed ‖ pub (68 bytes → 109 characters).
@@ -52,7 +58,9 @@ export function rememberKind(storage: SafeStorage, kind: IdentityKind): void {
 
 /**
  * This browser's identity: a raw key an older demo left in localStorage is moved into the key
- * store first (and deleted), else the stored key is restored or a new one made.
+ * store first (and deleted) when no other key is stored there; with another one stored, that one
+ * is kept (`kept`, with the string as `legacy`, still in local storage) until the user chooses
+ * ({@link moveLegacyIntoBrowser}). Else the stored key is restored or a new one made.
  *
  * @throws `ed25519_unsupported`, `key_store_unavailable` (browserIdentity's codes).
  * @example
@@ -61,13 +69,34 @@ export function rememberKind(storage: SafeStorage, kind: IdentityKind): void {
 export async function loadBrowserIdentity(storage: SafeStorage): Promise<LoadedIdentity> {
   const legacy = storage.get(LEGACY_IDENTITY_KEY)
   if (legacy && PRIVATE_KEY_STRING.test(legacy)) {
-    const identity = await importBrowserIdentity(legacy)
-    storage.remove(LEGACY_IDENTITY_KEY)
-    return { identity, kind: 'browser', source: 'moved' }
+    try {
+      const identity = await importBrowserIdentity(legacy)
+      storage.remove(LEGACY_IDENTITY_KEY)
+      return { identity, kind: 'browser', source: identity.created ? 'moved' : 'restored' }
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'identity_exists') throw error
+      return { identity: await browserIdentity(), kind: 'browser', source: 'kept', legacy }
+    }
   }
   if (legacy !== null) storage.remove(LEGACY_IDENTITY_KEY)
   const identity = await browserIdentity()
   return { identity, kind: 'browser', source: identity.created ? 'created' : 'restored' }
+}
+
+/**
+ * Replaces this browser's key with the one an older demo left in local storage (the user said
+ * yes), then deletes the string.
+ *
+ * @example
+ * const moved = await moveLegacyIntoBrowser(storage, kept.legacy!)
+ */
+export async function moveLegacyIntoBrowser(
+  storage: SafeStorage,
+  legacy: string,
+): Promise<LoadedIdentity> {
+  const identity = await importBrowserIdentity(legacy, { replace: true })
+  storage.remove(LEGACY_IDENTITY_KEY)
+  return { identity, kind: 'browser', source: 'moved' }
 }
 
 /**
@@ -82,14 +111,14 @@ export async function replaceBrowserIdentity(): Promise<LoadedIdentity> {
 }
 
 /**
- * Moves a raw key into this browser's key store (replacing the key there); the page then forgets
- * the string.
+ * Moves a raw key into this browser's key store, replacing the key there (the caller has asked
+ * the user); the page then forgets the string.
  *
  * @example
  * const moved = await moveIntoBrowser(raw)
  */
 export async function moveIntoBrowser(raw: PrivateKey): Promise<LoadedIdentity> {
-  const identity = await importBrowserIdentity(raw.toString())
+  const identity = await importBrowserIdentity(raw.toString(), { replace: true })
   return { identity, kind: 'browser', source: 'moved' }
 }
 

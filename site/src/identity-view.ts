@@ -9,6 +9,7 @@ import {
   loadBrowserIdentity,
   makeRawIdentity,
   moveIntoBrowser,
+  moveLegacyIntoBrowser,
   parseIdentity,
   rememberedKind,
   rememberKind,
@@ -17,6 +18,7 @@ import {
   type IdentityKind,
   type LoadedIdentity,
 } from './identity-store.ts'
+import { DemoError } from './error-messages.ts'
 import { askToReplaceIdentity, type ReplaceDialogElements } from './replace-identity-dialog.ts'
 import { shortKey } from './short-key.ts'
 import type { StatusView } from './status-view.ts'
@@ -64,6 +66,7 @@ export interface IdentityView {
 const SOURCE_TEXT: Record<IdentityKind, Partial<Record<LoadedIdentity['source'], string>>> = {
   browser: {
     restored: 'Restored from this browser’s key store',
+    kept: 'Restored from this browser’s key store',
     created: 'Created just now in this browser',
     moved: 'Moved into this browser’s key store just now',
   },
@@ -200,7 +203,20 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
   })
 
   ui.usePasskey.addEventListener('click', () => {
-    void attempt(() => usePasskey({ create: false }), 'Waiting for your passkey…')
+    void (async () => {
+      let none = false
+      const used = await attempt(async () => {
+        try {
+          return await usePasskey({ create: false })
+        } catch (error) {
+          // WebAuthn reports "no passkey here" as a cancel, on purpose: say both, offer to create.
+          if ((error as { code?: unknown }).code !== 'passkey_cancelled') throw error
+          none = true
+          throw new DemoError('no_passkey_used', undefined, { cause: error })
+        }
+      }, 'Waiting for your passkey…')
+      if (!used && none) ui.createPasskey.focus()
+    })()
   })
   ui.createPasskey.addEventListener('click', () => {
     void attempt(() => usePasskey({ create: true }), 'Creating a passkey…')
@@ -279,11 +295,29 @@ export function createIdentityView(options: IdentityViewOptions): IdentityView {
       kind = rememberedKind(storage)
       render()
       if (kind === 'browser') {
+        let kept: LoadedIdentity | undefined
         await attempt(async () => {
           const loaded = await loadBrowserIdentity(storage)
           switchTo(loaded, false)
+          if (loaded.source === 'kept') kept = loaded
           return undefined
         }, 'Opening this browser’s key store…')
+        // A key in local storage (an older demo's, or planted) never replaces the stored one
+        // unasked: the user sees which key would be lost and chooses.
+        if (kept?.legacy) {
+          const legacy = kept.legacy
+          const choice = await askToReplaceIdentity({
+            elements: options.dialog,
+            pubkey: kept.identity.public.toString(),
+            confirmLabel: 'Replace it with the key from local storage',
+          })
+          if (choice === 'replace') {
+            await attempt(
+              () => moveLegacyIntoBrowser(storage, legacy),
+              'Moving the key from local storage into this browser’s key store…',
+            )
+          }
+        }
       } else {
         switchTo(undefined)
       }

@@ -28,6 +28,7 @@ export function findPageElements(): PageElements {
   return {
     status: {
       status: findElement('status'),
+      elapsed: findElement('status-elapsed'),
       error: findElement('error'),
       errorCode: findElement('error-code'),
       errorSentence: findElement('error-sentence'),

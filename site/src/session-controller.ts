@@ -1,11 +1,19 @@
 // Logging in and saving notes: drives the login and notes cards through one session at a time
 // (hub-session.ts does the SDK and hub calls), and keeps both cards' buttons off while busy. The
-// login card, the token source and the status line follow the SDK's events. Each session owns an
+// login card, the token source and the status line follow the SDK's events; while a login runs,
+// the status names its step and the seconds so far, and a failed login moves the focus to the
+// error. Each session owns an
 // AbortController: a new login, another identity or leaving the page aborts it, which disposes its
 // provider, so no prefetch timer, request or event of an old session outlives it.
 import type { TokenSource, UserAuthError, UserAuthEvent } from '../../src/client/index.ts'
 import type { SafeStorage } from './browser-storage.ts'
-import { addNote, openHubSession, readNotes, type HubSession } from './hub-session.ts'
+import {
+  addNote,
+  openHubSession,
+  readNotes,
+  type HubSession,
+  type LoginStep,
+} from './hub-session.ts'
 import type { LoadedIdentity } from './identity-store.ts'
 import type { LoginView } from './login-view.ts'
 import type { NotesView } from './notes-view.ts'
@@ -35,6 +43,16 @@ export interface SessionController {
   /** Ends the session (another identity, leaving the page, or before the first login). */
   reset(): void
 }
+
+/** What the status line says during each step of a login, in the order they come. */
+export const LOGIN_STEP_TEXT: Record<LoginStep, string> = {
+  challenge: 'Logging in: asking the token function for a challenge…',
+  signing: 'Logging in: signing the challenge with your identity…',
+  token: 'Logging in: trading the signature for credentials at the token function…',
+  hub: 'Logging in: answering the hub’s own challenge for a user token…',
+}
+
+const STEP_ORDER: readonly LoginStep[] = ['challenge', 'signing', 'token', 'hub']
 
 const SOURCE_SHORT: Record<TokenSource, string> = {
   function: 'the token function',
@@ -67,6 +85,7 @@ export function createSessionController(options: SessionControllerOptions): Sess
   const reset = () => {
     life?.abort()
     life = undefined
+    status.stopElapsed()
     session = undefined
     login.clear()
     notes.clear()
@@ -105,7 +124,18 @@ export function createSessionController(options: SessionControllerOptions): Sess
     life = current
     providerError = undefined
     setBusy(true)
-    status.announce('Logging in: signing a challenge from the token function…')
+    // Steps only move forward (the hub's challenge is signed too, after the `hub` step), and only
+    // while this login runs: the provider's later refreshes take the same steps quietly.
+    let reached = -1
+    let loggingIn = true
+    const onStep = (step: LoginStep) => {
+      const index = STEP_ORDER.indexOf(step)
+      if (!loggingIn || current.signal.aborted || index <= reached) return
+      reached = index
+      status.announce(LOGIN_STEP_TEXT[step])
+    }
+    status.announce(LOGIN_STEP_TEXT.challenge)
+    status.startElapsed(performance.now())
     try {
       const opened = await openHubSession({
         config,
@@ -113,7 +143,12 @@ export function createSessionController(options: SessionControllerOptions): Sess
         tokenStorage: options.tokenStorage,
         identity,
         onChange,
+        onStep,
         signal: current.signal,
+      }).finally(() => {
+        loggingIn = false
+        // A newer login may have started its own count meanwhile.
+        if (life === current) status.stopElapsed()
       })
       // Ended meanwhile (another identity, another login, the page left): nothing to show.
       if (current.signal.aborted) return
@@ -126,7 +161,10 @@ export function createSessionController(options: SessionControllerOptions): Sess
       notes.showNotes(list)
       status.announce(`Logged in. ${list.length} note(s) on the hub.`)
     } catch (error) {
-      if (!current.signal.aborted) failed(error)
+      if (!current.signal.aborted) {
+        failed(error)
+        status.focusError()
+      }
     } finally {
       if (!current.signal.aborted) setBusy(false)
     }

@@ -1,10 +1,12 @@
-// The page's two messages: the polite status line (what is happening) and the error alert (code,
-// sentence, safe detail; error-messages.ts).
+// The page's two messages: the polite status line (what is happening, with the seconds so far
+// while a login runs) and the error alert (code, sentence, safe detail; error-messages.ts).
 import { describeError, type DemoErrorCode } from './error-messages.ts'
 
 /** Where the status and the error are shown. */
 export interface StatusElements {
   status: HTMLElement
+  /** Beside the status line: seconds since a long action started (not announced). */
+  elapsed: HTMLElement
   error: HTMLElement
   errorCode: HTMLElement
   errorSentence: HTMLElement
@@ -21,6 +23,11 @@ export interface StatusView {
    */
   showError(error: unknown, fallback?: DemoErrorCode, failed?: string): void
   clearError(): void
+  /** Moves the keyboard focus to the error alert (after an action the user started failed). */
+  focusError(): void
+  /** Shows the seconds since `since` (a `performance.now()` time) beside the status, each second. */
+  startElapsed(since: number): void
+  stopElapsed(): void
 }
 
 /**
@@ -33,6 +40,13 @@ export interface StatusView {
 export function createStatusView(elements: StatusElements): StatusView {
   const announce = (text: string) => {
     elements.status.textContent = text
+  }
+  let ticker: ReturnType<typeof setInterval> | undefined
+  const stopElapsed = () => {
+    clearInterval(ticker)
+    ticker = undefined
+    elements.elapsed.hidden = true
+    elements.elapsed.textContent = ''
   }
   return {
     announce,
@@ -50,5 +64,18 @@ export function createStatusView(elements: StatusElements): StatusView {
       elements.error.hidden = true
       delete elements.error.dataset.code
     },
+    focusError: () => {
+      if (!elements.error.hidden) elements.error.focus()
+    },
+    startElapsed: (since) => {
+      stopElapsed()
+      const tick = () => {
+        elements.elapsed.textContent = `${Math.floor((performance.now() - since) / 1000)} s`
+      }
+      tick()
+      elements.elapsed.hidden = false
+      ticker = setInterval(tick, 1000)
+    },
+    stopElapsed,
   }
 }

@@ -3,7 +3,8 @@
 // runs the local hub for offline development.
 import { readFileSync } from 'node:fs'
 import { EMULATOR_USAGE, runEmulatorCommand } from './emulator-command.ts'
-import { INIT_USAGE, runInitCommand } from './init.ts'
+import { INIT_USAGE, runInitCommand } from './init-command.ts'
+import { printable } from './printable.ts'
 
 const USAGE = `Usage: textile-token-provider <command> [options]
 
@@ -43,12 +44,14 @@ try {
       break
     default:
       console.error(
-        `textile-token-provider: unknown command ${JSON.stringify(command)}\n\n${USAGE}`,
+        `textile-token-provider: unknown command ${printable(JSON.stringify(command))}\n\n${USAGE}`,
       )
       process.exitCode = 2
   }
 } catch (error) {
-  // Argument errors (parseArgs, init, emulator) as one line, no stack.
-  console.error(`textile-token-provider ${command}: ${(error as Error).message}`)
+  // Argument errors (parseArgs, init, emulator) as one line, no stack; the message may carry a
+  // site's file names or netlify.toml values, so it is escaped for the terminal.
+  const message = `textile-token-provider ${command}: ${(error as Error).message}`
+  console.error(printable(message))
   process.exitCode = 2
 }

@@ -1,12 +1,13 @@
 // `textile-token-provider emulator`: the local Textile Hub emulator on its own, until Ctrl-C, for
 // offline development of a site that uses the package. Keys come from the environment, then the
-// env file (default .env, as netlify dev reads it), so the functions and the emulator agree;
-// `--write-env` creates that file with fresh credentials when it does not exist. It prints the
-// values it generated and only the names of those it found: a terminal is no place for a secret
-// someone else put in the environment (USER_API_SECRET, HUB_ISSUER_KEY).
+// env file (default .env, read by dotenv as netlify dev reads it), so the functions and the
+// emulator agree; `--write-env` creates that file with fresh credentials when it does not exist.
+// It prints the values it generated and only the names of those it found: a terminal is no place
+// for a secret someone else put in the environment (USER_API_SECRET, HUB_ISSUER_KEY).
 import { parseArgs } from 'node:util'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
 import { EMULATOR_PORT, ensureDevEnv, readEnvFile } from './env-file.ts'
+import { printable } from './printable.ts'
 
 /** Usage of the command. */
 export const EMULATOR_USAGE = `textile-token-provider emulator [options]
@@ -78,7 +79,7 @@ export async function runEmulatorCommand(
       (secret ? { name: 'USER_API_SECRET', origin: origin('USER_API_SECRET')! } : ''),
     hostKey: hostKey ? { name: hostKeyName, origin: origin(hostKeyName)! } : hub.hostKey,
   })
-  for (const line of lines) log(line)
+  for (const line of lines) log(printable(line))
   return hub
 }
 

@@ -12,7 +12,7 @@ export type FunctionName = 'login' | 'challenge' | 'token' | 'jwt' | 'jwks' | 'c
 
 /**
  * Where the login's routes live: `combined`, one function serving both challenge and token (the
- * default); `split`, a challenge function and a token function (the layout before 0.3, and the
+ * default); `split`, a challenge function and a token function (the layout before the login function, and the
  * repository's own `functions/`).
  */
 export type LoginLayout = 'combined' | 'split'
@@ -59,8 +59,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
     name: 'jwt',
-    summary: 'the same proof of possession as the token function, answered with a JWT',
-    routes: ['jwt'],
+    summary: 'a JWT after the proof of possession of the token function; logout ends its cookie',
+    routes: ['jwt', 'logout'],
     rateLimit: RATE_LIMIT,
   },
   {

@@ -1,59 +1,49 @@
-// `textile-token-provider init`: adds the token provider's functions to an existing Netlify site.
-// It writes one small file per function into the site's functions folder, each re-exporting a
-// ready-made handler of the package with a literal `config` (function-files.ts says why): by
-// default one login function for both routes, or with --split (or when a site already has them)
-// a challenge and a token function, never both layouts at once (their routes would clash); and
-// prints what to set next (with --single-use, also the scheduled clean-up of the single-use
-// store). Non-interactive and idempotent: a second run changes nothing, a file
-// the user changed is never overwritten without --force, and a taken route is refused, not shadowed.
-// Threat model: it runs in cloned repositories, whose netlify.toml and symbolic links are the
-// repository author's. It writes only inside the site (unless --functions-dir says otherwise),
-// never through a link (lstat, then create-only writes), and --force replaces a file, never
-// writes into it.
-import { existsSync, mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+// `textile-token-provider init`, the planning and the writing (init-command.ts parses arguments
+// and prints): adds the token provider's functions to an existing Netlify site. It writes one
+// small file per function into the site's functions folder, each re-exporting a ready-made
+// handler of the package with a literal `config` (function-files.ts says why): by default one
+// login function for both routes, or with --split (or when a site already has them) a challenge
+// and a token function, never both layouts at once (their routes would clash); and it adds `.env`
+// to the site's .gitignore. Non-interactive and idempotent: a second run changes nothing, a file
+// the user changed is never overwritten without --force, and a taken route is refused, not
+// shadowed.
+// Threat model: it runs in cloned repositories, whose netlify.toml, symbolic links and special
+// files are the repository author's. It reads only regular files inside the site, at most 1 MiB
+// each, never through a link out of it (site-paths.ts); it writes only inside the site (unless
+// --functions-dir says otherwise), never through a link (lstat, then create-only writes), and
+// --force replaces a file, never writes into it.
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
 import {
   functionFileText,
   selectFunctions,
   type FunctionSpec,
   type LoginLayout,
 } from './function-files.ts'
+import { applyEnvIgnored, planEnvIgnored, type GitignoreResult } from './gitignore.ts'
 import {
-  configuredFunctionsDir,
-  readNetlifyToml,
+  namesPlace,
+  readNetlifyConfig,
   redirectCovers,
   siteRedirects,
+  type NetlifyConfig,
 } from './netlify-config.ts'
-import { functionsFolder, readJson, readText, regularFile } from './site-paths.ts'
+import {
+  DEFAULT_FUNCTIONS_DIR,
+  folderInside,
+  isInside,
+  listFunctionsFolder,
+  readRegularFile,
+  readSiteJson,
+  regularFile,
+  type FunctionsFolder,
+} from './site-paths.ts'
 
 /** The package name: what the written files import from. */
 export const PACKAGE_NAME = 'textile-token-provider'
 export { DEFAULT_FUNCTIONS_DIR } from './site-paths.ts'
 /** The written files are named `textile-<function>.<ext>`, so they never take a site's own names. */
 export const FILE_PREFIX = 'textile-'
-
-/** Usage of the command. */
-export const INIT_USAGE = `textile-token-provider init [options]
-
-Adds POST <base>/challenge and POST <base>/token (and, with --jwt, POST <base>/jwt and
-GET <base>/jwks) to the Netlify site in the current folder, as files in its functions folder
-(netlify.toml [functions] directory, else netlify/functions). Prints what to set next.
-
-  --base <path>           base path of the routes (default /api); use it when /api is taken
-  --split                 serve challenge and token from two functions instead of one (the
-                          layout of earlier versions: two cold starts per cold login; kept
-                          automatically while textile-challenge/textile-token files exist)
-  --jwt                   also add the JWT minter and its JWKS
-  --single-use            also add the hourly clean-up of single-use envelopes (a scheduled
-                          function, no route) and say how to turn SINGLE_USE_ENVELOPES on
-  --functions-dir <dir>   write here instead of the site's functions folder (the only way to
-                          write outside the site: netlify.toml's folder must lie inside it)
-  --ext <ts|mts|js|mjs>   file extension (default: .ts/.mts for TypeScript sites, else .js/.mjs,
-                          the m-variant when package.json is not "type": "module")
-  --dir <path>            the site (default the current folder)
-  --force                 replace files that differ from what init writes (never a link)
-  --dry-run               say what would change, change nothing`
 
 /** Options of {@link runInit}. */
 export interface InitOptions {
@@ -96,23 +86,34 @@ export interface InitResult {
   files: InitFile[]
   /** Routes already served by something else in the site (the run wrote nothing then). */
   conflicts: string[]
+  /**
+   * Functions of the site that init did not read, so did not check for its routes: links (never
+   * followed), special files, files over 1 MiB.
+   */
+  unread: string[]
+  /** What happened to `.env` in the site's .gitignore (absent when routes were taken). */
+  gitignore?: GitignoreResult
 }
 
 /**
- * Writes the function files into a site.
+ * Writes the function files into a site and makes its .gitignore ignore `.env`.
  *
- * @throws `Error` with a one-line message for a bad base path or extension.
+ * @throws `Error` with a one-line message for a bad base path or extension, a netlify.toml that
+ *   is not TOML or names a folder outside the site, and a file init may not read or write
+ *   (a link, a FIFO, a device, over 1 MiB).
  * @example
  * const result = runInit({ dir: process.cwd() })
  */
 export function runInit(options: InitOptions): InitResult {
   const dir = resolve(options.dir)
   const base = normaliseBase(options.base ?? '/api')
-  const toml = readNetlifyToml(dir)
-  const functionsDir = functionsFolder(dir, configuredFunctionsDir(toml), options.functionsDir)
-  const ext = options.ext ?? defaultExtension(dir)
+  const config = readNetlifyConfig(dir)
+  const folders = siteFolders(dir, config, options.functionsDir)
+  const functionsDir = folders.functions
+  const ext = options.ext ?? defaultExtension(dir, functionsDir)
   if (!['ts', 'mts', 'js', 'mjs'].includes(ext)) throw new Error(`unsupported --ext ${ext}`)
-  const splitFound = splitFiles(functionsDir)
+  const folder = listFunctionsFolder(functionsDir, dir)
+  const splitFound = splitFiles(functionsDir, folder)
   const layout: LoginLayout = options.split || splitFound.length > 0 ? 'split' : 'combined'
   const specs = selectFunctions({ layout, jwt: options.jwt, singleUse: options.singleUse })
   const planned = specs.map((spec) => {
@@ -124,10 +125,11 @@ export function runInit(options: InitOptions): InitResult {
   // Before anything is written: a link (dangling or not) or a non-file where a file goes is refused.
   const existing = new Map(planned.map((file) => [file.path, regularFile(file.path, dir)]))
   const ours = new Set(planned.map((file) => file.path))
-  const conflicts = findConflicts({
+  const { conflicts, unread } = findConflicts({
     dir,
-    toml,
-    functionsDir,
+    config,
+    publishDir: folders.publish,
+    folder,
     ours,
     routes: planned.flatMap((file) => file.routes),
   })
@@ -139,14 +141,17 @@ export function runInit(options: InitOptions): InitResult {
     singleUse: options.singleUse === true,
     files: [],
     conflicts,
+    unread,
   }
   if (conflicts.length > 0) return result
 
+  // Decided before anything is written: a .gitignore init may not read stops it here.
+  const gitignore = planEnvIgnored(dir)
   for (const file of planned) {
-    const text = existing.get(file.path) ? readText(file.path) : undefined
+    const read = existing.get(file.path) ? readRegularFile(file.path) : undefined
     let status: InitFile['status']
-    if (text === undefined) status = 'created'
-    else if (text === file.text) status = 'unchanged'
+    if (read === undefined) status = 'created'
+    else if ('text' in read && read.text === file.text) status = 'unchanged'
     else status = options.force ? 'overwritten' : 'kept'
     if (!options.dryRun && (status === 'created' || status === 'overwritten')) {
       mkdirSync(functionsDir, { recursive: true })
@@ -161,126 +166,53 @@ export function runInit(options: InitOptions): InitResult {
       status,
     })
   }
+  result.gitignore = options.dryRun ? applyNothing(gitignore) : applyEnvIgnored(gitignore)
   return result
 }
 
-/**
- * The command: parses arguments, runs {@link runInit}, prints the outcome and the next steps.
- * Returns the exit code (1 when a route is taken).
- *
- * @example
- * process.exitCode = runInitCommand(process.argv.slice(3))
- */
-export function runInitCommand(argv: string[], log: (line: string) => void = console.log): number {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      base: { type: 'string' },
-      split: { type: 'boolean', default: false },
-      jwt: { type: 'boolean', default: false },
-      'single-use': { type: 'boolean', default: false },
-      'functions-dir': { type: 'string' },
-      ext: { type: 'string' },
-      dir: { type: 'string', default: '.' },
-      force: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-    },
-  })
-  const result = runInit({
-    dir: values.dir,
-    ...(values.base !== undefined && { base: values.base }),
-    split: values.split,
-    jwt: values.jwt,
-    singleUse: values['single-use'],
-    ...(values['functions-dir'] !== undefined && { functionsDir: values['functions-dir'] }),
-    ...(values.ext !== undefined && { ext: values.ext as InitOptions['ext'] }),
-    force: values.force,
-    dryRun: values['dry-run'],
-  })
-  const site = resolve(values.dir)
-  if (result.conflicts.length > 0) {
-    log(`${PACKAGE_NAME} init: nothing written; these routes are already taken in this site:`)
-    for (const conflict of result.conflicts) log(`  ${conflict}`)
-    log(`Choose another base path, for example: npx ${PACKAGE_NAME} init --base /auth`)
-    return 1
-  }
-  for (const file of result.files) {
-    const changes = file.status === 'created' || file.status === 'overwritten'
-    const status = values['dry-run'] && changes ? `would be ${file.status}` : file.status
-    const note =
-      file.status === 'kept'
-        ? ' (kept: it differs from what init writes; --force overwrites it)'
-        : ''
-    const where = file.schedule ? `scheduled ${file.schedule}` : file.routes.join(', ')
-    log(`${status.padEnd(11)} ${relative(site, file.path)}  ${where}${note}`)
-  }
-  if (result.splitFound.length > 0 && !values.split) {
-    const names = result.splitFound.map((path) => relative(site, path)).join(' and ')
-    log(`Kept the two-function layout of ${names}. One function for both routes meets one cold`)
-    log('start per login instead of two: delete those files, then run init again.')
-  }
-  if (result.files.every((file) => file.status === 'unchanged')) {
-    log('Everything is in place already.')
-    return 0
-  }
-  log('')
-  for (const line of nextSteps(result)) log(line)
-  return 0
+function applyNothing({ path, status, rule }: GitignoreResult): GitignoreResult {
+  return { path, status, ...(rule !== undefined && { rule }) }
 }
 
 /**
- * Generates CHALLENGE_SECRET inside the user's shell (`"$(…)"`): the value goes straight into
- * `netlify env:set … --secret`, which does not print it, so it never reaches this output, the
- * shell's history or a CI log.
+ * The site's folders as Netlify resolves them (@netlify/config `files.js`; the docs: "the path is
+ * relative to the site's base directory"): `[build] base` from the site's root, `[build] publish`
+ * (default: the base, when one is set) and the functions folder from the base, a leading `/`
+ * meaning the base too. Each must lead inside the site; only --functions-dir may point elsewhere.
  */
-export const CHALLENGE_SECRET_GENERATOR = `"$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"`
-
-/** What to do after init: the variables, the SDK snippet, offline development. No secret in it. */
-export function nextSteps(result: InitResult): string[] {
-  const secret = '--secret --scope functions --context production deploy-preview branch-deploy'
-  return [
-    'Next:',
-    "1. Set the functions' variables (netlify.toml values never reach deployed functions):",
-    '     netlify env:set USER_API_KEY <hub user-group key> --scope functions',
-    `     netlify env:set USER_API_SECRET <its secret> ${secret}`,
-    `     netlify env:set CHALLENGE_SECRET ${CHALLENGE_SECRET_GENERATOR} ${secret}`,
-    '   (the last line makes a random secret in your shell; it is never printed)',
-    '   Self-hosted hub whose host key you hold (issuer mode, no hub round trip):',
-    `     netlify env:set HUB_ISSUER_KEY <host private key> ${secret}`,
-    '     netlify env:set USER_TOKEN_TTL_SECONDS 3600 --scope functions   (user tokens that end)',
-    '   Optional: ALLOWED_ORIGINS, ALLOWED_PUBKEYS, DENIED_PUBKEYS, API_SIG_TTL_SECONDS',
-    "   (docs/configuration.md in the project's repository).",
-    ...(result.singleUse
-      ? [
-          '   Single use (each envelope redeemable once, remembered in Netlify Blobs; the',
-          '   scheduled clean-up deletes expired entries hourly, on the published production deploy):',
-          '     npm i @netlify/blobs    # the store (an optional peer dependency of this package)',
-          '     netlify env:set SINGLE_USE_ENVELOPES true --scope functions',
-        ]
-      : []),
-    '2. In the app (npm i @textile/hub):',
-    "     import { Client } from '@textile/hub'",
-    `     import { createUserAuthProvider } from '${PACKAGE_NAME}/client'`,
-    `     import { browserIdentity } from '${PACKAGE_NAME}/identity'`,
-    '     const identity = await browserIdentity() // a non-extractable key kept in IndexedDB',
-    `     const provider = createUserAuthProvider({ endpoint: '${result.base}', identity, hubUrl })`,
-    '     const client = Client.withUserAuth(provider, hubUrl)',
-    '   The thread token stays in memory (or pass storage: sessionStorage), not in localStorage:',
-    '   any XSS on the site reads localStorage, and without USER_TOKEN_TTL_SECONDS the token',
-    '   never expires.',
-    '3. Offline development against the local hub emulator:',
-    `     npx ${PACKAGE_NAME} emulator --write-env    # writes .env once, then: netlify dev`,
-  ]
+function siteFolders(
+  dir: string,
+  config: NetlifyConfig,
+  flag: string | undefined,
+): { base: string; publish?: string; functions: string } {
+  const toml = (name: string, value: string) => `netlify.toml ${name} ${JSON.stringify(value)}`
+  const base =
+    config.base === undefined
+      ? dir
+      : folderInside(dir, dir, config.base, toml('[build] base', config.base))
+  const publish =
+    config.publish === undefined
+      ? config.base === undefined
+        ? undefined
+        : base
+      : folderInside(dir, base, config.publish, toml('[build] publish', config.publish))
+  if (flag !== undefined)
+    return { base, ...(publish && { publish }), functions: resolve(dir, flag) }
+  const configured = config.functions
+  const functions = folderInside(
+    dir,
+    base,
+    configured?.value ?? DEFAULT_FUNCTIONS_DIR,
+    configured ? toml(configured.name, configured.value) : 'the default functions folder',
+    'init writes there only when told with --functions-dir',
+  )
+  return { base, ...(publish && { publish }), functions }
 }
 
-/** Our challenge and token files from an earlier init (or --split), any extension. */
-function splitFiles(functionsDir: string): string[] {
-  if (!existsSync(functionsDir)) return []
+/** Our challenge and token files from an earlier init (or --split), any extension, links too. */
+function splitFiles(functionsDir: string, folder: FunctionsFolder): string[] {
   const split = new RegExp(`^${FILE_PREFIX}(challenge|token)\\.(m|c)?[jt]s$`)
-  return readdirSync(functionsDir)
-    .filter((name) => split.test(name))
-    .sort()
-    .map((name) => join(functionsDir, name))
+  return folder.names.filter((name) => split.test(name)).map((name) => join(functionsDir, name))
 }
 
 function routesOf(spec: FunctionSpec, base: string): string[] {
@@ -302,42 +234,71 @@ function normaliseBase(base: string): string {
 }
 
 // TypeScript sites get .ts (.mts without "type": "module", so Netlify builds ESM); others .js/.mjs.
-function defaultExtension(dir: string): NonNullable<InitOptions['ext']> {
-  const pkg = readJson(join(dir, 'package.json'))
+// The package.json that decides is the nearest one above the functions folder, as for Netlify.
+function defaultExtension(dir: string, functionsDir: string): NonNullable<InitOptions['ext']> {
+  const folders = [dir]
+  if (isInside(dir, functionsDir)) {
+    for (let folder = functionsDir; folder !== dir; folder = dirname(folder)) {
+      folders.splice(-1, 0, folder)
+    }
+  }
+  const home = folders.find((folder) => existsSync(join(folder, 'package.json'))) ?? dir
+  const pkg = readSiteJson(join(home, 'package.json'), dir)
   const esm = pkg?.type === 'module'
   const deps = { ...(pkg?.dependencies as object), ...(pkg?.devDependencies as object) }
-  const typescript = existsSync(join(dir, 'tsconfig.json')) || 'typescript' in deps
-  return typescript ? (esm ? 'ts' : 'mts') : esm ? 'js' : 'mjs'
+  const tsconfig = folders.some((folder) => existsSync(join(folder, 'tsconfig.json')))
+  return tsconfig || 'typescript' in deps ? (esm ? 'ts' : 'mts') : esm ? 'js' : 'mjs'
 }
 
-/** Routes of ours that something else in the site already serves: functions, redirects. */
+/**
+ * Routes of ours that something else in the site already takes: another function that declares
+ * one, a forced redirect or rewrite that covers one, a rule or an edge function declared for that
+ * place (see `namesPlace`).
+ */
 function findConflicts(input: {
   dir: string
-  toml: string | undefined
-  functionsDir: string
+  config: NetlifyConfig
+  publishDir: string | undefined
+  folder: FunctionsFolder
   ours: ReadonlySet<string>
   routes: readonly string[]
-}): string[] {
+}): { conflicts: string[]; unread: string[] } {
   const paths = input.routes.map((route) => route.split(' ')[1]!)
   const conflicts: string[] = []
+  const unread = [...input.folder.unread]
   // Other functions in the folder that declare one of our paths.
-  if (existsSync(input.functionsDir)) {
-    for (const name of readdirSync(input.functionsDir, { recursive: true }) as string[]) {
-      const file = join(input.functionsDir, name)
-      if (input.ours.has(file) || !/\.(m|c)?[jt]sx?$/.test(name)) continue
-      const text = readText(file) ?? ''
-      for (const path of paths) {
-        if (text.includes(`'${path}'`) || text.includes(`"${path}"`)) {
-          conflicts.push(`${path} (declared by ${relative(input.dir, file)})`)
-        }
+  for (const file of input.folder.entries) {
+    if (input.ours.has(file)) continue
+    const read = readRegularFile(file)
+    if (read === undefined) continue
+    if (!('text' in read)) {
+      unread.push(file)
+      continue
+    }
+    for (const path of paths) {
+      if (read.text.includes(`'${path}'`) || read.text.includes(`"${path}"`)) {
+        conflicts.push(`${path} (declared by ${relative(input.dir, file)})`)
       }
     }
   }
   // Redirects and rewrites (netlify.toml and _redirects) whose `from` covers one of our paths.
-  for (const { from, where } of siteRedirects(input.dir, input.toml)) {
+  for (const { from, force, where } of siteRedirects(input.dir, input.config, input.publishDir)) {
+    if (!force && !namesPlace(from)) continue
     for (const path of paths) {
       if (redirectCovers(from, path)) conflicts.push(`${path} (redirected by ${from} in ${where})`)
     }
   }
-  return conflicts
+  // Edge functions run before every function: one declared for the place takes it.
+  for (const edge of input.config.edgeFunctions) {
+    for (const pattern of edge.path.filter(namesPlace)) {
+      for (const path of paths) {
+        if (redirectCovers(pattern, path)) {
+          conflicts.push(
+            `${path} (taken by edge function ${edge.function} at ${pattern} in netlify.toml [[edge_functions]])`,
+          )
+        }
+      }
+    }
+  }
+  return { conflicts, unread: unread.map((file) => relative(input.dir, file)).sort() }
 }

@@ -1,74 +1,209 @@
-// What init reads of a site's Netlify configuration: string values of netlify.toml (only the
-// simple forms netlify.toml uses, not a TOML parser) and the `from` paths of its redirects and
-// rewrites (netlify.toml `[[redirects]]`, `_redirects` at the root and in the publish folder).
+// What init reads of a site's Netlify configuration: netlify.toml, parsed by a TOML parser
+// (smol-toml, the parser of Netlify's own @netlify/config), reduced to the settings init uses, and
+// the `from` paths of the site's redirects and rewrites (netlify.toml `[[redirects]]`, `_redirects`
+// at the root and in the publish folder) and `[[edge_functions]]` declarations.
 import { join, relative } from 'node:path'
-import { readText } from './site-paths.ts'
+import { parse, TomlError } from 'smol-toml'
+import { readSiteFile } from './site-paths.ts'
 
-/** One redirect or rewrite rule's `from`, and the file that declares it. */
+/** One `[[redirects]]` rule of netlify.toml. */
+export interface TomlRedirect {
+  from: string
+  to?: string
+  status?: number
+  force?: boolean
+}
+
+/** One `[[edge_functions]]` declaration of netlify.toml: the function and the paths it takes. */
+export interface TomlEdgeFunction {
+  function: string
+  path: string[]
+}
+
+/** The settings of netlify.toml that init uses (absent ones undefined; lists possibly empty). */
+export interface NetlifyConfig {
+  /** `[build] base`: the folder the other paths are relative to. */
+  base?: string
+  /** `[build] publish`. */
+  publish?: string
+  /** The functions folder: `[functions] directory`, else `[build] functions`, and which it was. */
+  functions?: { name: '[functions] directory' | '[build] functions'; value: string }
+  redirects: TomlRedirect[]
+  edgeFunctions: TomlEdgeFunction[]
+}
+
+/** One redirect or rewrite rule's `from`, whether it is forced, and the file that declares it. */
 export interface SiteRedirect {
   from: string
+  /** `force = true` in netlify.toml, `!` after the status in `_redirects`. */
+  force: boolean
   /** `netlify.toml [[redirects]]`, or the `_redirects` file relative to the site. */
   where: string
 }
 
 /**
- * The text of the site's `netlify.toml`, undefined when it has none.
+ * The settings init uses from netlify.toml text: every valid TOML form (dotted keys, inline
+ * tables, literal and multi-line strings, comments, CRLF, a BOM).
  *
+ * @throws `Error` with a one-line message naming the file, line and column for text that is not
+ *   TOML, and naming the setting for a value of the wrong type.
  * @example
- * const toml = readNetlifyToml(dir)
+ * parseNetlifyToml('functions.directory = "fns"').functions // { name: '[functions] directory', value: 'fns' }
  */
-export function readNetlifyToml(dir: string): string | undefined {
-  return readText(join(dir, 'netlify.toml'))
-}
-
-/**
- * A string value of `key` in a TOML `[section]` (only the simple forms netlify.toml uses).
- *
- * @example
- * tomlString(toml, 'functions', 'directory') // 'netlify/functions'
- */
-export function tomlString(
-  toml: string | undefined,
-  section: string,
-  key: string,
-): string | undefined {
-  if (!toml) return undefined
-  let current = ''
-  for (const raw of toml.split('\n')) {
-    const line = raw.replace(/\s+#.*$/, '').trim()
-    const header = /^\[([^\[\]]+)\]$/.exec(line)
-    if (header) {
-      current = header[1]!.trim()
-      continue
-    }
-    if (/^\[\[/.test(line)) current = ''
-    if (current !== section) continue
-    const match = new RegExp(`^${key}\\s*=\\s*(["'])(.*)\\1$`).exec(line)
-    if (match) return match[2]
+export function parseNetlifyToml(text: string, file = 'netlify.toml'): NetlifyConfig {
+  let toml: Record<string, unknown>
+  try {
+    toml = parse(text.replace(/^\uFEFF/, ''))
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error
+    const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '')
+    throw new Error(
+      `${file} is not valid TOML: line ${error.line}, column ${error.column}: ${reason}`,
+    )
   }
-  return undefined
+  const build = table(toml.build, file, '[build]')
+  const functions = table(toml.functions, file, '[functions]')
+  const directory = string(functions.directory, file, '[functions] directory')
+  const buildFunctions = string(build.functions, file, '[build] functions')
+  return {
+    ...optional('base', string(build.base, file, '[build] base')),
+    ...optional('publish', string(build.publish, file, '[build] publish')),
+    ...(directory !== undefined
+      ? { functions: { name: '[functions] directory', value: directory } }
+      : buildFunctions !== undefined
+        ? { functions: { name: '[build] functions', value: buildFunctions } }
+        : {}),
+    redirects: tables(toml.redirects, file, '[[redirects]]').map((rule, i) => {
+      const where = `[[redirects]] number ${i + 1}`
+      const from = string(rule.from, file, `${where} from`)
+      if (from === undefined) throw new Error(`${file} ${where} has no from`)
+      const to = string(rule.to, file, `${where} to`)
+      const status = typeOf(rule.status, 'number', file, `${where} status`)
+      const force = typeOf(rule.force, 'boolean', file, `${where} force`)
+      return {
+        from,
+        ...optional('to', to),
+        ...optional('status', status),
+        ...optional('force', force),
+      }
+    }),
+    // A `pattern` (a regular expression) is not matched: init builds no expression from a site.
+    edgeFunctions: tables(toml.edge_functions, file, '[[edge_functions]]').map((decl, i) => {
+      const where = `[[edge_functions]] number ${i + 1}`
+      const paths: unknown[] = Array.isArray(decl.path) ? decl.path : [decl.path]
+      return {
+        function: string(decl.function, file, `${where} function`) ?? '',
+        path: paths.flatMap((path) => string(path, file, `${where} path`) ?? []),
+      }
+    }),
+  }
 }
 
 /**
- * The redirects and rewrites of a site: netlify.toml `[[redirects]]` and `_redirects` files.
+ * The site's netlify.toml settings (none when it has no netlify.toml).
  *
+ * @throws `Error` as {@link parseNetlifyToml} does, and for a netlify.toml init may not read
+ *   (a link out of the site, a FIFO, a device, over 1 MiB).
  * @example
- * for (const { from, where } of siteRedirects(dir, readNetlifyToml(dir))) console.log(from, where)
+ * const config = readNetlifyConfig(process.cwd())
  */
-export function siteRedirects(dir: string, toml: string | undefined): SiteRedirect[] {
+export function readNetlifyConfig(dir: string): NetlifyConfig {
+  const text = readSiteFile(join(dir, 'netlify.toml'), dir)
+  return text === undefined ? { redirects: [], edgeFunctions: [] } : parseNetlifyToml(text)
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
+
+interface Types {
+  string: string
+  number: number
+  boolean: boolean
+}
+
+// A value of the given TOML type, or undefined when absent; any other type is an error.
+function typeOf<T extends keyof Types>(
+  value: unknown,
+  type: T,
+  file: string,
+  where: string,
+): Types[T] | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== type) throw new Error(`${file} ${where} must be a ${type}`)
+  return value as Types[T]
+}
+
+function string(value: unknown, file: string, where: string): string | undefined {
+  return typeOf(value, 'string', file, where)
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function table(value: unknown, file: string, where: string): Record<string, unknown> {
+  if (value === undefined) return {}
+  if (!isTable(value)) throw new Error(`${file} ${where} must be a table`)
+  return value
+}
+
+function tables(value: unknown, file: string, where: string): Record<string, unknown>[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || !value.every(isTable)) {
+    throw new Error(`${file} ${where} must be an array of tables`)
+  }
+  return value
+}
+
+/**
+ * The redirects and rewrites of a site: netlify.toml `[[redirects]]` and the `_redirects` files
+ * at the root and in the publish folder.
+ *
+ * @throws `Error` for a `_redirects` file init may not read (see `readSiteFile`).
+ * @example
+ * for (const { from, where } of siteRedirects(dir, config, publishDir)) console.log(from, where)
+ */
+export function siteRedirects(
+  dir: string,
+  config: NetlifyConfig,
+  publishDir: string | undefined,
+): SiteRedirect[] {
+  const files = new Set([join(dir, '_redirects')])
+  if (publishDir !== undefined) files.add(join(publishDir, '_redirects'))
   return [
-    ...[...(toml ?? '').matchAll(/^\s*from\s*=\s*["']([^"']+)["']/gm)].map((m) => ({
-      from: m[1]!,
+    ...config.redirects.map((rule) => ({
+      from: rule.from,
+      force: rule.force === true,
       where: 'netlify.toml [[redirects]]',
     })),
-    ...redirectsFiles(dir, toml).flatMap(({ file, text }) =>
-      text
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/)[0] ?? '')
-        .filter((from) => from.startsWith('/'))
-        .map((from) => ({ from, where: relative(dir, file) })),
+    ...[...files].flatMap((file) =>
+      (readSiteFile(file, dir) ?? '').split('\n').flatMap((line) => {
+        // `from to [status[!]] [conditions]`; `#` starts a comment.
+        const [from = '', , ...rest] = line.trim().split(/\s+/)
+        if (!from.startsWith('/')) return []
+        const force = rest.some((token) => /^\d{3}!$/.test(token))
+        return [{ from, force, where: relative(dir, file) }]
+      }),
     ),
   ]
+}
+
+/**
+ * Whether a rule's `from` names a place of its own rather than catching everything: its first
+ * segment is literal (`/api/*`, `/api/token`), not a placeholder or a splat (`/*`, `/**`,
+ * `/:lang/*`). A function's route wins over a rule that is not forced (Netlify's redirects are
+ * fallbacks); init still refuses one that names the place, so a rule someone wrote for those
+ * paths (a proxy to a backend) never loses them silently, and lets a catch-all (the SPA
+ * fallback `/* /index.html 200`) be.
+ *
+ * @example
+ * namesPlace('/api/*') // true
+ * namesPlace('/*') // false
+ */
+export function namesPlace(from: string): boolean {
+  const first = from.split(/[?#]/)[0]!.split('/')[1] ?? ''
+  return first !== '' && !first.includes('*') && !first.startsWith(':')
 }
 
 /**
@@ -137,27 +272,4 @@ function globMatches(tokens: readonly Token[], text: string): boolean {
 
 function trimSlash(value: string): string {
   return value.length > 1 ? value.replace(/\/+$/, '') : value
-}
-
-function redirectsFiles(dir: string, toml: string | undefined) {
-  const publish = tomlString(toml, 'build', 'publish')
-  return [join(dir, '_redirects'), ...(publish ? [join(dir, publish, '_redirects')] : [])]
-    .map((file) => ({ file, text: readText(file) }))
-    .filter((entry): entry is { file: string; text: string } => entry.text !== undefined)
-}
-
-/**
- * The functions folder netlify.toml names, and where: `[functions] directory`, else
- * `[build] functions`; undefined when it names none.
- *
- * @example
- * configuredFunctionsDir('[functions]\ndirectory = "fns"') // { name: '[functions] directory', value: 'fns' }
- */
-export function configuredFunctionsDir(
-  toml: string | undefined,
-): { name: string; value: string } | undefined {
-  const directory = tomlString(toml, 'functions', 'directory')
-  if (directory !== undefined) return { name: '[functions] directory', value: directory }
-  const functions = tomlString(toml, 'build', 'functions')
-  return functions === undefined ? undefined : { name: '[build] functions', value: functions }
 }

@@ -5,6 +5,7 @@
 // is used only while well within its lifetime. A failed prefetch is forgotten: the login then
 // fetches a fresh envelope as if there had been no prefetch.
 import type { ChallengeResult } from './http.ts'
+import type { ClockSample } from './server-clock.ts'
 
 /**
  * A prefetched envelope is used only while at least this much of its lifetime remains (a quarter
@@ -20,10 +21,11 @@ export interface ChallengeSourceOptions {
   now: () => Date
 }
 
-/** An envelope to sign, and whether it was fetched ahead of time. */
+/** An envelope to sign, whether it was fetched ahead of time, and what it says of the clocks. */
 export interface TakenEnvelope {
   envelope: string
   prefetched: boolean
+  clock: ClockSample
 }
 
 /** The envelope slot of one provider. */
@@ -42,6 +44,7 @@ interface Fetched {
   envelope: string
   /** The provider's clock, ms: after this, a held envelope is refetched instead of signed. */
   usableUntil: number
+  clock: ClockSample
 }
 
 interface Slot {
@@ -65,22 +68,27 @@ export function createChallengeSource(options: ChallengeSourceOptions): Challeng
 
   const fetchOne = async (): Promise<Fetched> => {
     const requestedAt = now().getTime()
-    const { envelope, lifetimeMs } = await options.fetch()
+    const { envelope, lifetimeMs, issuedAt } = await options.fetch()
+    const clock = { iat: issuedAt, sentAt: requestedAt, receivedAt: now().getTime() }
     // `iat` is whole seconds, rounded down: the envelope may end up to 1 s before requestedAt + lifetime.
     const safety = Math.min(ENVELOPE_SAFETY_MS, lifetimeMs / 4)
-    return { envelope, usableUntil: requestedAt + lifetimeMs - 1000 - safety }
+    return { envelope, usableUntil: requestedAt + lifetimeMs - 1000 - safety, clock }
   }
   const usable = (fetched: Fetched | undefined): fetched is Fetched =>
     fetched !== undefined && now().getTime() < fetched.usableUntil
 
-  const fresh = async () => ({ envelope: (await fetchOne()).envelope, prefetched: false })
+  const fresh = async (): Promise<TakenEnvelope> => {
+    const { envelope, clock } = await fetchOne()
+    return { envelope, prefetched: false, clock }
+  }
 
   return {
     async take() {
       const slot = held
       held = undefined
       const prefetched = slot && (await slot.promise)
-      return usable(prefetched) ? { envelope: prefetched.envelope, prefetched: true } : fresh()
+      if (!usable(prefetched)) return fresh()
+      return { envelope: prefetched.envelope, prefetched: true, clock: prefetched.clock }
     },
     fresh,
     prefetch() {

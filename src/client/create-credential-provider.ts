@@ -1,12 +1,14 @@
 // The login machinery both providers share: challenge → sign → POST `/token` or `/jwt` → finish,
 // one login in flight at a time, the result cached until shortly before it expires, the next
 // envelope prefetched shortly before the refresh (and the first one at once with 'eager'), events,
-// cancellation.
+// cancellation, reset. Expiries come on the servers' clock; each login re-estimates how far the
+// page's clock is from theirs (server-clock.ts) and schedules on the page's clock from that.
 // Threat model: the private key never leaves `identity`; the SDK signs only strings that are
 // envelopes for its own key (readChallenge), and only when a caller needs credentials (never a
 // prefetched envelope ahead of time). Failed logins are never cached. After dispose or abort
 // nothing new starts: no request, no timer, no event (a `sign` already running cannot be stopped;
 // its result is dropped).
+import { encodeBase64Url } from '../core/base64.ts'
 import { callListener } from './call-listener.ts'
 import { createChallengeSource } from './challenge-source.ts'
 import { UserAuthError } from './errors.ts'
@@ -15,12 +17,13 @@ import { createPrefetchTimer } from './prefetch-timer.ts'
 import type { Provider, ProviderSettings } from './provider-options.ts'
 import type { ProviderErrorEvent, TokenSource } from './provider-events.ts'
 import { scheduleRefresh } from './refresh-schedule.ts'
+import { clockOffset } from './server-clock.ts'
 import { signWithIdentity } from './sign-with-identity.ts'
 
 /** What one login produced. */
 export interface Credentials<T> {
   value: T
-  /** Expiry, ms since the epoch. */
+  /** Expiry, ms since the epoch: on the servers' clock from `finish`, on the page's in events. */
   expiresAt: number
   tokenSource: TokenSource
 }
@@ -32,6 +35,8 @@ export interface LoginTools {
   signal: AbortSignal
   timeoutMs: number
   pubkey: string
+  /** The servers' clock now, as this login estimated it (ms since the epoch). */
+  serverNow: number
 }
 
 /** How one kind of provider turns a signed envelope into credentials. */
@@ -44,8 +49,10 @@ export interface LoginSteps<R, T, E> {
   finish(result: R, tools: LoginTools): Promise<Credentials<T>>
   /** What each caller gets (a copy of an object, so callers cannot alter the cache). */
   copy(value: T): T
-  /** The `onChange` event of new credentials. */
+  /** The `onChange` event of new credentials (`expiresAt` on the page's clock). */
   event(type: 'login' | 'refresh', credentials: Credentials<T>): E
+  /** What `reset()` drops beyond the credentials (the UserAuth provider's thread token). */
+  reset?(): Promise<void>
 }
 
 /**
@@ -94,6 +101,10 @@ export function createCredentialProvider<R, T, E>(
 
   let current: { credentials: Credentials<T>; refreshAt: number; prefetchAt: number } | undefined
   let inflight: Promise<T> | undefined
+  /** Milliseconds from the page's clock to the servers', from the last login's envelope. */
+  let offset = 0
+  /** Counts resets: a login that started before one keeps nothing. */
+  let resets = 0
   const prefetcher = settings.prefetch
     ? createPrefetchTimer({
         now,
@@ -106,6 +117,7 @@ export function createCredentialProvider<R, T, E>(
     if (onChange && !signal.aborted) callListener(onChange, event)
   }
 
+  /** Keeps credentials whose expiry is on the page's clock. */
   const keep = (credentials: Credentials<T>) => {
     const { expiresAt } = credentials
     const issuedAt = now().getTime()
@@ -121,8 +133,9 @@ export function createCredentialProvider<R, T, E>(
 
   async function login(): Promise<T> {
     prefetcher?.disarm()
+    const epoch = resets
     try {
-      const taken = await challenges.take()
+      let taken = await challenges.take()
       let result: R
       try {
         result = await redeem(taken.envelope)
@@ -133,12 +146,18 @@ export function createCredentialProvider<R, T, E>(
         if (!taken.prefetched || (code !== 'envelope_expired' && code !== 'invalid_envelope')) {
           throw error
         }
-        result = await redeem((await challenges.fresh()).envelope)
+        taken = await challenges.fresh()
+        result = await redeem(taken.envelope)
       }
-      const credentials = await steps.finish(result, { sign, signal, timeoutMs, pubkey })
+      // The envelope the functions just took tells how far their clock is from the page's.
+      offset = clockOffset(taken.clock)
+      const serverNow = now().getTime() + offset
+      const tools = { sign, signal, timeoutMs, pubkey, serverNow }
+      const finished = await steps.finish(result, tools)
       if (signal.aborted) throw aborted()
+      const credentials = { ...finished, expiresAt: finished.expiresAt - offset }
       const type = current ? 'refresh' : 'login'
-      keep(credentials)
+      if (epoch === resets) keep(credentials)
       emit(steps.event(type, credentials))
       return credentials.value
     } catch (error) {
@@ -151,6 +170,13 @@ export function createCredentialProvider<R, T, E>(
   }
 
   const dispose = () => life.abort()
+  const reset = async () => {
+    resets++
+    current = undefined
+    inflight = undefined
+    prefetcher?.disarm()
+    await steps.reset?.()
+  }
   const onOuterAbort = () => life.abort(settings.signal?.reason)
   signal.addEventListener('abort', () => {
     prefetcher?.disarm()
@@ -171,19 +197,13 @@ export function createCredentialProvider<R, T, E>(
       if (time >= current.prefetchAt) prefetcher?.tryPrefetch()
       return Promise.resolve(steps.copy(current.credentials.value))
     }
-    inflight ??= Promise.race([login(), stopped]).finally(() => {
-      inflight = undefined
-    })
+    if (!inflight) {
+      const started: Promise<T> = Promise.race([login(), stopped]).finally(() => {
+        if (inflight === started) inflight = undefined
+      })
+      inflight = started
+    }
     return inflight.then(steps.copy)
   }
-  return Object.assign(provider, { dispose })
-}
-
-// base64url without padding (RFC 4648 §5), with `btoa`: encoding.ts would add its base32 tables
-// to the browser bundle for 64 bytes.
-function encodeBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/=+$/, '')
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
+  return Object.assign(provider, { dispose, reset })
 }

@@ -3,10 +3,12 @@
 // there). The thread token ends at its `exp` when it has one (USER_TOKEN_TTL_SECONDS): the
 // UserAuth then expires at the earlier of the two, and a cached token (hub-challenge mode, memory
 // or `storage`) is replaced before it ends; a token without `exp` is reused as long as it lasts.
+// Every token, from `/token`, the hub or storage, must name this identity (`sub`, token-claims.ts);
+// expiries are judged on the servers' clock as the login estimated it (server-clock.ts).
 import { UserAuthError } from './errors.ts'
 import { readUserAuth, type UserAuth } from './http.ts'
-import { isSecureHubUrl } from './hub-url.ts'
-import { createCredentialProvider } from './create-credential-provider.ts'
+import { isSecureHubUrl } from './hub/hub-url.ts'
+import { createCredentialProvider, type LoginTools } from './create-credential-provider.ts'
 import { readProviderOptions, type Provider, type ProviderOptions } from './provider-options.ts'
 import type { TokenSource, UserAuthChangeEvent, UserAuthEvent } from './provider-events.ts'
 import { scheduleRefresh } from './refresh-schedule.ts'
@@ -14,9 +16,10 @@ import {
   asKeyValueStorage,
   createTokenCache,
   type CachedToken,
+  type TokenCache,
   type TokenStorage,
 } from './token-cache.ts'
-import { readTokenTimes, type TokenTimes } from './token-times.ts'
+import { readOwnToken, type TokenTimes } from './token-claims.ts'
 
 /** Options of {@link createUserAuthProvider}. */
 export interface CreateUserAuthProviderOptions extends ProviderOptions {
@@ -41,7 +44,8 @@ export type UserAuthProvider = Provider<UserAuth>
  * @throws (rejects) a server contract code (`invalid_signature`, `pubkey_not_allowed`, …) when the
  *   functions answer problem+json; `network_error`, `request_timeout`, `rate_limited`,
  *   `bad_response`, `sign_failed`, `hub_url_required`, `hub_url_insecure`, `hub_error`,
- *   `hub_timeout`, `aborted` otherwise.
+ *   `hub_unreachable`, `hub_timeout`, `token_mismatch` (a token for another identity, or one
+ *   whose `sub` cannot be read), `aborted` otherwise.
  * @example
  * const provider = createUserAuthProvider({ endpoint: '/api', identity, hubUrl, storage: localStorage })
  * const client = Client.withUserAuth(provider, hubUrl)
@@ -63,18 +67,21 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
     expiresAt === Infinity
       ? Infinity
       : scheduleRefresh({ expiresAt, issuedAt, marginMs: settings.marginMs }).refreshAt
-  const cache = hub && createTokenCache({ hubUrl: hub, pubkey: settings.pubkey, storage: store })
+  const cache = hub
+    ? createTokenCache({ hubUrl: hub, pubkey: settings.pubkey, storage: store })
+    : undefined
 
   return createCredentialProvider<UserAuth, UserAuth, UserAuthChangeEvent>(settings, {
     path: '/token',
     read: readUserAuth,
-    async finish(auth, { sign, signal, timeoutMs, pubkey }) {
+    async finish(auth, tools) {
+      const { serverNow: time } = tools
       let tokenSource: TokenSource = 'function'
       let times: TokenTimes | undefined
-      const time = settings.now().getTime()
       if (auth.token !== undefined) {
         // Issuer mode: a fresh token in every /token answer.
-        times = readTokenTimes(auth.token)
+        times = readOwnToken(auth.token, settings.pubkey)
+        if (!times) throw new UserAuthError('token_mismatch')
       } else {
         // Hub-challenge mode: the cached token while it is good for a while, else the hub's GetToken.
         if (!hub || !cache) throw new UserAuthError('hub_url_required')
@@ -86,22 +93,21 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
           times = cached
           tokenSource = 'cache'
         } else {
-          const { getHubToken } = await import('./hub-challenge.ts')
-          auth.token = await getHubToken({ hubUrl: hub, pubkey, auth, sign, timeoutMs, signal })
-          times = readTokenTimes(auth.token)
+          auth.token = await askHub(hub, auth, tools, cache)
+          times = readOwnToken(auth.token, settings.pubkey)
+          if (!times) throw new UserAuthError('token_mismatch')
           tokenSource = 'hub'
           await cache.set(auth.token, time)
         }
       }
-      // Never hand out a token past its exp: one that arrives expired (a clock far ahead of the
-      // minter's) fails the login instead of being refreshed on every call.
-      if (times && times.expiresAt <= time) {
-        const detail = 'The user token had already expired when it arrived; check the clock.'
+      // Never hand out a token past its exp: one that arrives expired (on the servers' clock as the
+      // login estimated it) fails the login instead of being refreshed on every call.
+      if (times.expiresAt <= time) {
+        const detail =
+          'The user token had already expired when it arrived; check the servers’ clocks.'
         throw new UserAuthError(tokenSource === 'hub' ? 'hub_error' : 'bad_response', { detail })
       }
-      // An unreadable token is trusted until the API signature expires only (the next login
-      // replaces it); a token without exp as long as the API signature.
-      const expiresAt = Math.min(Date.parse(auth.msg), times?.expiresAt ?? Infinity)
+      const expiresAt = Math.min(Date.parse(auth.msg), times.expiresAt)
       return { value: auth, expiresAt, tokenSource }
     },
     copy: (auth) => ({ ...auth }),
@@ -111,5 +117,31 @@ export function createUserAuthProvider(options: CreateUserAuthProviderOptions): 
       tokenSource,
       auth: { ...value },
     }),
+    reset: async () => {
+      await cache?.forget()
+    },
   })
 }
+
+/**
+ * The hub's GetToken (loaded on first use). The hub answering UNAUTHENTICATED drops whatever token
+ * the cache holds for this hub and key, so nothing the hub refused is handed out again.
+ */
+async function askHub(
+  hubUrl: string,
+  auth: UserAuth,
+  tools: LoginTools,
+  cache: TokenCache,
+): Promise<string> {
+  const { getHubToken } = await import('./hub/get-hub-token.ts')
+  const { sign, signal, timeoutMs, pubkey } = tools
+  try {
+    return await getHubToken({ hubUrl, pubkey, auth, sign, timeoutMs, signal })
+  } catch (error) {
+    if (error instanceof UserAuthError && error.grpcStatus === UNAUTHENTICATED) await cache.forget()
+    throw error
+  }
+}
+
+/** gRPC status 16 (https://grpc.github.io/grpc/core/md_doc_statuscodes.html). */
+const UNAUTHENTICATED = 16

@@ -13,6 +13,9 @@ const CONTRACT_CODES: Record<ErrorCode, 0> = {
   invalid_signature: 0,
   origin_not_allowed: 0,
   pubkey_not_allowed: 0,
+  invalid_link: 0,
+  link_expired: 0,
+  link_unsupported: 0,
   method_not_allowed: 0,
   payload_too_large: 0,
   unsupported_media_type: 0,
@@ -40,7 +43,9 @@ export type ClientErrorCode =
   | 'hub_url_required'
   | 'hub_url_insecure'
   | 'hub_error'
+  | 'hub_unreachable'
   | 'hub_timeout'
+  | 'token_mismatch'
   | 'aborted'
 
 /** Every code a {@link UserAuthError} can carry: the server's contract codes plus the SDK's. */
@@ -55,7 +60,9 @@ const MESSAGES: Record<ClientErrorCode, string> = {
   hub_url_required: 'The server did not issue a thread token and no hubUrl was given',
   hub_url_insecure: 'The hub must be reached over https (plain http only on loopback)',
   hub_error: 'The hub refused the token request',
+  hub_unreachable: 'The hub could not be reached',
   hub_timeout: 'The hub did not answer the token request in time',
+  token_mismatch: 'The thread token is not for this identity',
   aborted: 'The provider was disposed or its signal aborted',
 }
 

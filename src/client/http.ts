@@ -19,6 +19,8 @@ export interface ChallengeResult {
   envelope: string
   /** The envelope's lifetime by its own claims (`exp - iat`), in milliseconds. */
   lifetimeMs: number
+  /** Its `iat`: the functions' clock when they issued it, whole seconds. */
+  issuedAt: number
 }
 
 /** What POST `/jwt` returns. */
@@ -120,7 +122,11 @@ export function readChallenge(
   if (!isText(expiresAt)) return undefined
   const payload = readEnvelopePayload(envelope)
   if (payload?.sub !== pubkey) return undefined
-  return { envelope: envelope as string, lifetimeMs: (payload.exp - payload.iat) * 1000 }
+  return {
+    envelope: envelope as string,
+    lifetimeMs: (payload.exp - payload.iat) * 1000,
+    issuedAt: payload.iat,
+  }
 }
 
 /**

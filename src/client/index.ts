@@ -1,5 +1,7 @@
-// textile-token-provider/client: the browser SDK. Web APIs only (browsers, Deno, Node ≥ 22), plus
-// the generated protobuf classes for the hub-challenge leg, which loads on demand.
+// textile-token-provider/client: the browser SDK. Web APIs only (browsers, Deno, Node ≥ 22). The
+// hub-challenge leg (src/client/hub/: GetToken over gRPC-web on a WebSocket) loads on demand and
+// encodes GetToken's messages itself: no generated protobuf classes, nothing on a global, so it
+// cannot clash with @textile/hub's own copy of them (docs/protocol.md §5).
 //
 // Usage:
 //   const provider = createUserAuthProvider({
@@ -11,14 +13,17 @@
 //     onChange: (event) => render(event), // optional: login, refresh, error (each with the expiry)
 //   })
 //   const client = Client.withUserAuth(provider, hubUrl)
+//   // when the hub refuses what the provider gave (host key rotated: "invalid thread token"):
+//   await provider.reset() // the next call logs in afresh and asks the hub for a new token
 //   // later, when the page or component goes away:
 //   provider.dispose()
 //
 //   const jwt = createJwtProvider({ endpoint: '/api', identity }) // JWTs from POST /api/jwt
 //
-// Storage keys are `tokenStorageKey(hubUrl, pubkey)`; remove that key to forget a token (for
-// instance after the hub's host key changed). Expired entries are removed (with `delete` or
-// `removeItem`, when the storage has one). Storage errors never fail a login.
+// Storage keys are `tokenStorageKey(hubUrl, pubkey)`. A stored token is used only if its `sub` is
+// the identity's key; expired, foreign and unreadable entries are removed (with `delete` or
+// `removeItem`, when the storage has one). Storage errors never fail a login. Expiries are judged
+// on the servers' clock, estimated at each login from the envelope's `iat`.
 export {
   createJwtProvider,
   type CreateJwtProviderOptions,

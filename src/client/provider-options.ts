@@ -36,13 +36,23 @@ export interface ProviderOptions {
   prefetch?: boolean | 'eager'
 }
 
-/** A callable provider: resolves to fresh credentials; `dispose()` stops it for good. */
+/**
+ * A callable provider: resolves to fresh credentials; `reset()` makes the next call log in
+ * afresh, `dispose()` stops it for good.
+ */
 export type Provider<T> = (() => Promise<T>) & {
   /**
    * Aborts pending requests, drops the credentials, the held envelope and the prefetch timer;
    * pending and later calls reject with `aborted`. Idempotent.
    */
   dispose(): void
+  /**
+   * Forgets the cached credentials (and, for the UserAuth provider, the thread token, from memory
+   * and `storage`), so that the next call logs in afresh; a login already running is not reused.
+   * Call it when the service refuses what the provider gave (the hub: UNAUTHENTICATED, "invalid
+   * thread token"). Storage failures are ignored; the promise settles once storage was asked.
+   */
+  reset(): Promise<void>
 }
 
 /** Checked options, ready for `createCredentialProvider`. */

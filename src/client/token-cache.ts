@@ -2,10 +2,13 @@
 // lasts; the cache keeps it in memory and, when the app gives one, in its storage. A token alone
 // grants nothing without a fresh API signature and is bound to its pubkey, but it is still a
 // credential: an XSS reads localStorage, so apps should prefer memory or sessionStorage, and apps
-// that share a browser profile between users should not persist it. A token with `exp` is dropped
-// (memory and storage) once `exp` has passed; one whose payload cannot be read is never kept.
+// that share a browser profile between users should not persist it. Storage is untrusted input:
+// a stored token is used only if its `sub` is this cache's key (token-claims.ts), so a token
+// planted there (by an earlier XSS, or another user of a shared profile) cannot fix the user to
+// another identity. A token with `exp` is dropped (memory and storage) once `exp` has passed; a
+// foreign or unreadable one is dropped at once, and never kept.
 import { isJwtShaped } from './http.ts'
-import { readTokenTimes, type TokenTimes } from './token-times.ts'
+import { readOwnToken, type TokenTimes } from './token-claims.ts'
 
 /**
  * A key-value store with `get`/`set`, sync or async (an async wrapper, a `Map`).
@@ -16,7 +19,10 @@ import { readTokenTimes, type TokenTimes } from './token-times.ts'
 export interface KeyValueStorage {
   get(key: string): string | null | undefined | Promise<string | null | undefined>
   set(key: string, value: string): unknown
-  /** Removes an entry (expired tokens); without it an expired entry stays until overwritten. */
+  /**
+   * Removes an entry (expired, foreign or forgotten tokens); without it such an entry stays until
+   * overwritten (the SDK ignores it meanwhile).
+   */
   delete?(key: string): unknown
 }
 
@@ -66,15 +72,21 @@ export interface CachedToken extends TokenTimes {
 /** The cache of one provider: a single hub and public key. */
 export interface TokenCache {
   /**
-   * The cached token if it has not expired at `now` (ms since the epoch), or undefined. An expired
-   * or unreadable entry is dropped from memory and storage; storage failures count as a miss.
+   * The cached token if it is for this key and has not expired at `now` (ms since the epoch, on
+   * the servers' clock), or undefined. An expired, foreign or unreadable entry is dropped from
+   * memory and storage; storage failures count as a miss.
    */
   get(now: number): Promise<CachedToken | undefined>
   /**
-   * Remembers a token received at `now`, unless its payload cannot be read (such a token is trusted
-   * for the login that brought it only); storage failures are ignored (the memory copy holds).
+   * Remembers a token received at `now`, unless it is not readably this key's; storage failures
+   * are ignored (the memory copy holds).
    */
   set(token: string, now: number): Promise<void>
+  /**
+   * Drops the token from memory and storage; a copy that storage keeps (no `delete`, or a failed
+   * one) is ignored from then on. Storage failures are ignored.
+   */
+  forget(): Promise<void>
 }
 
 /** Prefix of the storage keys the SDK writes. */
@@ -103,15 +115,17 @@ export function createTokenCache(options: {
   pubkey: string
   storage?: KeyValueStorage
 }): TokenCache {
-  const key = tokenStorageKey(options.hubUrl, options.pubkey)
-  const storage = options.storage
+  const { pubkey, storage } = options
+  const key = tokenStorageKey(options.hubUrl, pubkey)
   let memory: CachedToken | undefined
+  /** The last token forgotten: storage that could not delete it may still hand it back. */
+  let forgotten: string | undefined
   // A token without iat counts from when the cache first saw it (its own refresh margin needs a start).
   const read = (token: string, now: number): CachedToken | undefined => {
-    const times = readTokenTimes(token)
-    return times && { token, issuedAt: now, ...times }
+    const claims = readOwnToken(token, pubkey)
+    return claims && { token, issuedAt: claims.issuedAt ?? now, expiresAt: claims.expiresAt }
   }
-  const forget = async () => {
+  const drop = async () => {
     memory = undefined
     try {
       await storage?.delete?.(key)
@@ -129,23 +143,36 @@ export function createTokenCache(options: {
           // An unreadable store must not block login: the hub can always issue a new token.
           return undefined
         }
-        if (isJwtShaped(stored)) {
+        if (isJwtShaped(stored) && stored !== forgotten) {
           memory = read(stored, now)
-          if (!memory) await forget()
+          if (!memory) await drop()
         }
       }
-      if (memory && memory.expiresAt <= now) await forget()
+      if (memory && memory.expiresAt <= now) await drop()
       return memory && { ...memory }
     },
     async set(token, now) {
       const entry = read(token, now)
-      if (!entry) return forget()
+      if (!entry) return drop()
       memory = entry
+      forgotten = undefined
       try {
         await storage?.set(key, token)
       } catch {
         // A full or blocked store costs one extra GetToken on the next page load, nothing more.
       }
+    },
+    async forget() {
+      if (memory) forgotten = memory.token
+      if (storage && !memory) {
+        try {
+          const stored = await storage.get(key)
+          if (typeof stored === 'string') forgotten = stored
+        } catch {
+          // Unreadable now: nothing more to remember; the delete below still runs.
+        }
+      }
+      await drop()
     },
   }
 }

@@ -3,8 +3,7 @@
 // only. Nothing here authenticates: the MAC is checked by envelope.ts under the server's secret;
 // `readEnvelopePayload` reads what anyone could have written, which is enough for the SDK to refuse
 // to sign a string that is not an envelope for its own key (no cross-protocol signing oracle).
-// Decoding uses `atob` rather than encoding.ts, whose base32 tables would double the size this
-// adds to the browser SDK; the segment pattern already rules out every non-base64url character.
+import { decodeJsonSegment } from './json-segment.ts'
 
 /** The first segment of every envelope; also what makes the signed bytes start with `ttp1.`. */
 export const ENVELOPE_VERSION = 'ttp1'
@@ -55,25 +54,16 @@ export function splitEnvelope(envelope: unknown): EnvelopeParts | undefined {
 const PAYLOAD_KEYS = 'aud,exp,iat,nonce,sub'
 
 /**
- * Decodes a payload segment: unpadded base64url of UTF-8 JSON (strict UTF-8), an object with
- * exactly the keys sub, aud, iat, exp, nonce, strings and safe integers, `exp ≥ iat`; else
- * undefined. Like `atob`, it ignores non-zero bits after the last byte (only the MAC makes a
- * payload authentic, and the MAC covers the segment's characters, not its bytes).
+ * Decodes a payload segment: unpadded base64url of UTF-8 JSON (strict base64url and UTF-8), an
+ * object with exactly the keys sub, aud, iat, exp, nonce, strings and safe integers, `exp ≥ iat`;
+ * else undefined. Only the MAC makes a payload authentic; this reads its shape.
  *
  * @example
  * const claims = decodeEnvelopePayload(parts.payload)
  */
 export function decodeEnvelopePayload(segment: string): EnvelopePayload | undefined {
-  // base64url without padding never leaves a single character over (RFC 4648 §5).
-  if (!ENVELOPE_SEGMENT.test(segment) || segment.length % 4 === 1) return undefined
-  let value: unknown
-  try {
-    const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'))
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0))
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch {
-    return undefined
-  }
+  if (!ENVELOPE_SEGMENT.test(segment)) return undefined
+  const value = decodeJsonSegment(segment)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
   if (Object.keys(value).sort().join() !== PAYLOAD_KEYS) return undefined
   const { sub, aud, iat, exp, nonce } = value as Record<string, unknown>

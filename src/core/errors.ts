@@ -8,6 +8,9 @@ export type ErrorCode =
   | 'invalid_signature'
   | 'origin_not_allowed'
   | 'pubkey_not_allowed'
+  | 'invalid_link'
+  | 'link_expired'
+  | 'link_unsupported'
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -23,6 +26,9 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_signature: 'The signature does not verify',
   origin_not_allowed: 'This origin is not allowed',
   pubkey_not_allowed: 'This public key is not allowed',
+  invalid_link: 'The account link is invalid',
+  link_expired: 'The account link has expired',
+  link_unsupported: 'Account links need issuer mode on this endpoint',
   method_not_allowed: 'Method not allowed',
   payload_too_large: 'The request body is too large',
   unsupported_media_type: 'The request body must be JSON',

@@ -1,6 +1,7 @@
 // POST /api/challenge {pubkey} → {envelope, expiresAt}: no storage, one HMAC.
 import { issueChallenge } from '../core/envelope.ts'
 import { parsePublicKey } from '../core/keys.ts'
+import { subjectOf } from './account-subject.ts'
 import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
 import { checkDenied, checkPolicy } from './policy.ts'
 import { stringField } from './read-json.ts'
@@ -14,12 +15,14 @@ export interface ChallengeResponse {
 }
 
 /**
- * Creates the challenge function: validates the key, refuses a `DENIED_PUBKEYS` key, applies the
- * allowlist and the policy (unless `POLICY_AT_CHALLENGE=false`), issues an envelope bound to the
- * key and the caller's origin.
+ * Creates the challenge function: validates the key (and an optional account `link` for it),
+ * refuses a `DENIED_PUBKEYS` key, applies the allowlist and the policy (unless
+ * `POLICY_AT_CHALLENGE=false`; with a link they judge the account), issues an envelope bound to
+ * the key and the caller's origin.
  *
  * @throws (as problem+json) `invalid_request`, `invalid_pubkey`, `unsupported_key_type`,
- *   `pubkey_not_allowed`, `origin_not_allowed`, and the transport codes of every endpoint.
+ *   `invalid_link`, `link_expired`, `pubkey_not_allowed`, `origin_not_allowed`, and the transport
+ *   codes of every endpoint.
  * @example
  * export default createChallengeHandler({ policy: ({ pubkey }) => isMember(pubkey) })
  */
@@ -33,10 +36,25 @@ export function createChallengeHandler(options: HandlerOptions = {}): RequestHan
       async run({ request, body, config, origin, now }) {
         const pubkey = stringField(body, 'pubkey')
         parsePublicKey(pubkey)
+        const subject = await subjectOf({
+          body,
+          pubkey,
+          audience: origin,
+          config,
+          now,
+          ...(options.crypto && { crypto: options.crypto }),
+        })
         if (config.policyAtChallenge) {
-          await checkPolicy(config, options.policy, { pubkey, origin, stage: 'challenge', request })
+          await checkPolicy(config, options.policy, {
+            ...subject,
+            origin,
+            stage: 'challenge',
+            request,
+          })
         } else {
-          checkDenied(config, pubkey) // the deny list runs at every stage
+          // The deny list runs at every stage, for both keys of a link.
+          checkDenied(config, subject.pubkey)
+          if (subject.device !== undefined) checkDenied(config, subject.device)
         }
         const { envelope, expiresAt } = await issueChallenge({
           keyring: config.keyring,

@@ -75,6 +75,8 @@ export interface EndpointResult {
   body: unknown
   /** Default `Content-Type: application/json` and `Cache-Control: no-store`. */
   headers?: Record<string, string>
+  /** Default 200; 304 (a conditional GET that matched) sends the headers and no body. */
+  status?: 200 | 304
 }
 
 /** Everything that makes one endpoint. */
@@ -147,8 +149,9 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
         headers.set('Content-Type', 'application/json')
         headers.set('Cache-Control', 'no-store')
         for (const [name, value] of Object.entries(result.headers ?? {})) headers.set(name, value)
-        const text = method === 'HEAD' ? null : JSON.stringify(result.body)
-        response = new Response(text, { status: 200, headers })
+        const status = result.status ?? 200
+        const text = method === 'HEAD' || status === 304 ? null : JSON.stringify(result.body)
+        response = new Response(text, { status, headers })
       }
     } catch (error) {
       failure = error
@@ -191,7 +194,7 @@ export function createEndpoint<C>(spec: EndpointSpec<C>, options: HandlerOptions
 }
 
 /** `process.env`, or `Netlify.env` where only it exists (edge functions pass their own `env`). */
-function defaultEnv(): Env {
+export function defaultEnv(): Env {
   const scope = globalThis as {
     process?: { env?: Env }
     Netlify?: { env?: { toObject?: () => Env } }
@@ -200,7 +203,7 @@ function defaultEnv(): Env {
 }
 
 /** Netlify's request id (context or `x-nf-request-id`), else a fresh UUID. */
-function requestIdOf(request: Request, context: unknown): string {
+export function requestIdOf(request: Request, context: unknown): string {
   const fromContext = (context as { requestId?: unknown } | undefined)?.requestId
   if (typeof fromContext === 'string' && fromContext) return fromContext.slice(0, 64)
   const header = request.headers.get('x-nf-request-id')
@@ -212,7 +215,7 @@ function requestIdOf(request: Request, context: unknown): string {
  * The deploy facts in a Netlify `Context` (`deploy.context`, `site.url`); `{}` for other hosts.
  * Read defensively: only short slugs and http(s) URLs count.
  */
-function deployFactsOf(context: unknown): DeployFacts {
+export function deployFactsOf(context: unknown): DeployFacts {
   const scope = context as
     { deploy?: { context?: unknown }; site?: { url?: unknown } } | undefined | null
   const facts: DeployFacts = {}

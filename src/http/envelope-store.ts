@@ -88,7 +88,7 @@ const NONCE = '[A-Za-z0-9_-]{21}[AQgw]'
 const CURRENT_KEY = new RegExp(`^ttp1/(\\d{10})/${NONCE}$`)
 /** `<exp>/<nonce>` as the versions before the prefix wrote it (exp: 10 digits until 2286). */
 const LEGACY_EXPIRY_KEY = new RegExp(`^(\\d{10})/${NONCE}$`)
-/** The bare nonce, as version 0.2 wrote it (expiry in metadata only). */
+/** The bare nonce, as the first single-use store wrote it (expiry in metadata only). */
 const LEGACY_NONCE_KEY = new RegExp(`^${NONCE}$`)
 /** A legacy directory in a listing by directories: `<exp>`. */
 const LEGACY_DIRECTORY = /^(\d{10})\/?$/
@@ -132,8 +132,9 @@ export function isEnvelopeKey(key: string): boolean {
 }
 
 /**
- * The expiry in the metadata of a bare-nonce entry, only if the metadata is exactly what version
- * 0.2 wrote (`{ expiresAt: <toISOString()> }`); anything else is not the project's.
+ * The expiry in the metadata of a bare-nonce entry, only if the metadata is exactly what the
+ * first single-use store wrote (`{ expiresAt: <toISOString()> }`); anything else is not the
+ * project's.
  */
 export function expiryOfLegacyMetadata(
   metadata: Record<string, unknown> | undefined,

@@ -8,11 +8,11 @@ import { decodeBase64, encodeBase64Url, utf8 } from '../core/encoding.ts'
 import { hmacSha256, importHmacKey, keyId } from '../core/hmac.ts'
 import { parsePrivateKey } from '../core/keys.ts'
 import type { ConfigInput, ConfigSource } from './config-source.ts'
-import { list, misconfigured, seconds, value } from './env-values.ts'
+import { flag, list, misconfigured, seconds, value } from './env-values.ts'
 import { originOf } from './origin.ts'
 
-/** The claims the minter sets itself; `JWT_CLAIMS` may not name them (RFC 7519 §4.1). */
-export const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'] as const
+/** The claims the minter sets itself; `JWT_CLAIMS` may not name them (RFC 7519 §4.1; `act`, RFC 8693 §4.1, says a linked device acts for its account). */
+export const RESERVED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'act'] as const
 
 /** Shortest accepted `JWT_HS256_SECRET`, in characters (RFC 7518 §3.2: a key of ≥ 256 bits). */
 export const MIN_HS256_SECRET_LENGTH = 32
@@ -22,28 +22,29 @@ export const MAX_JWT_CLAIMS_LENGTH = 4096
 /** The default `typ` of minted JWTs: explicit typing (RFC 8725 §3.11), `application/ttp+jwt`. */
 export const DEFAULT_JWT_TYPE = 'ttp+jwt'
 
+/** The algorithms the minter signs with. */
+export type JwtAlg = 'HS256' | 'EdDSA' | 'ES256'
+
 /** A key the minter signs with. */
 export interface JwtSigner {
-  alg: 'HS256' | 'EdDSA'
+  alg: JwtAlg
   kid: string
   /** Signs the JWS signing input (RFC 7515 §5.1). */
   sign(input: Uint8Array): Promise<Uint8Array>
 }
 
-/** A public key in a JWK Set (RFC 8037 §2: OKP, Ed25519). */
-export interface PublicJwk {
-  kty: 'OKP'
-  crv: 'Ed25519'
-  x: string
-  kid: string
-  alg: 'EdDSA'
-  use: 'sig'
-}
+/** A public key in a JWK Set: Ed25519 (RFC 8037 §2) or P-256 (RFC 7518 §6.2), always with alg, use and kid. */
+export type PublicJwk =
+  | { kty: 'OKP'; crv: 'Ed25519'; x: string; kid: string; alg: 'EdDSA'; use: 'sig' }
+  | { kty: 'EC'; crv: 'P-256'; x: string; y: string; kid: string; alg: 'ES256'; use: 'sig' }
 
 /** Validated, imported JWT configuration. */
 export interface JwtConfig {
   signer: JwtSigner
-  /** The public keys to publish (EdDSA only; the signer's first). Empty for HS256. */
+  /**
+   * The public keys to publish: every `JWT_EDDSA_KEY` item, then every `JWT_ES256_KEY` item (the
+   * signer among them). Empty for HS256.
+   */
   jwks: { keys: PublicJwk[] }
   ttlSeconds: number
   /** `JWT_ISSUER`, else the origin of `URL` or of the deploy's site URL. */
@@ -54,14 +55,17 @@ export interface JwtConfig {
   type: string
   /** Permission claims from `JWT_CLAIMS`, reserved names excluded. */
   claims: Readonly<Record<string, unknown>>
+  /** `JWT_SESSION_COOKIE=true`: /api/jwt also sets the token as the session cookie. */
+  sessionCookie: boolean
 }
 
 /**
  * The configuration of the JWT minter (README, "JWTs for other services").
  *
  * @throws (from `parse`) `server_misconfigured` naming the first bad variable (never its value):
- *   neither or both of `JWT_HS256_SECRET` and `JWT_EDDSA_KEY`, a short secret, an unreadable key,
- *   a bad TTL, or a `JWT_CLAIMS` that is not a JSON object or names a reserved claim.
+ *   no key, `JWT_HS256_SECRET` beside an asymmetric key, a short secret, an unreadable key, a
+ *   `JWT_ALG` without its key, a bad TTL, or a `JWT_CLAIMS` that is not a JSON object or names a
+ *   reserved claim.
  * @example
  * const { signer, ttlSeconds } = await jwtConfig.parse({ env: process.env, crypto, deploy: {} })
  */
@@ -69,34 +73,54 @@ export const jwtConfig: ConfigSource<JwtConfig> = {
   variables: [
     'JWT_HS256_SECRET',
     'JWT_EDDSA_KEY',
+    'JWT_ES256_KEY',
+    'JWT_ALG',
     'JWT_TTL_SECONDS',
     'JWT_ISSUER',
     'JWT_AUDIENCE',
     'JWT_CLAIMS',
     'JWT_TYPE',
+    'JWT_SESSION_COOKIE',
     'URL',
   ],
-  secrets: ['JWT_HS256_SECRET', 'JWT_EDDSA_KEY'],
+  secrets: ['JWT_HS256_SECRET', 'JWT_EDDSA_KEY', 'JWT_ES256_KEY'],
   parse: parseJwtConfig,
 }
 
 async function parseJwtConfig({ env, crypto, deploy }: ConfigInput): Promise<JwtConfig> {
   const secret = value(env, 'JWT_HS256_SECRET')
   const eddsa = list(env, 'JWT_EDDSA_KEY')
-  if (secret && eddsa.length > 0) {
-    throw misconfigured('Set only one of JWT_HS256_SECRET and JWT_EDDSA_KEY.')
+  const es256 = list(env, 'JWT_ES256_KEY')
+  const asymmetric = eddsa.length > 0 || es256.length > 0
+  if (secret && asymmetric) {
+    throw misconfigured(
+      'Set JWT_HS256_SECRET or the public-key variables (JWT_EDDSA_KEY, JWT_ES256_KEY), not both.',
+    )
   }
-  if (!secret && eddsa.length === 0) {
-    throw misconfigured('JWT_HS256_SECRET or JWT_EDDSA_KEY is not set.')
+  if (!secret && !asymmetric) {
+    throw misconfigured('JWT_HS256_SECRET, JWT_EDDSA_KEY or JWT_ES256_KEY is not set.')
+  }
+  const alg = value(env, 'JWT_ALG')
+  if (alg !== undefined && !['HS256', 'EdDSA', 'ES256'].includes(alg)) {
+    throw misconfigured('JWT_ALG must be EdDSA, ES256 or HS256.')
   }
   let signer: JwtSigner
   const keys: PublicJwk[] = []
   if (secret) {
+    if (alg !== undefined && alg !== 'HS256')
+      throw misconfigured('JWT_ALG names a key that is not set.')
     signer = await importHs256(secret, crypto)
   } else {
-    const imported = await Promise.all(eddsa.map((item) => importEdDsa(item, crypto)))
-    signer = imported[0]!.signer
+    const imported = [
+      ...(await Promise.all(eddsa.map((item) => importEdDsa(item, crypto)))),
+      ...(await Promise.all(es256.map(importEs256))),
+    ]
     keys.push(...imported.map((item) => item.jwk))
+    // The first key of JWT_ALG's kind signs; unset, EdDSA's when there is one.
+    const chosen = alg ?? (eddsa.length > 0 ? 'EdDSA' : 'ES256')
+    const first = imported.find((item) => item.signer.alg === chosen)
+    if (!first) throw misconfigured('JWT_ALG names a key that is not set.')
+    signer = first.signer
   }
   // Never the request's own origin: outside Netlify the Host header would choose it.
   const issuer = value(env, 'JWT_ISSUER') ?? originOf(value(env, 'URL')) ?? originOf(deploy.siteUrl)
@@ -112,6 +136,7 @@ async function parseJwtConfig({ env, crypto, deploy }: ConfigInput): Promise<Jwt
     audience: audience.length > 0 ? audience : [issuer],
     type,
     claims: parseClaims(value(env, 'JWT_CLAIMS')),
+    sessionCookie: flag(env, 'JWT_SESSION_COOKIE'),
   }
 }
 
@@ -141,17 +166,69 @@ async function importEdDsa(
   const key = await importSigningKey(seed, crypto)
   seed.fill(0)
   const x = encodeBase64Url(key.publicKey)
-  const kid = await jwkThumbprint(x)
+  const kid = await jwkThumbprint(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`)
   return {
     signer: { alg: 'EdDSA', kid, sign: (input) => sign(key, input) },
     jwk: { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' },
   }
 }
 
-// RFC 7638 §3.2 with RFC 8037 §2: SHA-256 over the required members in lexicographic order.
-async function jwkThumbprint(x: string): Promise<string> {
-  const members = utf8(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`)
-  return encodeBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', members)))
+/** DER of a PKCS #8 P-256 key without its optional public key (RFC 5915 §3, RFC 5208); `d` follows. */
+const P256_PKCS8_PREFIX = [
+  0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+  0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01,
+  0x01, 0x04, 0x20,
+]
+
+// ES256 for verifiers without EdDSA: the private scalar `d` of a P-256 JWK (base64url, 32 bytes).
+// Web Crypto derives the public point on import; the signing key is then re-imported
+// non-extractable. ECDSA has no seam in the crypto provider: Web Crypto runs it everywhere.
+async function importEs256(text: string): Promise<{ signer: JwtSigner; jwk: PublicJwk }> {
+  const d = decodeBase64(text)
+  const unreadable = () =>
+    misconfigured('JWT_ES256_KEY has an item that is not a base64url P-256 private key (JWK "d").')
+  if (d?.length !== 32) throw unreadable()
+  const der = new Uint8Array(P256_PKCS8_PREFIX.length + 32)
+  der.set(P256_PKCS8_PREFIX)
+  der.set(d, P256_PKCS8_PREFIX.length)
+  const subtle = globalThis.crypto.subtle
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256' }
+  let key: CryptoKey
+  let x: string
+  let y: string
+  try {
+    const full = await subtle.exportKey(
+      'jwk',
+      await subtle.importKey('pkcs8', der, algorithm, true, ['sign']),
+    )
+    x = full.x!
+    y = full.y!
+    key = await subtle.importKey('jwk', { ...full, ext: false }, algorithm, false, ['sign'])
+    full.d = ''
+  } catch {
+    throw unreadable()
+  } finally {
+    d.fill(0)
+    der.fill(0)
+  }
+  const kid = await jwkThumbprint(`{"crv":"P-256","kty":"EC","x":"${x}","y":"${y}"}`)
+  const signature = { name: 'ECDSA', hash: 'SHA-256' }
+  return {
+    // Web Crypto's ECDSA signature is r ‖ s, 64 bytes: the JWS form (RFC 7518 §3.4).
+    signer: {
+      alg: 'ES256',
+      kid,
+      sign: async (input) =>
+        new Uint8Array(await subtle.sign(signature, key, input as BufferSource)),
+    },
+    jwk: { kty: 'EC', crv: 'P-256', x, y, kid, alg: 'ES256', use: 'sig' },
+  }
+}
+
+// RFC 7638 §3.2: SHA-256 over the required members in lexicographic order, no whitespace.
+async function jwkThumbprint(members: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', utf8(members))
+  return encodeBase64Url(new Uint8Array(digest))
 }
 
 function parseClaims(text: string | undefined): Record<string, unknown> {

@@ -7,9 +7,14 @@
 import { TokenProviderError } from '../core/errors.ts'
 import { canonicalPubkey, type TextileConfig } from './textile-config.ts'
 
-/** What a policy decides on. `origin` is '' for clients that send no `Origin` header. */
+/**
+ * What a policy decides on. `origin` is '' for clients that send no `Origin` header. With an
+ * account link, `pubkey` is the account key (credentials are minted for it) and `device` the key
+ * that proved possession; without one, `device` is absent.
+ */
 export interface PolicyInput {
   pubkey: string
+  device?: string
   origin: string
   stage: 'challenge' | 'token'
   request: Request
@@ -35,7 +40,8 @@ export function checkDenied(config: TextileConfig, pubkey: string): void {
 }
 
 /**
- * Applies the deny list, then the allowlist, then the app's policy.
+ * Applies the deny list (to the account and the device), then the allowlist and the app's policy
+ * (to the account, the policy seeing the device too).
  *
  * @throws `pubkey_not_allowed` when any of them refuses.
  */
@@ -45,6 +51,7 @@ export async function checkPolicy(
   input: PolicyInput,
 ): Promise<void> {
   checkDenied(config, input.pubkey)
+  if (input.device !== undefined) checkDenied(config, input.device)
   if (config.allowedPubkeys && !config.allowedPubkeys.has(input.pubkey)) {
     throw new TokenProviderError('pubkey_not_allowed')
   }

@@ -1,30 +1,38 @@
 // The proof of possession that every credential-minting endpoint runs, in one place and one order:
 // body shape → envelope MAC and lifetime → audience = origin → Ed25519 signature over the envelope
-// → policy (DENIED_PUBKEYS, ALLOWED_PUBKEYS, the app's hook: policy.ts) → (single-use mode) first
-// redemption. Nothing is minted until all of it passed.
+// → an optional account link for the proven key (account-subject.ts) → policy (DENIED_PUBKEYS,
+// ALLOWED_PUBKEYS, the app's hook: policy.ts) → (single-use mode) first redemption. Nothing is
+// minted until all of it passed.
 import { verifySignature } from '../core/ed25519.ts'
 import { decodeBase64, utf8 } from '../core/encoding.ts'
 import { openChallenge, type ChallengeClaims } from '../core/envelope.ts'
 import { TokenProviderError } from '../core/errors.ts'
 import { parsePublicKey } from '../core/keys.ts'
+import { subjectOf, type Subject } from './account-subject.ts'
 import type { EndpointInput, HandlerOptions } from './endpoint.ts'
 import { createBlobsEnvelopeStore, type EnvelopeStore } from './envelope-store.ts'
 import { checkPolicy } from './policy.ts'
 import { stringField } from './read-json.ts'
 import type { TextileConfig } from './textile-config.ts'
 
-/** Checks a `{envelope, signature}` body and returns the proven claims. */
-export type PossessionCheck = (input: EndpointInput<TextileConfig>) => Promise<ChallengeClaims>
+/** What a passed check proved: the envelope's claims and whom the login acts for. */
+export interface Possession {
+  claims: ChallengeClaims
+  subject: Subject
+}
+
+/** Checks a `{envelope, signature, link?}` body and returns what it proved. */
+export type PossessionCheck = (input: EndpointInput<TextileConfig>) => Promise<Possession>
 
 /**
  * Creates the check for one handler (it keeps that handler's single-use store, made on first use).
  *
  * @throws `invalid_request`, `invalid_envelope` (also "already used" in single-use mode),
- *   `envelope_expired`, `origin_not_allowed`, `invalid_signature`, `pubkey_not_allowed`,
- *   `internal_error` when the single-use store cannot answer.
+ *   `envelope_expired`, `origin_not_allowed`, `invalid_signature`, `invalid_link`,
+ *   `link_expired`, `pubkey_not_allowed`, `internal_error` when the single-use store cannot answer.
  * @example
  * const prove = createPossessionCheck(options)
- * const { pubkey } = await prove(input)
+ * const { subject } = await prove(input) // subject.pubkey: the account with a link
  */
 export function createPossessionCheck(options: HandlerOptions): PossessionCheck {
   let store: EnvelopeStore | undefined
@@ -40,13 +48,20 @@ export function createPossessionCheck(options: HandlerOptions): PossessionCheck 
     if (!(await verifySignature({ publicKey, message, signature, crypto: options.crypto }))) {
       throw new TokenProviderError('invalid_signature')
     }
-    const pubkey = claims.pubkey
-    await checkPolicy(config, options.policy, { pubkey, origin, stage: 'token', request })
+    const subject = await subjectOf({
+      body,
+      pubkey: claims.pubkey,
+      audience: claims.audience,
+      config,
+      now,
+      ...(options.crypto && { crypto: options.crypto }),
+    })
+    await checkPolicy(config, options.policy, { ...subject, origin, stage: 'token', request })
     if (config.singleUse) {
       store ??= options.envelopeStore ?? createBlobsEnvelopeStore()
       await redeemOnce(store, claims)
     }
-    return claims
+    return { claims, subject }
   }
 }
 

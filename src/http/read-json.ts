@@ -82,3 +82,17 @@ export function stringField(body: Record<string, unknown>, name: string): string
   }
   return value
 }
+
+/**
+ * An optional string member: undefined when absent (or `null`).
+ *
+ * @throws `invalid_request` when present with another type.
+ */
+export function optionalStringField(
+  body: Record<string, unknown>,
+  name: string,
+): string | undefined {
+  const value = Object.hasOwn(body, name) ? body[name] : undefined
+  if (value === undefined || value === null) return undefined
+  return stringField(body, name)
+}

@@ -2,6 +2,7 @@
 // set of values (and deploy facts).
 // Threat model: the values are secrets. Errors name the variable, never the value; the parsed
 // config holds imported CryptoKeys (non-extractable) rather than the secret strings where it can.
+import { LINK_MAX_TTL } from '../core/account-link.ts'
 import { decodeApiSecret, importApiSecret } from '../core/api-signature.ts'
 import type { CryptoProvider } from '../core/crypto-provider.ts'
 import { importSigningKey, type SigningKey } from '../core/ed25519.ts'
@@ -37,6 +38,8 @@ export interface TextileConfig extends OriginRules {
   policyAtChallenge: boolean
   /** Each envelope is redeemable once (`SINGLE_USE_ENVELOPES=true`; needs an envelope store). */
   singleUse: boolean
+  /** `LINK_MAX_TTL_SECONDS`: the longest `exp - iat` of an account link accepted. */
+  linkMaxTtlSeconds: number
 }
 
 /** Shortest accepted `CHALLENGE_SECRET` item, in characters. */
@@ -73,6 +76,7 @@ export const textileConfig: ConfigSource<TextileConfig> = {
     'DENIED_PUBKEYS',
     'POLICY_AT_CHALLENGE',
     'SINGLE_USE_ENVELOPES',
+    'LINK_MAX_TTL_SECONDS',
     'URL',
     'DEPLOY_PRIME_URL',
     'DEPLOY_URL',
@@ -130,6 +134,13 @@ async function parseTextileConfig({ env, crypto, deploy }: ConfigInput): Promise
     deniedPubkeys: pubkeySet(env, 'DENIED_PUBKEYS'),
     policyAtChallenge: flag(env, 'POLICY_AT_CHALLENGE', true),
     singleUse: flag(env, 'SINGLE_USE_ENVELOPES'),
+    linkMaxTtlSeconds: seconds(
+      env,
+      'LINK_MAX_TTL_SECONDS',
+      LINK_MAX_TTL.default,
+      60,
+      LINK_MAX_TTL.max,
+    ),
   }
 
   const issuerText = value(env, 'HUB_ISSUER_KEY')

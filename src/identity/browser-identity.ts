@@ -1,7 +1,11 @@
 // An identity this browser makes and keeps: a non-extractable Ed25519 key pair in IndexedDB
 // (key-store.ts). Threat model: the private key never exists as bytes in JavaScript, storage or a
-// log, so an XSS can sign with it while it runs but cannot carry it away; clearing the site's data
-// deletes it for good, and nothing can back it up (use passkeyIdentity for that, or a raw key).
+// log, so no script can read it out. A script running in the page (an XSS) can still sign with it
+// while it runs, and can hand the CryptoKey object itself (structured clone) to a window or frame
+// of another origin that then signs for ever: after an XSS, treat every identity of the origin as
+// compromised and rotate (docs/identity.md; the page's COOP and CSP leave it no such window).
+// Clearing the site's data, or the browser evicting best-effort storage, deletes the key for good
+// (`persist` asks the browser to keep it), and nothing can back it up (passkeyIdentity can).
 import { parsePrivateKey } from '../core/keys.ts'
 import { importSigningKey } from '../core/ed25519.ts'
 import { timingSafeEqual } from '../core/encoding.ts'
@@ -28,6 +32,21 @@ const DEFAULT_NAME = 'default'
 export interface BrowserIdentityOptions {
   /** Which of the origin's identities; default `'default'` (one per origin). */
   name?: string
+  /**
+   * When this call stores a new key, ask the browser to keep the origin's storage
+   * (`navigator.storage.persist()`), so that it is not evicted under storage pressure with the
+   * key in it; default true. The browser may say no (the key is then kept as best effort).
+   */
+  persist?: boolean
+}
+
+/** Options of {@link importBrowserIdentity}. */
+export interface ImportBrowserIdentityOptions extends BrowserIdentityOptions {
+  /**
+   * Replace another key stored under `name`; default false, and then a different stored key
+   * rejects with `identity_exists` (the stored key may be the user's only copy of an identity).
+   */
+  replace?: boolean
 }
 
 /** A key pair kept by this browser. */
@@ -57,6 +76,7 @@ export async function browserIdentity(
   options: BrowserIdentityOptions = {},
 ): Promise<BrowserIdentity> {
   const name = readName('browserIdentity', options.name)
+  const persist = readPersist('browserIdentity', options.persist)
   const stored = await loadIdentity(name)
   if (stored) return fromRecord(name, stored, false)
   const pair = (await subtleCrypto()
@@ -68,27 +88,35 @@ export async function browserIdentity(
     privateKey: pair.privateKey,
     publicKey: pair.publicKey,
   })
+  if (added && persist) await askToPersist()
   return fromRecord(name, record, added)
 }
 
 /**
- * Moves a raw Textile private key string into this browser's store as a non-extractable key,
- * replacing any key stored under `name`: the migration path from a key kept in localStorage.
- * The string itself is not kept; delete every other copy that scripts can read.
+ * Moves a raw Textile private key string into this browser's store as a non-extractable key: the
+ * migration path from a key kept in localStorage. A different key already stored under `name` is
+ * replaced only with `replace: true`; the same key is simply kept (`created` false). The string
+ * itself is not kept; delete every other copy that scripts can read.
  *
  * @throws `invalid_private_key` when `privateKey` is not a Textile Ed25519 private key string
  *   (or its public half does not match its seed).
+ * @throws `identity_exists` when another key is stored under `name` and `replace` is not true.
  * @throws `ed25519_unsupported` when Web Crypto has no Ed25519.
- * @throws `key_store_unavailable` when the browser refuses IndexedDB.
+ * @throws `key_store_unavailable` when the browser refuses IndexedDB, or the record stored under
+ *   `name` is unreadable (without `replace`).
  * @example
  * const identity = await importBrowserIdentity(localStorage.getItem('identity')!)
  * localStorage.removeItem('identity')
  */
 export async function importBrowserIdentity(
   privateKey: string,
-  options: BrowserIdentityOptions = {},
+  options: ImportBrowserIdentityOptions = {},
 ): Promise<BrowserIdentity> {
   const name = readName('importBrowserIdentity', options.name)
+  const persist = readPersist('importBrowserIdentity', options.persist)
+  if (options.replace !== undefined && typeof options.replace !== 'boolean') {
+    throw new TypeError('importBrowserIdentity: replace must be a boolean')
+  }
   if (typeof privateKey !== 'string') throw new IdentityError('invalid_private_key')
   const parsed = parsePrivateKey(privateKey.trim())
   if (!parsed) throw new IdentityError('invalid_private_key')
@@ -109,11 +137,41 @@ export async function importBrowserIdentity(
       privateKey: signer.handle as CryptoKey,
       publicKey,
     }
-    await putIdentity(name, record)
+    if (options.replace === true) {
+      await putIdentity(name, record)
+    } else {
+      // One transaction: a key stored meanwhile by another tab is never overwritten either.
+      const { record: stored, added } = await addIdentityIfAbsent(name, record)
+      if (!added) {
+        const storedKey = new Uint8Array(await subtleCrypto().exportKey('raw', stored.publicKey))
+        if (!timingSafeEqual(storedKey, parsed.publicKey))
+          throw new IdentityError('identity_exists')
+        return fromRecord(name, stored, false)
+      }
+    }
+    if (persist) await askToPersist()
     return fromRecord(name, record, true)
   } finally {
     parsed.seed.fill(0)
   }
+}
+
+/**
+ * Asks the browser to keep the origin's storage (best effort: no answer, a refusal or an error
+ * leaves the key stored as it is).
+ */
+async function askToPersist(): Promise<void> {
+  const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage
+  try {
+    await storage?.persist?.()
+  } catch {
+    // Refused or unsupported: the key stays, as best-effort storage.
+  }
+}
+
+function readPersist(fn: string, persist: unknown = true): boolean {
+  if (typeof persist !== 'boolean') throw new TypeError(`${fn}: persist must be a boolean`)
+  return persist
 }
 
 async function fromRecord(

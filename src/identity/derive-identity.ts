@@ -1,7 +1,8 @@
 // Secret bytes (a passkey's PRF output, a wallet's signature) → HKDF-SHA-256 → 32-byte Ed25519
 // seed → non-extractable key. Threat model: the input and the seed exist as bytes in the page for
 // the few milliseconds of the derivation and are zeroed after; a script already running in the
-// page at that moment could read them (it could hook crypto.subtle), one that comes later cannot.
+// page at that moment could read them (it could hook crypto.subtle) or keep the CryptoKey, and
+// then holds the identity for good. One that comes later cannot, but it can sign while it runs.
 // Web Crypto cannot export the public key of a non-extractable private key, so the core's
 // importSigningKey reads it from a short-lived extractable import of the same seed (which exposes
 // nothing the seed bytes beside it do not) and keeps only the non-extractable one.

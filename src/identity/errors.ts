@@ -7,7 +7,9 @@ export type IdentityErrorCode =
   | 'ed25519_unsupported'
   | 'key_store_unavailable'
   | 'invalid_private_key'
+  | 'identity_exists'
   | 'passkey_prf_unsupported'
+  | 'passkey_rp_id_not_allowed'
   | 'passkey_cancelled'
   | 'passkey_failed'
   | 'wallet_rejected'
@@ -17,7 +19,11 @@ const MESSAGES: Record<IdentityErrorCode, string> = {
   ed25519_unsupported: 'This browser has no Ed25519 in Web Crypto (or the page is not secure)',
   key_store_unavailable: 'The browser refused IndexedDB, or the stored identity is unreadable',
   invalid_private_key: 'Not a Textile Ed25519 private key string',
+  identity_exists: 'Another key is stored under this name (pass replace: true to replace it)',
   passkey_prf_unsupported: 'This browser or passkey does not support the WebAuthn PRF extension',
+  passkey_rp_id_not_allowed:
+    'The rpId is not this page’s host: every origin allowed to use it would derive this identity ' +
+    '(pass allowSharedRpId: true to accept that)',
   passkey_cancelled: 'The passkey request was cancelled or timed out',
   passkey_failed: 'The passkey request failed',
   wallet_rejected: 'The wallet refused to connect or to sign',

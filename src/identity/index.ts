@@ -1,7 +1,9 @@
-// textile-token-provider/identity: identities users keep and scripts cannot steal. Browser only,
-// Web APIs only (Web Crypto Ed25519, IndexedDB, WebAuthn PRF, EIP-1193). Each function resolves to
-// an identity with @textile/hub's `Identity` shape whose private key is a non-extractable
-// CryptoKey; see docs/identity.md for which to use, the threat model and the limits.
+// textile-token-provider/identity: identities whose key no script can read. Browser only, Web APIs
+// only (Web Crypto Ed25519, IndexedDB, WebAuthn PRF, EIP-1193). Each function resolves to an
+// identity with @textile/hub's `Identity` shape whose private key is a non-extractable CryptoKey.
+// A script in the page (an XSS) can still sign while it runs and pass the CryptoKey object to a
+// window of another origin: see docs/identity.md for which to use, the threat model, the headers
+// that close that path (COOP, CSP) and rotating after an XSS.
 //
 // Usage:
 //   const identity = await browserIdentity() // this browser's key, made on first use
@@ -14,6 +16,7 @@ export {
   importBrowserIdentity,
   type BrowserIdentity,
   type BrowserIdentityOptions,
+  type ImportBrowserIdentityOptions,
 } from './browser-identity.ts'
 export { IdentityError, type IdentityErrorCode } from './errors.ts'
 export { KEY_STORE } from './key-store.ts'

@@ -1,8 +1,9 @@
 // The IndexedDB store of browser identities: one record per name holding the CryptoKey objects
 // themselves (structured-cloned by the browser, never as bytes). Threat model: the private key is
-// stored non-extractable, so reading the record (any script of the origin can) yields a key that
-// signs in this origin only while that script runs, and never its bytes. Two tabs creating at once
-// are serialised by a readwrite transaction that adds only if the name is still free.
+// stored non-extractable, so reading the record (any script of the origin can) never yields its
+// bytes; but the CryptoKey it yields signs, and can be structured-cloned on to a window of another
+// origin that keeps signing with it (docs/identity.md). Two tabs creating at once are serialised
+// by a readwrite transaction that adds only if the name is still free.
 import { IdentityError } from './errors.ts'
 
 const DB_NAME = 'textile-token-provider'

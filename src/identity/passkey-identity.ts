@@ -3,10 +3,16 @@
 // an Ed25519 seed, imported as a non-extractable key (derive-identity.ts). The same passkey gives
 // the same identity on every device it syncs to; nothing is stored in the page.
 // Threat model: the WebAuthn assertion is not checked by any server (the challenge is random and
-// unused): the login's proof of possession is the Ed25519 signature, as for every identity. No
-// PRF means no identity (`passkey_prf_unsupported`), never a random fallback that would look like
-// the passkey's but be lost on reload. The PRF input and the HKDF label are versioned and must
-// never change: a change is a new identity for every user.
+// unused): the login's proof of possession is the Ed25519 signature, as for every identity. The
+// PRF input is a public constant chosen by the page's script, so every origin the browser lets use
+// the passkey's rp id (the rp-id host, its subdomains, related origins) derives the same identity
+// with a normal-looking prompt: an `rpId` other than the page's own host is refused
+// (`passkey_rp_id_not_allowed`) unless the app opts in with `allowSharedRpId`. A script running in
+// the page during the derivation can read the seed (it can hook crypto.subtle) or take the
+// CryptoKey; after an XSS the identity must be treated as compromised. No PRF means no identity
+// (`passkey_prf_unsupported`), never a random fallback that would look like the passkey's but be
+// lost on reload. The PRF input and the HKDF label are versioned and must never change: a change
+// is a new identity for every user.
 import { decodeBase64, encodeBase64Url, utf8 } from '../core/encoding.ts'
 import { deriveIdentity } from './derive-identity.ts'
 import { errorName, IdentityError } from './errors.ts'
@@ -26,8 +32,18 @@ export interface PasskeyIdentityOptions {
   create?: boolean
   /** The account name the passkey manager shows (with `create`); default `'Textile identity'`. */
   userName?: string
-  /** The WebAuthn relying party id; default the page's host name. */
+  /**
+   * The WebAuthn relying party id; default the page's host name (`location.hostname`). Any other
+   * value needs `allowSharedRpId: true`.
+   */
   rpId?: string
+  /**
+   * Accept an `rpId` other than the page's host: a parent domain (then every origin on that
+   * domain and its subdomains derives this same identity) or a related origin's rp id
+   * (`/.well-known/webauthn`). Default false: such an `rpId` rejects with
+   * `passkey_rp_id_not_allowed`. See docs/identity.md, "Which origins share a passkey identity".
+   */
+  allowSharedRpId?: boolean
   /** Ask for this passkey only (the `credentialId` of an earlier result); default any of the site's. */
   credentialId?: string
   /** Cancels the ceremony (`passkey_cancelled`). */
@@ -52,8 +68,10 @@ interface PrfOutputs {
  * @throws `passkey_prf_unsupported` when the browser has no WebAuthn, or the browser or the
  *   passkey has no PRF extension (a passkey registered by `create` then stays registered).
  * @throws `passkey_cancelled` when the user cancels, the request times out or `signal` aborts.
- * @throws `passkey_failed` when the browser refuses for another reason (e.g. `rpId` does not
- *   match the page).
+ * @throws `passkey_rp_id_not_allowed` when `rpId` is not the page's host and `allowSharedRpId` is
+ *   not true (nothing is asked of the user).
+ * @throws `passkey_failed` when the browser refuses for another reason (e.g. an `rpId` the page
+ *   may not use).
  * @throws `ed25519_unsupported` when Web Crypto has no Ed25519 (or the page is not secure).
  * @example
  * const identity = await passkeyIdentity({ create: true, userName: 'alice' })
@@ -63,6 +81,7 @@ interface PrfOutputs {
 export async function passkeyIdentity(
   options: PasskeyIdentityOptions = {},
 ): Promise<PasskeyIdentity> {
+  checkRpId(options)
   const credentials = (globalThis as { navigator?: Navigator }).navigator?.credentials
   if (!credentials || typeof PublicKeyCredential === 'undefined') {
     throw new IdentityError('passkey_prf_unsupported')
@@ -108,6 +127,22 @@ export async function passkeyIdentity(
     return Object.freeze({ ...identity, credentialId: id })
   } finally {
     secret.fill(0)
+  }
+}
+
+/** Refuses an rpId that other origins could share, unless the app said it accepts that. */
+function checkRpId(options: PasskeyIdentityOptions): void {
+  const { rpId, allowSharedRpId } = options
+  if (allowSharedRpId !== undefined && typeof allowSharedRpId !== 'boolean') {
+    throw new TypeError('passkeyIdentity: allowSharedRpId must be a boolean')
+  }
+  if (rpId === undefined) return
+  if (typeof rpId !== 'string' || rpId === '') {
+    throw new TypeError('passkeyIdentity: rpId must be a non-empty string')
+  }
+  const host = (globalThis as { location?: Location }).location?.hostname
+  if (rpId !== host && allowSharedRpId !== true) {
+    throw new IdentityError('passkey_rp_id_not_allowed')
   }
 }
 

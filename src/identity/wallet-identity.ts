@@ -3,6 +3,7 @@
 // Threat model: the signature IS the secret. Any site that gets the same message signed by the
 // same account gets the same key, which is why the message names the origin (the wallet shows
 // it: sign only where it matches) and why it must never change (a new message is a new identity).
+// A phished signature cannot be rotated: that account and origin give the same identity for ever.
 // It relies on the wallet signing deterministically (RFC 6979, as MetaMask, Ledger, Trezor and
 // most key-holding wallets do); the recovery byte is dropped and s normalised to the low half, so
 // wallets that differ only there agree. Smart-contract and MPC wallets may sign differently each

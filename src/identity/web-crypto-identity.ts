@@ -1,7 +1,10 @@
 // An identity whose private key is a Web Crypto key: what every function of this entry resolves
-// to. Threat model: the private key is a non-extractable CryptoKey, so a script (XSS included)
-// can ask it to sign while it runs in the page but can never read it out; the public half is
-// plain bytes in @textile/hub's encodings (Textile key string, 36-byte libp2p protobuf).
+// to. Threat model: the private key is a non-extractable CryptoKey, so no script can read its
+// bytes. A script running in the page (XSS included) can still ask it to sign while it runs, and
+// can hand the CryptoKey object itself to a window or frame of another origin (structured clone,
+// postMessage), which then signs as the user for ever; only the page's headers (COOP, CSP) close
+// that path. After an XSS, treat every identity of the origin as compromised (docs/identity.md).
+// The public half is plain bytes in @textile/hub's encodings (key string, 36-byte libp2p protobuf).
 import { verifySignature } from '../core/ed25519.ts'
 import { decodeBase32 } from '../core/encoding.ts'
 import { formatPublicKey } from '../core/keys.ts'

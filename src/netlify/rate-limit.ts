@@ -18,18 +18,19 @@ export const RATE_LIMIT = {
 } as const
 
 /**
- * 60 requests a minute per client IP and domain, for the login function that serves both
- * challenge and token: one window counts both routes, and a login is two requests, so this is the
- * same 30 logins a minute as the two functions with {@link RATE_LIMIT} each. A client may spend
- * the budget on either route (up to 60 challenges, or 60 token attempts that each cost one
- * Ed25519 verification and mint nothing without a valid signature), which is no more work than
- * the two functions allow together.
+ * 30 requests a minute per client IP and domain, for the login function that serves both
+ * challenge and token. Netlify counts a function's limit over all its paths, so this one window
+ * is also the budget of each route alone: a client that only probes `/challenge` (whether a key
+ * is allowed, say) gets 30 a minute, as with the challenge function of the split layout, not 60.
+ * The price: a login is two requests, so 15 logins a minute per IP instead of 30. Netlify has no
+ * per-route limit on one function's `config`; the per-path alternatives (redirect rules, an edge
+ * function in front) and why they are not used: docs/netlify-platform.md §4.
  *
  * @example
- * export const config = { path: ['/api/challenge', '/api/token'], rateLimit: { windowLimit: 60, windowSize: 60, aggregateBy: ['ip', 'domain'] } }
+ * export const config = { path: ['/api/challenge', '/api/token'], rateLimit: { windowLimit: 30, windowSize: 60, aggregateBy: ['ip', 'domain'] } }
  */
 export const LOGIN_RATE_LIMIT = {
-  windowLimit: 60,
+  windowLimit: 30,
   windowSize: 60,
   aggregateBy: ['ip', 'domain'],
 } as const

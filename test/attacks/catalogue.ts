@@ -1,7 +1,7 @@
 // The attack catalogue: named hostile requests against both functions and the contract answer each
 // must get (docs/http-api.md, "Error codes"). Data only; interpret.ts gives each recipe its meaning and
 // catalogue.test.ts runs every case as its own test. Cases marked "found:" failed before the fix
-// named in .github/SECURITY.md.
+// named in docs/security-findings.md.
 import type { AttackCase } from './recipe.ts'
 
 const ZEROS = '00'.repeat(32)

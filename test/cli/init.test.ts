@@ -18,8 +18,9 @@ import { join } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FUNCTIONS, functionFileText, type FunctionSpec } from '../../src/cli/function-files.ts'
-import { runInit, runInitCommand } from '../../src/cli/init.ts'
-import { redirectCovers, tomlString } from '../../src/cli/netlify-config.ts'
+import { runInitCommand } from '../../src/cli/init-command.ts'
+import { runInit } from '../../src/cli/init.ts'
+import { parseNetlifyToml, redirectCovers } from '../../src/cli/netlify-config.ts'
 import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 
 const sites: string[] = []
@@ -52,8 +53,9 @@ describe('runInit()', () => {
     const text = readFileSync(join(dir, 'netlify/functions/textile-login.ts'), 'utf8')
     expect(text).toContain("export { default } from 'textile-token-provider/netlify/login'")
     expect(text).toContain("path: ['/api/challenge', '/api/token'],")
-    // Netlify counts per function: both routes share one window of two requests per login.
-    expect(LOGIN_RATE_LIMIT.windowLimit).toBe(2 * RATE_LIMIT.windowLimit)
+    // Netlify counts per function: both routes share one window, which is also each route's
+    // budget alone, so it is no larger than one split function's (test/netlify/rate-limit.test.ts).
+    expect(LOGIN_RATE_LIMIT.windowLimit).toBe(RATE_LIMIT.windowLimit)
     expect(text).toContain(
       `rateLimit: { windowLimit: ${LOGIN_RATE_LIMIT.windowLimit}, windowSize: ${LOGIN_RATE_LIMIT.windowSize}, aggregateBy: ['ip', 'domain'] }`,
     )
@@ -151,7 +153,10 @@ describe('runInit()', () => {
       'textile-token.ts',
     ])
     // Even one of the two (another extension) keeps the layout: the routes would clash.
-    const one = site({ ...ESM_TS, 'netlify/functions/textile-token.mjs': '// from 0.2\n' })
+    const one = site({
+      ...ESM_TS,
+      'netlify/functions/textile-token.mjs': '// from the two-function layout\n',
+    })
     expect(runInit({ dir: one, dryRun: true }).layout).toBe('split')
   })
 
@@ -192,6 +197,7 @@ describe('runInit()', () => {
       'POST /auth/challenge',
       'POST /auth/token',
       'POST /auth/jwt',
+      'POST /auth/logout',
       'GET /auth/jwks',
       'GET /.well-known/jwks.json',
     ])
@@ -245,11 +251,28 @@ describe('runInit() in a hostile site (a cloned repository chooses netlify.toml 
   it.each([
     ['[functions] directory', (out: string) => `[functions]\n  directory = "${out}/fns"\n`],
     ['[build] functions', (out: string) => `[build]\n  functions = "${out}/fns"\n`],
-  ])('refuses an absolute %s outside the site and writes nothing', (_name, toml) => {
-    const out = outside()
-    const dir = site({ ...ESM_TS, 'netlify.toml': toml(out) })
+  ])(
+    'reads an absolute %s as Netlify does, inside the site, and writes nothing outside',
+    (_name, toml) => {
+      // Netlify resolves a leading / from the base (@netlify/config resolvePath): "/tmp/x/fns" is
+      // <site>/tmp/x/fns, never /tmp/x/fns.
+      const out = outside()
+      const dir = site({ ...ESM_TS, 'netlify.toml': toml(out) })
+      expect(runInit({ dir }).functionsDir).toBe(join(dir, out, 'fns'))
+      expect(existsSync(join(out, 'fns'))).toBe(false)
+    },
+  )
+
+  it.each([
+    ['[functions] directory', '[functions]\n  directory = "../outside/fns"\n'],
+    ['[build] functions', '[build]\n  functions = "/../outside/fns"\n'],
+  ])('refuses a %s that climbs out of the site, naming --functions-dir', (_name, toml) => {
+    const parent = outside()
+    const dir = join(parent, 'site')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'netlify.toml'), toml)
     expect(() => runInit({ dir })).toThrow(/outside the site.*--functions-dir/)
-    expect(existsSync(join(out, 'fns'))).toBe(false)
+    expect(existsSync(join(parent, 'outside'))).toBe(false)
   })
 
   it('refuses [functions] directory = "../outside/fns" and writes nothing', () => {
@@ -370,7 +393,9 @@ describe('redirectCovers()', () => {
   })
 
   it('lets init report a from = "/**" redirect as a conflict instead of crashing', () => {
-    const dir = site({ ...ESM_TS, 'netlify.toml': '[[redirects]]\n  from = "/**"\n  to = "/"\n' })
+    // Forced: a rule that is not forced is a fallback behind the functions (namesPlace()).
+    const toml = '[[redirects]]\n  from = "/**"\n  to = "/"\n  force = true\n'
+    const dir = site({ ...ESM_TS, 'netlify.toml': toml })
     expect(runInit({ dir }).conflicts).toContain(
       '/api/challenge (redirected by /** in netlify.toml [[redirects]])',
     )
@@ -425,12 +450,12 @@ describe('runInitCommand()', () => {
   })
 })
 
-describe('tomlString()', () => {
+describe('parseNetlifyToml()', () => {
   it('reads a string key of a section, ignoring comments and other sections', () => {
     const toml = '[build]\n  publish = "site" # here\n[functions]\n  directory = \'fns\'\n'
-    expect(tomlString(toml, 'build', 'publish')).toBe('site')
-    expect(tomlString(toml, 'functions', 'directory')).toBe('fns')
-    expect(tomlString(toml, 'functions', 'publish')).toBeUndefined()
+    expect(parseNetlifyToml(toml).publish).toBe('site')
+    expect(parseNetlifyToml(toml).functions?.value).toBe('fns')
+    expect(parseNetlifyToml('[functions]\n  publish = "x"\n').publish).toBeUndefined()
   })
 })
 

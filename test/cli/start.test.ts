@@ -1,9 +1,10 @@
 // The README's start command, as a new user runs it: fresh env file, emulator + netlify dev,
-// one full login over HTTP accepted by the real @textile/hub client, nothing reachable from the
-// network, then Ctrl-C and nothing left.
+// "ready" only once the page's script is served (a fresh clone has no site/build), one full login
+// over HTTP accepted by the real @textile/hub client, nothing reachable from the network, then
+// Ctrl-C and nothing left. A port in use is one line naming the flag that moves it.
 import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, createServer, type Server } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, PrivateKey } from '@textile/hub'
@@ -87,6 +88,8 @@ describe('npm start', () => {
   it('writes .env, serves a login the hub accepts, and stops everything on Ctrl-C', async () => {
     const port = await freePort()
     const emulatorPort = await freePort()
+    // As on a fresh clone: no page script yet (issue 23: "ready" came before it was built).
+    rmSync(join(ROOT, 'site', 'build'), { recursive: true, force: true })
     const child = spawn(
       'npm',
       [
@@ -116,6 +119,20 @@ describe('npm start', () => {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(output)
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
+      // At "ready" the page's script and its config are served, built before the line was printed.
+      const served = await fetch(`http://localhost:${port}/build/app.js`)
+      expect([served.status, served.headers.get('content-type')]).toEqual([
+        200,
+        expect.stringMatching(/javascript/),
+      ])
+      const config = await fetch(`http://localhost:${port}/build/config.json`)
+      await expect(config.json()).resolves.toMatchObject({
+        hubUrl: `http://127.0.0.1:${emulatorPort}`,
+      })
+      expect(output.indexOf('build-site: config.json')).toBeGreaterThan(-1)
+      expect(output.indexOf('build-site: config.json')).toBeLessThan(
+        output.indexOf('textile-token-provider is ready'),
+      )
       expect(output).toContain(`Wrote ${envFile}`)
       const env = parseEnvText(readFileSync(envFile, 'utf8'))
       expect(Object.keys(env)).toEqual(
@@ -168,4 +185,49 @@ describe('npm start', () => {
     expect(processes).not.toContain(envFile)
     expect(processes).not.toContain(`--port ${port}`)
   }, 120_000)
+
+  /** Runs scripts/start.ts (what `npm start` runs) until it exits; its output, npm's lines aside. */
+  async function startUntilExit(args: string[]): Promise<{ code: number | null; lines: string[] }> {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true' },
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    return { code, lines: output.split('\n').filter((line) => line.trim() !== '') }
+  }
+
+  async function occupy(port: number): Promise<Server> {
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+    return server
+  }
+
+  // Issue 23: a busy port was an EADDRINUSE stack (the emulator's) or netlify dev's own error.
+  it.each([
+    ['--port', 'the site'],
+    ['--emulator-port', 'the emulator'],
+  ])(
+    'says in one line which flag moves %s when %s port is in use',
+    async (flag) => {
+      const [port, emulatorPort] = [await freePort(), await freePort()]
+      const busy = flag === '--port' ? port : emulatorPort
+      const server = await occupy(busy)
+      try {
+        const dotenv = join(dir, `busy${flag}.env`)
+        const args = ['--port', `${port}`, '--emulator-port', `${emulatorPort}`, '--dotenv', dotenv]
+        const { code, lines } = await startUntilExit(args)
+        expect(code).toBe(1)
+        expect(lines.filter((line) => !line.startsWith('Wrote '))).toEqual([
+          `npm start: port ${busy} is already in use: stop what listens there, or pick another port with ${flag} <port>`,
+        ])
+      } finally {
+        server.close()
+      }
+    },
+    60_000,
+  )
 })

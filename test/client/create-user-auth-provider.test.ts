@@ -11,7 +11,8 @@ import {
   problem,
   T0,
   utf8,
-  fakeJwt,
+  hubToken,
+  issuedToken,
 } from './fakes.ts'
 
 const endpoint = 'https://site.example/api'
@@ -31,7 +32,7 @@ describe('createUserAuthProvider()', () => {
       key: 'bkey',
       sig: 'bsig1',
       msg: new Date(T0.getTime() + 600_000).toISOString(),
-      token: 'eyJh.issued1.c2ln',
+      token: issuedToken(1, id.public.toString()),
     })
     const [challenge, token] = server.state.bodies
     expect(challenge).toEqual({ path: '/api/challenge', body: { pubkey: id.public.toString() } })
@@ -66,7 +67,9 @@ describe('createUserAuthProvider()', () => {
       identity: syncIdentity,
       fetch: server.fetch,
     })
-    await expect(provider()).resolves.toMatchObject({ token: 'eyJh.issued1.c2ln' })
+    await expect(provider()).resolves.toMatchObject({
+      token: issuedToken(1, id.public.toString()),
+    })
   })
 
   it.each([
@@ -372,7 +375,7 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
         key: 'bkey',
         sig: 'bsig1',
         msg: expect.any(String),
-        token: fakeJwt('hub1'),
+        token: hubToken(1, id.public.toString()),
       })
       expect(second).toEqual(first)
       expect(hub.state.connections).toBe(1)
@@ -384,7 +387,7 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
 
       time.advance(601_000)
       const refreshed = await provider()
-      expect(refreshed).toMatchObject({ sig: 'bsig2', token: fakeJwt('hub1') })
+      expect(refreshed).toMatchObject({ sig: 'bsig2', token: hubToken(1, id.public.toString()) })
       expect(server.state.calls).toEqual({ challenge: 2, token: 2 })
       expect(hub.state.connections).toBe(1)
     } finally {
@@ -404,10 +407,13 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
       const options = { endpoint, identity: id, hubUrl: hub.url, storage }
       await createUserAuthProvider({ ...options, fetch: fakeServer().fetch })()
       expect([...map]).toEqual([
-        [`textile-token-provider:token:${hub.url} ${id.public.toString()}`, fakeJwt('hub1')],
+        [
+          `textile-token-provider:token:${hub.url} ${id.public.toString()}`,
+          hubToken(1, id.public.toString()),
+        ],
       ])
       const second = await createUserAuthProvider({ ...options, fetch: fakeServer().fetch })()
-      expect(second.token).toBe(fakeJwt('hub1'))
+      expect(second.token).toBe(hubToken(1, id.public.toString()))
       expect(hub.state.connections).toBe(1)
     } finally {
       await hub.close()
@@ -423,14 +429,17 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
           throw new Error('QuotaExceededError')
         },
       }
+      const id = identity()
       const provider = createUserAuthProvider({
         endpoint,
-        identity: identity(),
+        identity: id,
         hubUrl: hub.url,
         storage,
         fetch: fakeServer().fetch,
       })
-      await expect(provider()).resolves.toMatchObject({ token: fakeJwt('hub1') })
+      await expect(provider()).resolves.toMatchObject({
+        token: hubToken(1, id.public.toString()),
+      })
     } finally {
       await hub.close()
     }
@@ -476,7 +485,7 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
     }
   })
 
-  it('rejects with hub_error when the hub is unreachable', async () => {
+  it('rejects with hub_unreachable when the hub is unreachable', async () => {
     const hub = await fakeHub('ok')
     await hub.close()
     const provider = createUserAuthProvider({
@@ -485,7 +494,7 @@ describe('createUserAuthProvider() in hub-challenge mode', () => {
       hubUrl: hub.url,
       fetch: fakeServer().fetch,
     })
-    await expect(provider()).rejects.toMatchObject({ code: 'hub_error' })
+    await expect(provider()).rejects.toMatchObject({ code: 'hub_unreachable' })
   })
 
   it('rejects with hub_timeout when the hub never answers, then retries', async () => {

@@ -35,9 +35,11 @@ export interface FakeServerOptions {
   jwtTtlSeconds?: number
   /**
    * Issuer mode: the thread tokens carry `iat` (60 s back) and `exp` = now + this, as with
-   * USER_TOKEN_TTL_SECONDS (readable JWTs then, from {@link fakeJwt}); default: opaque tokens.
+   * USER_TOKEN_TTL_SECONDS; default: neither, as go-threads `NewToken` without `iat`.
    */
   tokenTtlSeconds?: number
+  /** Issuer mode: the `sub` of the tokens it mints for `pubkey` (default `pubkey`). */
+  tokenSubject?: (pubkey: string) => string
 }
 
 /** A fake of the two functions behind an injectable fetch, counting and recording requests. */
@@ -111,10 +113,11 @@ export function fakeServer(options: FakeServerOptions = {}) {
       if (options.issuer) {
         const { tokenTtlSeconds } = options
         const iat = Math.floor(now().getTime() / 1000)
+        const sub = options.tokenSubject?.(pubkey) ?? pubkey
         auth.token =
           tokenTtlSeconds === undefined
-            ? `eyJh.issued${state.minted}.c2ln`
-            : fakeJwt(`issued${state.minted}`, { exp: iat + tokenTtlSeconds, iat: iat - 60 })
+            ? issuedToken(state.minted, sub)
+            : issuedToken(state.minted, sub, { exp: iat + tokenTtlSeconds, iat: iat - 60 })
       }
       return json(auth)
     }
@@ -160,6 +163,19 @@ export function fakeJwt(label: string, claims: Record<string, unknown> = {}): st
   const header = Buffer.from('{"alg":"Ed25519","typ":"JWT"}').toString('base64url')
   const payload = Buffer.from(JSON.stringify({ jti: label, ...claims })).toString('base64url')
   return `${header}.${payload}.c2ln`
+}
+
+/**
+ * The n-th thread token the fake server mints in issuer mode for `pubkey`: `{jti: 'issued<n>',
+ * sub: pubkey, ...claims}`.
+ */
+export function issuedToken(n: number, pubkey: string, claims: Record<string, unknown> = {}) {
+  return fakeJwt(`issued${n}`, { sub: pubkey, ...claims })
+}
+
+/** The n-th token the fake hub issues for `pubkey` by default (no exp, as the real hub's). */
+export function hubToken(n: number, pubkey: string) {
+  return fakeJwt(`hub${n}`, { sub: pubkey })
 }
 
 /** A fresh identity from the real @textile/hub. */
@@ -208,11 +224,11 @@ function frame(flags: number, payload: Uint8Array): Uint8Array {
 export async function fakeHub(
   behaviour: HubBehaviour = 'ok',
   options: {
-    /** The n-th token it issues; default `fakeJwt('hub<n>')` (no exp, as the real hub's). */
-    token?: (n: number) => string
+    /** The n-th token it issues for `key`; default {@link hubToken}. */
+    token?: (n: number, key: string) => string
   } = {},
 ) {
-  const tokenOf = options.token ?? ((n: number) => fakeJwt(`hub${n}`))
+  const tokenOf = options.token ?? hubToken
   const server = new WebSocketServer({
     port: 0,
     host: '127.0.0.1',
@@ -264,7 +280,7 @@ export async function fakeHub(
         if (!verified || (behaviour !== 'ok' && behaviour !== 'relay-envelope')) return
         state.tokens++
         const reply = new GetTokenReply()
-        reply.setToken(tokenOf(state.tokens))
+        reply.setToken(tokenOf(state.tokens, key))
         socket.send(frame(0, reply.serializeBinary()))
         socket.send(frame(0x80, utf8('grpc-status: 0\r\ngrpc-message: \r\n')))
         socket.close()

@@ -176,12 +176,17 @@ describe('createUserAuthProvider() against a faulty hub (hub-challenge mode, rea
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   }
 
-  it('rejects with hub_error when the hub is down (connection refused)', async () => {
+  it('rejects with hub_unreachable when the hub is down (connection refused)', async () => {
     const probe = createTcpServer()
     const url = await listen(probe)
     await new Promise((resolve) => probe.close(resolve))
     servers.pop()
-    await expect(login(url)()).rejects.toMatchObject({ code: 'hub_error' })
+    const error = await login(url)().catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      code: 'hub_unreachable',
+      message: 'The hub could not be reached',
+    })
+    expect((error as { grpcStatus?: number }).grpcStatus).toBeUndefined()
   })
 
   it('rejects with hub_timeout when the hub accepts TCP and never speaks', async () => {
@@ -192,17 +197,17 @@ describe('createUserAuthProvider() against a faulty hub (hub-challenge mode, rea
     for (const socket of sockets) socket.destroy()
   })
 
-  it('rejects with hub_error when the hub answers the upgrade with an HTML page', async () => {
+  it('rejects with hub_unreachable when the hub answers the upgrade with an HTML page', async () => {
     const html = createServer((_req, res) =>
       res.writeHead(200, { 'content-type': 'text/html' }).end('<html/>'),
     )
     html.on('upgrade', (_req, socket) => {
       socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 7\r\n\r\n<html/>')
     })
-    await expect(login(await listen(html))()).rejects.toMatchObject({ code: 'hub_error' })
+    await expect(login(await listen(html))()).rejects.toMatchObject({ code: 'hub_unreachable' })
   })
 
-  it('rejects with hub_error when the hub sends garbage frames and closes', async () => {
+  it('rejects with hub_error when the hub opens the socket, sends garbage frames and closes', async () => {
     const http = createServer()
     const wss = new WebSocketServer({ server: http })
     wss.on('connection', (socket) => {

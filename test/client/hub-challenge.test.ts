@@ -5,15 +5,16 @@
 // only on loopback; anything else is `hub_error` / `hub_url_insecure` and `sign` is not called.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createUserAuthProvider } from '../../src/client/index.ts'
-import { getHubToken } from '../../src/client/hub-challenge.ts'
-import { hubSocketUrl, isSecureHubUrl } from '../../src/client/hub-url.ts'
+import { getHubToken } from '../../src/client/hub/get-hub-token.ts'
+import { hubSocketUrl, isSecureHubUrl } from '../../src/client/hub/hub-url.ts'
 import {
   fakeHub,
   fakeServer,
   identity,
   installWebSocket,
   type HubBehaviour,
-  fakeJwt,
+  hubToken,
+  issuedToken,
 } from './fakes.ts'
 
 const endpoint = 'https://site.example/api'
@@ -97,7 +98,7 @@ describe('createUserAuthProvider() against a hostile hub', () => {
         hubUrl: hub.url,
         fetch: fakeServer().fetch,
       })()
-      expect(auth.token).toBe(fakeJwt('hub1'))
+      expect(auth.token).toBe(hubToken(1, id.public.toString()))
       expect(signed(sign)).toEqual(['envelope', 32])
       expect(hub.state.signatures.map((entry) => entry.verified)).toEqual([true])
     } finally {
@@ -185,8 +186,8 @@ describe('createUserAuthProvider() with a plain-http hub', () => {
         hubUrl,
         fetch: fakeServer().fetch,
       })
-      // The recorder fails the socket at once: hub_error, after the URL was taken.
-      await expect(provider()).rejects.toMatchObject({ code: 'hub_error' })
+      // The recorder fails the socket before it opens: hub_unreachable, after the URL was taken.
+      await expect(provider()).rejects.toMatchObject({ code: 'hub_unreachable' })
       expect(ws.urls).toEqual([
         hubSocketUrl(hubUrl.replace(/\/+$/, ''), '/threads.pb.API/GetToken'),
       ])
@@ -196,13 +197,16 @@ describe('createUserAuthProvider() with a plain-http hub', () => {
   })
 
   it('still works in issuer mode with a plain-http hubUrl (the SDK never talks to that hub)', async () => {
+    const id = identity()
     const provider = createUserAuthProvider({
       endpoint,
-      identity: identity(),
+      identity: id,
       hubUrl: 'http://hub.example:6007',
       fetch: fakeServer({ issuer: true }).fetch,
     })
-    await expect(provider()).resolves.toMatchObject({ token: 'eyJh.issued1.c2ln' })
+    await expect(provider()).resolves.toMatchObject({
+      token: issuedToken(1, id.public.toString()),
+    })
   })
 })
 

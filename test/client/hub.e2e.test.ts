@@ -3,7 +3,9 @@
 import { Client, PrivateKey } from '@textile/hub'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { createUserAuthProvider } from '../../src/client/index.ts'
+import { createUserAuthProvider, tokenStorageKey } from '../../src/client/index.ts'
+import { importSigningKey } from '../../src/core/ed25519.ts'
+import { mintThreadToken } from '../../src/core/thread-token.ts'
 import { startEmulator } from '../../src/emulator/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { clock } from './fakes.ts'
@@ -139,5 +141,36 @@ describe('createUserAuthProvider() with @textile/hub and the emulator, hub-chall
       fetch,
     })
     await expect(provider()).rejects.toMatchObject({ code: 'hub_error', grpcStatus: 5 })
+  })
+
+  it('recovers through reset() when the hub no longer accepts the cached token (host key rotated)', async () => {
+    setEnv({ HUB_ISSUER_KEY: undefined })
+    sockets.getToken = 0
+    const id = PrivateKey.fromRandom()
+    const pubkey = id.public.toString()
+    // A token from before the rotation: the right sub, signed by a host key the hub no longer has.
+    const oldHostKey = await importSigningKey(crypto.getRandomValues(new Uint8Array(32)))
+    const stale = await mintThreadToken({ issuer: oldHostKey, subject: pubkey, now: new Date() })
+    const key = tokenStorageKey(emulator.url, pubkey)
+    const storage = new Map([[key, stale]])
+    const { fetch } = functionsFetch()
+    const provider = createUserAuthProvider({
+      endpoint: ENDPOINT,
+      identity: id,
+      hubUrl: emulator.url,
+      storage,
+      fetch,
+    })
+    const client = Client.withUserAuth(provider, emulator.url)
+    await expect(client.newDB()).rejects.toThrow(/invalid thread token/)
+    expect(sockets.getToken).toBe(0)
+
+    // What docs/sdk.md tells apps to do: reset(), then a client on a fresh context.
+    await provider.reset()
+    expect(storage.has(key)).toBe(false)
+    const fresh = Client.withUserAuth(provider, emulator.url)
+    await expect(fresh.newDB()).resolves.toBeDefined()
+    expect(sockets.getToken).toBe(1)
+    expect(storage.get(key)).not.toBe(stale)
   })
 })

@@ -147,11 +147,13 @@ describe('createUserAuthProvider() prefetch', () => {
 
   it('judges a prefetched envelope by its own lifetime, not by a skewed server clock', async () => {
     // The server's clock is 50 s behind: its expiresAt says the envelope ends 10 s after the
-    // prefetch; its claims say it lives 60 s. Credentials: 550 s left, refresh at 520 s.
+    // prefetch; its claims say it lives 60 s. Credentials: 550 s left on the server's clock, which
+    // the SDK reads as 599 s on its own (the 50 s of skew, less the second `iat` cannot resolve):
+    // refresh at 569 s, prefetch at 564 s.
     let t: ReturnType<typeof setup>
     t = setup({ server: { now: () => new Date(t.time.now().getTime() - 50_000) } })
     await t.provider()
-    await t.advance(515_000)
+    await t.advance(564_000)
     expect(t.paths()).toEqual(['challenge', 'token', 'challenge'])
     await t.advance(20_000)
     expect(await t.requestsDuringCall()).toEqual(['token'])

@@ -9,7 +9,7 @@ import {
   type TokenStorage,
   type UserAuthEvent,
 } from '../../src/client/index.ts'
-import { clock, fakeHub, fakeServer, identity, installWebSocket, T0, fakeJwt } from './fakes.ts'
+import { clock, fakeHub, fakeServer, identity, installWebSocket, T0, hubToken } from './fakes.ts'
 
 const endpoint = 'https://site.example/api'
 
@@ -287,12 +287,12 @@ describe('createUserAuthProvider() in hub-challenge mode: events, storage, dispo
       const provider = createUserAuthProvider({ ...options, fetch: fakeServer().fetch })
       await provider()
       expect([...storage.items]).toEqual([
-        [tokenStorageKey(hub.url, id.public.toString()), fakeJwt('hub1')],
+        [tokenStorageKey(hub.url, id.public.toString()), hubToken(1, id.public.toString())],
       ])
       time.advance(600_000)
       await provider()
       const again = createUserAuthProvider({ ...options, fetch: fakeServer().fetch })
-      await expect(again()).resolves.toMatchObject({ token: fakeJwt('hub1') })
+      await expect(again()).resolves.toMatchObject({ token: hubToken(1, id.public.toString()) })
       expect(events.map((e) => [e.type, 'tokenSource' in e && e.tokenSource])).toEqual([
         ['login', 'hub'],
         ['refresh', 'cache'],
@@ -308,15 +308,16 @@ describe('createUserAuthProvider() in hub-challenge mode: events, storage, dispo
     const hub = await fakeHub('ok')
     try {
       const storage = new Map<string, string>()
+      const id = identity()
       const provider = createUserAuthProvider({
         endpoint,
-        identity: identity(),
+        identity: id,
         hubUrl: hub.url,
         storage,
         fetch: fakeServer().fetch,
       })
       await provider()
-      expect([...storage.values()]).toEqual([fakeJwt('hub1')])
+      expect([...storage.values()]).toEqual([hubToken(1, id.public.toString())])
     } finally {
       await hub.close()
     }

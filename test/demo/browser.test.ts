@@ -11,13 +11,15 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PrivateKey } from '@textile/hub'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { contentSecurityPolicy, siteConfig } from '../../scripts/build-site.ts'
+import { ERROR_SENTENCES } from '../../site/src/error-messages.ts'
 import { LEGACY_IDENTITY_KEY } from '../../site/src/identity-store.ts'
+import { LOGIN_STEP_TEXT } from '../../site/src/session-controller.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
-import { ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
+import { ROOT, freePort, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
 import { auditAccessibility, formatFindings, isBlocking } from './audit-accessibility.ts'
 import { launchChromium } from './launch-chromium.ts'
 
@@ -204,20 +206,40 @@ async function pageHeaders(page: Page, url: string): Promise<{ name: string; val
   }))
 }
 
-/** A page on another origin (127.0.0.1 instead of localhost) that frames the demo. */
-async function startFramingSite(
+/**
+ * Pages on another origin (127.0.0.1 instead of localhost): `/frame` frames the demo, `/blank` is
+ * an empty page (a popup the demo opens, or the page that opens the demo). Each page records what
+ * `message` events bring it, described, in `window.received`.
+ */
+async function startOtherOrigin(
   target: string,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((_request, response) => {
+): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = []
+  const record =
+    '<script>window.received = []; addEventListener("message", (e) => received.push(' +
+    'e.data && e.data.key instanceof CryptoKey ? "CryptoKey " + e.data.key.type : String(e.data)))' +
+    '</script>'
+  const server: Server = createServer((request, response) => {
+    requests.push(request.url ?? '')
     response.setHeader('content-type', 'text/html; charset=utf-8')
-    response.end(`<!doctype html><title>framing</title><iframe src="${target}"></iframe>`)
+    response.end(
+      request.url === '/frame'
+        ? `<!doctype html><title>framing</title><iframe src="${target}"></iframe>`
+        : `<!doctype html><title>other origin</title>${record}`,
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}`,
+    requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
+}
+
+/** What a page of another origin received by postMessage (see {@link startOtherOrigin}). */
+function receivedBy(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { received: string[] }).received)
 }
 
 /**
@@ -352,11 +374,12 @@ describe('demo page', () => {
       expect(watched.problems.splice(0)).toEqual([])
     })
 
-    it('serves the page with one CSP naming the hub, and X-Frame-Options: DENY', async () => {
+    it('serves the page with one CSP naming the hub, X-Frame-Options: DENY and COOP', async () => {
       const headers = await pageHeaders(watched.page, dev.url)
       const values = (name: string) => headers.filter((h) => h.name === name).map((h) => h.value)
       expect(values('content-security-policy')).toEqual([expectedCsp])
       expect(values('x-frame-options')).toEqual(['DENY'])
+      expect(values('cross-origin-opener-policy')).toEqual(['same-origin'])
       expect(values('x-content-type-options')).toEqual(['nosniff'])
     })
 
@@ -370,7 +393,10 @@ describe('demo page', () => {
       const { page } = watched
       await page.goto(dev.url)
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/Welcome back/)
-      await expect(page.locator('#banner').textContent()).resolves.toMatch(/Local development/)
+      // The hub's URL, not the words "HUB_URL" (issue 23).
+      await expect(page.locator('#banner').textContent()).resolves.toBe(
+        `Local development: talking to the hub at ${emulator.url} (the emulator unless HUB_URL names another).`,
+      )
 
       // A raw key, explicitly: imported into the page's memory only, then moved into this
       // browser's key store (replacing the key the page made on the first visit).
@@ -421,6 +447,36 @@ describe('demo page', () => {
       await expect(page.locator('#notes li span').allTextContents()).resolves.toEqual([
         'Hello from Chromium',
       ])
+    })
+
+    // Issue 23: a slow login showed one sentence until it ended, however long it took.
+    it('names each step of a slow login and counts the seconds beside it', async () => {
+      const { page } = watched
+      const status = () => page.locator('#status').textContent()
+      const elapsed = page.locator('#status-elapsed')
+      let release: () => void = () => {}
+      const held = new Promise<void>((resolve) => (release = resolve))
+      await page.route('**/api/token', async (route) => {
+        await held
+        await route.continue()
+      })
+      try {
+        const before = (await watched.statusLog()).length
+        await page.getByRole('button', { name: /^Log in/ }).click()
+        await expect.poll(status).toBe(LOGIN_STEP_TEXT.token)
+        await expect.poll(() => elapsed.textContent(), { timeout: 10_000 }).toMatch(/^[2-9] s$/)
+        await expect(elapsed.isVisible()).resolves.toBe(true)
+        await expect(elapsed.getAttribute('aria-hidden')).resolves.toBe('true')
+        release()
+        await expect.poll(status, { timeout: 15_000 }).toMatch(/^Logged in\. \d+ note/)
+        await expect(elapsed.isHidden()).resolves.toBe(true)
+        const log = (await watched.statusLog()).slice(before)
+        const steps = [LOGIN_STEP_TEXT.challenge, LOGIN_STEP_TEXT.signing, LOGIN_STEP_TEXT.token]
+        expect(log.filter((text) => text.startsWith('Logging in:'))).toEqual(steps)
+      } finally {
+        release()
+        await page.unroute('**/api/token')
+      }
     })
 
     it('fits a 360 px wide screen', async () => {
@@ -491,6 +547,8 @@ describe('demo page', () => {
       await expect(page.locator('#status').textContent()).resolves.toBe(
         'Login failed (pubkey_not_allowed): details below.',
       )
+      // The keyboard focus follows: the next Tab starts from the error, not from the button.
+      await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('error')
       await page.screenshot({ path: join(ARTIFACTS, 'demo-error.png'), fullPage: true })
       await expectAccessible(page)
     })
@@ -516,20 +574,145 @@ describe('demo page', () => {
     })
 
     it('refuses to be framed by a page on another origin', async () => {
-      const framing = await startFramingSite(dev.url)
+      const other = await startOtherOrigin(dev.url)
       const { page } = await watchedPage(context)
       const refusals: string[] = []
       page.on('console', (message) => refusals.push(message.text()))
       try {
-        await page.goto(framing.url)
+        await page.goto(`${other.url}/frame`)
         const frame = page.frames().find((candidate) => candidate !== page.mainFrame())
         expect(frame?.url()).not.toBe(dev.url + '/')
         await expect(frame?.locator('#pubkey').count()).resolves.toBe(0)
         expect(refusals).toContainEqual(expect.stringMatching(/frame-ancestors 'none'/))
       } finally {
         await page.close()
-        await framing.close()
+        await other.close()
       }
+    })
+
+    // Issue 24, finding 1: a script in the page (an XSS) can structured-clone the non-extractable
+    // CryptoKey to a window of another origin. Under the demo's headers it has none to send to.
+    it('frames no page of another origin (frame-src)', async () => {
+      const other = await startOtherOrigin(dev.url)
+      const { page } = watched
+      try {
+        await page.goto(dev.url)
+        const refusals: string[] = []
+        const listen = (message: ConsoleMessage) => void refusals.push(message.text())
+        page.on('console', listen)
+        watched.expect(/frame-src/)
+        await page.evaluate((url) => {
+          const frame = document.createElement('iframe')
+          frame.src = url
+          document.body.append(frame)
+        }, `${other.url}/blank`)
+        await expect
+          .poll(() => refusals.concat(other.requests).join('\n'))
+          .toMatch(/frame-src 'none'|\/blank/)
+        page.off('console', listen)
+        // The browser never asked the other origin for the page.
+        expect(other.requests).toEqual([])
+      } finally {
+        await other.close()
+      }
+    })
+
+    it('gives a popup of another origin no window to postMessage a CryptoKey to (COOP)', async () => {
+      const other = await startOtherOrigin(dev.url)
+      const { page } = watched
+      try {
+        await page.goto(dev.url)
+        const popupOpened = context.waitForEvent('page')
+        // What an XSS would do: open a page of its own origin and send it the key.
+        await page.evaluate(async (url) => {
+          const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
+            'sign',
+            'verify',
+          ])) as CryptoKeyPair
+          Object.assign(window, { key: pair.privateKey, popup: window.open(url) })
+        }, `${other.url}/blank`)
+        const popup = await popupOpened
+        await popup.waitForLoadState()
+        // The popup cannot reach its opener either.
+        await expect(popup.evaluate(() => window.opener === null)).resolves.toBe(true)
+        const sent = await page.evaluate(() => {
+          const { popup, key } = window as unknown as { popup: Window | null; key: CryptoKey }
+          popup?.postMessage({ key }, '*')
+          popup?.postMessage('done', '*')
+          return popup?.closed ?? true
+        })
+        // The handle window.open returned behaves as a closed window: nothing it posts arrives.
+        expect(sent).toBe(true)
+        await popup.waitForTimeout(500)
+        await expect(receivedBy(popup)).resolves.toEqual([])
+        await popup.close()
+      } finally {
+        await other.close()
+      }
+    })
+
+    it('severs the opener when a page of another origin opens the demo (COOP)', async () => {
+      const other = await startOtherOrigin(dev.url)
+      const opener = await context.newPage()
+      try {
+        await opener.goto(`${other.url}/blank`)
+        const opened = context.waitForEvent('page')
+        await opener.evaluate((url) => void window.open(url), dev.url)
+        const demo = await opened
+        await demo.waitForLoadState()
+        const reached = await demo.evaluate(async () => {
+          const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, [
+            'sign',
+            'verify',
+          ])) as CryptoKeyPair
+          window.opener?.postMessage({ key: pair.privateKey }, '*')
+          window.opener?.postMessage('done', '*')
+          return window.opener !== null
+        })
+        expect(reached).toBe(false)
+        await opener.waitForTimeout(500)
+        await expect(receivedBy(opener)).resolves.toEqual([])
+        await demo.close()
+      } finally {
+        await opener.close()
+        await other.close()
+      }
+    })
+  })
+
+  // Issue 23: a hub that is not running read "The hub rejected the request. Response closed
+  // without headers".
+  describe('with a hub that is not running', () => {
+    let dev: NetlifyDev
+    let context: BrowserContext
+    let hubUrl: string
+
+    beforeAll(async () => {
+      hubUrl = `http://127.0.0.1:${await freePort()}`
+      dev = await startSite({ url: hubUrl } as Emulator, { HUB_ISSUER_KEY: emulator.hostKey })
+      context = await browser.newContext({ viewport: { width: 1024, height: 900 } })
+    }, 90_000)
+
+    afterAll(async () => {
+      await context?.close()
+      await dev?.stop()
+    })
+
+    it('says the hub is unreachable when a hub call cannot connect', async () => {
+      const watched = await watchedPage(context)
+      const { page } = watched
+      watched.expect(/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/.*' failed/)
+      await page.goto(dev.url)
+      // Issuer mode: the login itself never meets the hub.
+      await logIn(page)
+      await expect(page.locator('#status').textContent()).resolves.toMatch(/^Logged in\./)
+      await page.getByLabel('New note').fill('Nobody is listening')
+      await page.getByRole('button', { name: 'Save note' }).click()
+      const shown = await errorShown(page)
+      expect(shown).toEqual({ code: 'hub_unreachable', sentence: ERROR_SENTENCES.hub_unreachable })
+      expect(shown.sentence).toMatch(/could not be reached/)
+      await expectAccessible(page)
+      expect(watched.problems).toEqual([])
     })
   })
 
@@ -560,6 +743,13 @@ describe('demo page', () => {
       expect(headers).toContainEqual({ name: 'content-security-policy', value: expectedCsp })
       await logIn(page)
       await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+      // Every step, the hub's own challenge last.
+      expect((await watched.statusLog()).filter((text) => text.startsWith('Logging in:'))).toEqual([
+        LOGIN_STEP_TEXT.challenge,
+        LOGIN_STEP_TEXT.signing,
+        LOGIN_STEP_TEXT.token,
+        LOGIN_STEP_TEXT.hub,
+      ])
       // The hub's thread token is kept for the tab (sessionStorage), never in localStorage.
       const areas = () =>
         page.evaluate(() =>
@@ -596,6 +786,16 @@ describe('demo page', () => {
         await expect(page.locator('#pubkey').textContent()).resolves.toBe('—')
         await expect(page.getByRole('button', { name: /^Log in/ }).isDisabled()).resolves.toBe(true)
         await expectAccessible(page)
+        // None yet: the page says so and offers to create one (issue 23).
+        await page.getByRole('button', { name: 'Use my passkey' }).click()
+        await expect(errorShown(page)).resolves.toEqual({
+          code: 'no_passkey_used',
+          sentence: ERROR_SENTENCES.no_passkey_used,
+        })
+        expect(ERROR_SENTENCES.no_passkey_used).toMatch(/may have none .* Create one/)
+        await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+          'Create a passkey',
+        )
         await page.getByRole('button', { name: 'Create a passkey' }).click()
         await expect
           .poll(() => page.locator('#identity-source').textContent())
@@ -651,6 +851,55 @@ describe('demo page', () => {
         await expect(page.locator('#pubkey').textContent()).resolves.toBe(legacy.public.toString())
         await logIn(page)
         await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
+        expect(watched.problems).toEqual([])
+      } finally {
+        await context.close()
+      }
+    })
+
+    // Issue 24: the migration ran whenever a legacy string was in localStorage and replaced the
+    // stored key silently (a planted string swapped the user's identity).
+    it('asks before a key in local storage replaces the key this browser keeps', async () => {
+      const context = await browser.newContext()
+      const legacy = PrivateKey.fromRandom()
+      try {
+        const watched = await watchedPage(context)
+        const { page } = watched
+        const shown = () => page.locator('#pubkey').textContent()
+        const dialog = page.getByRole('dialog', { name: 'Replace your identity?' })
+        await page.goto(dev.url)
+        await expect.poll(() => page.locator('#status').textContent()).toMatch(/new identity/)
+        const stored = await shown()
+        const plant = () =>
+          page.evaluate(
+            ([key, value]) => localStorage.setItem(key!, value!),
+            [LEGACY_IDENTITY_KEY, legacy.toString()],
+          )
+        await plant()
+        await page.reload()
+        await dialog.waitFor({ state: 'visible' })
+        await expect(page.locator('#replace-pubkey').textContent()).resolves.toBe(stored)
+        await expectAccessible(page)
+        await page.keyboard.press('Escape')
+        await expect
+          .poll(() => page.locator('#status').textContent())
+          .toMatch(/^Kept your identity\. Another key, left in local storage/)
+        expect(await shown()).toBe(stored)
+        // Nothing was lost either: the string stays where it was until the user chooses.
+        await expect(
+          page.evaluate((key) => localStorage.getItem(key), LEGACY_IDENTITY_KEY),
+        ).resolves.toBe(legacy.toString())
+
+        await page.reload()
+        await dialog.waitFor({ state: 'visible' })
+        await page
+          .getByRole('button', { name: 'Replace it with the key from local storage' })
+          .click()
+        await expect.poll(shown).toBe(legacy.public.toString())
+        await expect(storedKeys(page)).resolves.toEqual(KEY_STORE_ONLY)
+        await page.reload()
+        await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Welcome back/)
+        expect(await shown()).toBe(legacy.public.toString())
         expect(watched.problems).toEqual([])
       } finally {
         await context.close()

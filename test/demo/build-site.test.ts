@@ -29,6 +29,18 @@ describe('siteConfig()', () => {
     })
   })
 
+  // Issue 23: the local banner said "the hub at HUB_URL", literally.
+  it('names the hub in the banner where DEMO_BANNER says {hub}, as netlify.toml’s dev banner does', async () => {
+    const toml = await readFile(new URL('../../netlify.toml', import.meta.url), 'utf8')
+    const dev = /\[context\.dev\.environment\]\s+DEMO_BANNER = "([^"]*)"/.exec(toml)?.[1]
+    const banner = siteConfig({ HUB_URL: 'http://127.0.0.1:6100', DEMO_BANNER: dev }).banner
+    expect(banner).toMatch(/^Local development: talking to the hub at http:\/\/127\.0\.0\.1:6100 /)
+    expect(banner).not.toMatch(/HUB_URL \(|\{hub\}/)
+    expect(
+      siteConfig({ HUB_URL: 'https://hub.example', DEMO_BANNER: '{hub} and {hub}' }).banner,
+    ).toBe('https://hub.example and https://hub.example')
+  })
+
   it('defaults to the local emulator outside deployed contexts', () => {
     expect(siteConfig({ CONTEXT: 'dev' })).toEqual({
       hubUrl: DEFAULT_HUB_URL,
@@ -53,7 +65,8 @@ describe('contentSecurityPolicy()', () => {
   it('allows connections to the hub over http and ws when HUB_URL is http', () => {
     expect(contentSecurityPolicy(siteConfig({ HUB_URL: 'http://127.0.0.1:6007' }))).toBe(
       "default-src 'self'; connect-src 'self' http://127.0.0.1:6007 ws://127.0.0.1:6007; " +
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; " +
+        "frame-src 'none'; child-src 'none'; worker-src 'none'",
     )
   })
 

@@ -20,6 +20,8 @@ export interface LoginOptions {
   headers?: Record<string, string>
   /** Where the proof is redeemed; default `/api/token` (`/api/jwt` for JWTs). */
   redeem?: string
+  /** An account link, sent with both calls. */
+  link?: string
 }
 
 /** Both answers of a login; `redeemed` is absent when the challenge was refused. */
@@ -64,13 +66,17 @@ export async function signEnvelope(signer: LoginSigner, envelope: string): Promi
  */
 export async function login(options: LoginOptions): Promise<LoginResult> {
   const { transport, signer, headers = {} } = options
-  const challenge = await transport('/api/challenge', jsonPost({ pubkey: signer.pubkey }, headers))
+  const link = options.link === undefined ? {} : { link: options.link }
+  const challenge = await transport(
+    '/api/challenge',
+    jsonPost({ pubkey: signer.pubkey, ...link }, headers),
+  )
   if (challenge.status !== 200) return { challenge }
   const { envelope } = (await challenge.clone().json()) as { envelope: string }
   const signature = await signEnvelope(signer, envelope)
   const redeemed = await transport(
     options.redeem ?? '/api/token',
-    jsonPost({ envelope, signature }, headers),
+    jsonPost({ envelope, signature, ...link }, headers),
   )
   return { challenge, redeemed, envelope }
 }

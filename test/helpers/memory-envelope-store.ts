@@ -23,7 +23,7 @@ export interface MemoryEnvelopeStore extends EnvelopeStore, EnvelopeCleanupStore
   deleteDelayMs: number
   /** When set, deleting this key fails. */
   failDeleteOf?: string
-  /** Writes an entry as version 0.2 did: key = nonce, expiry in metadata only. */
+  /** Writes an entry as the first single-use store did: key = nonce, expiry in metadata only. */
   putLegacy(nonce: string, expiresAt: Date | undefined): void
   /** Writes an entry as the versions before the `ttp1/` prefix did: `<exp>/<nonce>`. */
   putLegacyExpiry(nonce: string, expiresAt: Date): void
@@ -55,7 +55,7 @@ export function memoryEnvelopeStore(): MemoryEnvelopeStore {
         store.metadataReads++
         const metadata = store.entriesByKey.get(key)
         if (!metadata) continue
-        // A bare nonce counts as the project's only with exactly the metadata 0.2 wrote.
+        // A bare nonce counts as the project's only with exactly the metadata the first store wrote.
         const expiresAt = expiryOfLegacyMetadata(metadata)
         yield expiresAt
           ? { key, expiresAt, legacy: true }

@@ -110,7 +110,7 @@ describe('envelope clean-up (in-memory store with the Blobs key scheme)', () => 
       ['2024/01-report', {}],
       ['1700000000/report', {}],
       ['notes', {}],
-      [nonce(), { expiresAt: long, owner: 'app' }], // nonce-shaped, but not 0.2's metadata
+      [nonce(), { expiresAt: long, owner: 'app' }], // nonce-shaped, but not the first store's metadata
       [nonce(), {}],
     ]
     for (const [key, metadata] of app) store.entriesByKey.set(key, metadata)
@@ -416,7 +416,7 @@ describe('envelope clean-up (Netlify Blobs sandbox)', () => {
       [`1700000000/report.pdf`],
       [`${exp}/${nonce()}x`], // a legacy-looking directory with a name one character too long
       ['notes'],
-      [nonce(), { expiresAt: long, owner: 'app' }], // nonce-shaped, not version 0.2's metadata
+      [nonce(), { expiresAt: long, owner: 'app' }], // nonce-shaped, not the first store's metadata
       [nonce()],
     ]
     for (const [key, metadata] of app) await raw.set(key, 'app data', { metadata })

@@ -61,7 +61,7 @@ describe('expiryOfKey() and isEnvelopeKey() in a store shared with app data', ()
     expect(expiryOfKey('ttp1/odd')).toBeUndefined()
   })
 
-  it('takes a bare nonce as the project’s only with exactly the metadata version 0.2 wrote', () => {
+  it('takes a bare nonce as the project’s only with exactly the metadata the first single-use store wrote', () => {
     const expiresAt = EXP.toISOString()
     expect(isEnvelopeKey(NONCE)).toBe(true)
     expect(expiryOfLegacyMetadata({ expiresAt })).toEqual(EXP)

@@ -71,7 +71,7 @@ describe('single-use envelopes (SINGLE_USE_ENVELOPES=true, Netlify Blobs sandbox
 
   it.each([
     ['<exp>/<nonce> (the version before the prefix)', (p: Payload) => `${p.exp}/${p.nonce}`],
-    ['the bare nonce (version 0.2)', (p: Payload) => p.nonce],
+    ['the bare nonce (the first single-use store)', (p: Payload) => p.nonce],
   ])(
     'throws invalid_envelope "already used" for an envelope an older version recorded as %s',
     async (_name, keyOf) => {

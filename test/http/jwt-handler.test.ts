@@ -4,49 +4,32 @@ import {
   createLocalJWKSet,
   decodeJwt,
   decodeProtectedHeader,
+  importJWK,
   jwtVerify,
+  SignJWT,
   type JSONWebKeySet,
 } from 'jose'
 import { describe, expect, it } from 'vitest'
-import type { Env, HandlerOptions } from '../../src/index.ts'
-import { createJwksHandler, createJwtHandler } from '../../src/index.ts'
 import {
   NOW,
   SECRETS,
   SITE,
   challengeFor,
-  deployment,
   identity,
   post,
   problem,
   signEnvelope,
-  type Deployment,
 } from '../helpers/fixtures.ts'
-
-const HS256_SECRET = 'jwt-hs256-secret-for-tests-0123456789abcdef'
-const EDDSA_SEED = new Uint8Array(32).fill(7)
-const EDDSA_KEY = PrivateKey.fromRawEd25519Seed(EDDSA_SEED).toString()
-const EDDSA_SEED_B64URL = Buffer.from(new Uint8Array(32).fill(9)).toString('base64url')
-
-/** A deployment with the JWT and JWKS functions over the same env, clock and log. */
-function jwtDeployment(
-  env: Env = {},
-  options: Pick<HandlerOptions, 'policy' | 'envelopeStore' | 'crypto'> = {},
-) {
-  const d = deployment(env, options)
-  const shared: HandlerOptions = {
-    env: () => d.env,
-    now: () => d.clock.now,
-    logger: (record) => d.logs.push(record),
-    ...options,
-  }
-  return { ...d, jwt: createJwtHandler(shared), jwks: createJwksHandler(shared), d }
-}
-
-async function signedBody(d: Deployment, id = identity(), headers: Record<string, string> = {}) {
-  const envelope = await challengeFor(d, id, headers)
-  return { envelope, signature: await signEnvelope(id, envelope) }
-}
+import {
+  EDDSA_KEY,
+  EDDSA_SEED,
+  EDDSA_SEED_B64URL,
+  ES256_D,
+  ES256_D_2,
+  HS256_SECRET,
+  jwtDeployment,
+  signedBody,
+} from '../helpers/jwt-deployment.ts'
 
 const secretKey = new TextEncoder().encode(HS256_SECRET)
 
@@ -207,6 +190,82 @@ describe('POST /api/jwt', () => {
     expect(decodeProtectedHeader(token).kid).toBe(jwks.keys[0].kid)
   })
 
+  it('mints an ES256 JWT with JWT_ES256_KEY alone, which jose verifies against the served JWKS', async () => {
+    const t = jwtDeployment({ JWT_ES256_KEY: ES256_D })
+    const id = identity()
+    const { token } = await (await t.jwt(post('/api/jwt', await signedBody(t.d, id)))).json()
+    const jwks = (await (await t.jwks(new Request(SITE + '/api/jwks'))).json()) as JSONWebKeySet
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), {
+      currentDate: NOW,
+      algorithms: ['ES256'],
+      issuer: SITE,
+      audience: SITE,
+      typ: 'ttp+jwt',
+    })
+    expect(payload.sub).toBe(id.public.toString())
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: jwks.keys[0]!.kid })
+    expect(jwks.keys).toEqual([
+      {
+        kty: 'EC',
+        crv: 'P-256',
+        x: expect.stringMatching(/^[\w-]{43}$/),
+        y: expect.stringMatching(/^[\w-]{43}$/),
+        kid: await calculateJwkThumbprint(jwks.keys[0]!),
+        alg: 'ES256',
+        use: 'sig',
+      },
+    ])
+    // The public point is the one of d (jose derives it independently from the private JWK).
+    const { x, y } = jwks.keys[0]!
+    const priv = await importJWK({ kty: 'EC', crv: 'P-256', x, y, d: ES256_D }, 'ES256')
+    const again = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).sign(priv)
+    await expect(jwtVerify(again, createLocalJWKSet(jwks))).resolves.toBeDefined()
+  })
+
+  it('signs with EdDSA beside an ES256 key, and with ES256 when JWT_ALG says so; both keys published', async () => {
+    const env = { JWT_EDDSA_KEY: EDDSA_KEY, JWT_ES256_KEY: `${ES256_D}, ${ES256_D_2}` }
+    const t = jwtDeployment(env)
+    const jwks = (await (await t.jwks(new Request(SITE + '/api/jwks'))).json()) as JSONWebKeySet
+    expect(jwks.keys.map((key) => key.alg)).toEqual(['EdDSA', 'ES256', 'ES256'])
+    const eddsa = await (await t.jwt(post('/api/jwt', await signedBody(t.d)))).json()
+    expect(decodeProtectedHeader(eddsa.token)).toMatchObject({
+      alg: 'EdDSA',
+      kid: jwks.keys[0]!.kid,
+    })
+    t.d.env.JWT_ALG = 'ES256'
+    const es256 = await (await t.jwt(post('/api/jwt', await signedBody(t.d)))).json()
+    expect(decodeProtectedHeader(es256.token)).toMatchObject({
+      alg: 'ES256',
+      kid: jwks.keys[1]!.kid,
+    })
+    for (const { token } of [eddsa, es256]) {
+      await expect(
+        jwtVerify(token, createLocalJWKSet(jwks), { currentDate: NOW, audience: SITE }),
+      ).resolves.toBeDefined()
+    }
+  })
+
+  it('sets no cookie unless JWT_SESSION_COOKIE=true', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    const response = await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    expect(response.status).toBe(200)
+    expect(response.headers.get('set-cookie')).toBeNull()
+  })
+
+  it('sets the JWT as an HttpOnly, Secure, SameSite=Lax __Host- cookie for its lifetime with JWT_SESSION_COOKIE=true', async () => {
+    const t = jwtDeployment({
+      JWT_EDDSA_KEY: EDDSA_KEY,
+      JWT_SESSION_COOKIE: 'true',
+      JWT_TTL_SECONDS: '600',
+    })
+    const response = await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    const { token } = await response.json()
+    expect(response.headers.get('set-cookie')).toBe(
+      `__Host-ttp-session=${token}; Max-Age=600; Path=/; HttpOnly; Secure; SameSite=Lax`,
+    )
+    expect(response.headers.get('cache-control')).toBe('no-store')
+  })
+
   it('throws invalid_envelope for a tampered envelope', async () => {
     const t = jwtDeployment({ JWT_HS256_SECRET: HS256_SECRET })
     const id = identity()
@@ -364,11 +423,42 @@ describe('POST /api/jwt', () => {
   })
 
   it.each([
-    ['neither key is set', {}, 'JWT_HS256_SECRET or JWT_EDDSA_KEY is not set.'],
+    ['no key is set', {}, 'JWT_HS256_SECRET, JWT_EDDSA_KEY or JWT_ES256_KEY is not set.'],
     [
-      'both keys are set',
+      'the secret and an EdDSA key are set',
       { JWT_HS256_SECRET: HS256_SECRET, JWT_EDDSA_KEY: EDDSA_KEY },
-      'Set only one of JWT_HS256_SECRET and JWT_EDDSA_KEY.',
+      /^Set JWT_HS256_SECRET or the public-key variables/,
+    ],
+    [
+      'the secret and an ES256 key are set',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_ES256_KEY: ES256_D },
+      /^Set JWT_HS256_SECRET or the public-key variables/,
+    ],
+    [
+      'an ES256 item is not a P-256 scalar',
+      { JWT_ES256_KEY: `${ES256_D},AAAA` },
+      /^JWT_ES256_KEY has an item/,
+    ],
+    [
+      'an ES256 item is zero (not a valid private key)',
+      { JWT_ES256_KEY: Buffer.alloc(32).toString('base64url') },
+      /^JWT_ES256_KEY has an item/,
+    ],
+    ['JWT_ALG is unknown', { JWT_EDDSA_KEY: EDDSA_KEY, JWT_ALG: 'RS256' }, /^JWT_ALG must be/],
+    [
+      'JWT_ALG names a key that is not set',
+      { JWT_EDDSA_KEY: EDDSA_KEY, JWT_ALG: 'ES256' },
+      'JWT_ALG names a key that is not set.',
+    ],
+    [
+      'JWT_ALG asks for EdDSA with a secret',
+      { JWT_HS256_SECRET: HS256_SECRET, JWT_ALG: 'EdDSA' },
+      'JWT_ALG names a key that is not set.',
+    ],
+    [
+      'JWT_SESSION_COOKIE is not a boolean',
+      { JWT_EDDSA_KEY: EDDSA_KEY, JWT_SESSION_COOKIE: 'yes' },
+      /^JWT_SESSION_COOKIE must be/,
     ],
     ['the secret is short', { JWT_HS256_SECRET: 'short' }, /^JWT_HS256_SECRET must be/],
     ['the EdDSA key is unreadable', { JWT_EDDSA_KEY: 'bnotakey' }, /^JWT_EDDSA_KEY has an item/],
@@ -424,7 +514,7 @@ describe('POST /api/jwt', () => {
     const body = await problem(response)
     expect(body).toMatchObject({ code: 'server_misconfigured' })
     expect(body.detail).toEqual(typeof detail === 'string' ? detail : expect.stringMatching(detail))
-    for (const secret of [HS256_SECRET, EDDSA_KEY, SECRETS.USER_API_SECRET]) {
+    for (const secret of [HS256_SECRET, EDDSA_KEY, ES256_D, SECRETS.USER_API_SECRET]) {
       expect(JSON.stringify(body)).not.toContain(secret)
     }
   })
@@ -447,7 +537,7 @@ describe('GET /api/jwks', () => {
     expect(response.status).toBe(500)
     const body = await problem(response)
     expect(body).toMatchObject({ code: 'server_misconfigured' })
-    expect(body.detail).toMatch(/^JWT_EDDSA_KEY is not set/)
+    expect(body.detail).toMatch(/^JWT_EDDSA_KEY or JWT_ES256_KEY is not set/)
     expect(JSON.stringify(body)).not.toContain(HS256_SECRET)
   })
 
@@ -471,11 +561,122 @@ describe('GET /api/jwks', () => {
   })
 })
 
+describe('POST /api/logout (the JWT function)', () => {
+  const cleared = '__Host-ttp-session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax'
+
+  it('deletes the session cookie for a POST from the site', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY, JWT_SESSION_COOKIE: 'true' })
+    const response = await t.jwt(
+      new Request(SITE + '/api/logout', { method: 'POST', headers: { origin: SITE } }),
+    )
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ loggedOut: true })
+    expect(response.headers.get('set-cookie')).toBe(cleared)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('deletes it from an allowed cross origin, whatever the body', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY, ALLOWED_ORIGINS: 'https://app.example' })
+    const response = await t.jwt(
+      new Request(SITE + '/api/logout', {
+        method: 'POST',
+        headers: { origin: 'https://app.example', 'content-type': 'text/plain' },
+        body: 'anything',
+      }),
+    )
+    expect(response.status).toBe(200)
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example')
+    expect(response.headers.get('set-cookie')).toBe(cleared)
+  })
+
+  it('throws origin_not_allowed without an Origin (not from a page)', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    const response = await t.jwt(new Request(SITE + '/api/logout', { method: 'POST' }))
+    expect(response.status).toBe(403)
+    expect(await problem(response)).toMatchObject({ code: 'origin_not_allowed' })
+    expect(response.headers.get('set-cookie')).toBeNull()
+  })
+
+  it('throws origin_not_allowed for a foreign Origin', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    const response = await t.jwt(
+      new Request(SITE + '/api/logout', {
+        method: 'POST',
+        headers: { origin: 'https://evil.example' },
+      }),
+    )
+    expect(await problem(response)).toMatchObject({ code: 'origin_not_allowed', status: 403 })
+    expect(response.headers.get('set-cookie')).toBeNull()
+  })
+
+  it('throws method_not_allowed for GET (a link or an image cannot log anyone out)', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    const response = await t.jwt(new Request(SITE + '/api/logout', { headers: { origin: SITE } }))
+    expect(response.status).toBe(405)
+    expect(response.headers.get('allow')).toBe('POST, OPTIONS')
+    expect(response.headers.get('set-cookie')).toBeNull()
+  })
+})
+
+describe('GET /api/jwks caching', () => {
+  it("sends Cache-Control for verifiers and browsers, Netlify's CDN header and an ETag", async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    const response = await t.jwks(new Request(SITE + '/.well-known/jwks.json'))
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300')
+    expect(response.headers.get('netlify-cdn-cache-control')).toBe(
+      'public, durable, s-maxage=3600, must-revalidate',
+    )
+    expect(response.headers.get('etag')).toMatch(/^"[\w-]{22}"$/)
+  })
+
+  it.each([
+    ['the ETag', (etag: string) => etag],
+    ['the weak form of the ETag', (etag: string) => `W/${etag}`],
+    [
+      "the ETag with the -df of Netlify's compressed copy",
+      (etag: string) => etag.replace(/"$/, '-df"'),
+    ],
+    ['a list that holds the ETag', (etag: string) => `"other", ${etag}`],
+    ['*', () => '*'],
+  ])('answers 304 with no body to If-None-Match: %s', async (_case, header) => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    const first = await t.jwks(new Request(SITE + '/api/jwks'))
+    const etag = first.headers.get('etag')!
+    for (const method of ['GET', 'HEAD']) {
+      const response = await t.jwks(
+        new Request(SITE + '/api/jwks', { method, headers: { 'if-none-match': header(etag) } }),
+      )
+      expect(response.status).toBe(304)
+      expect(await response.text()).toBe('')
+      expect(response.headers.get('etag')).toBe(etag)
+      expect(response.headers.get('cache-control')).toBe('public, max-age=300')
+    }
+  })
+
+  it('answers 200 to another ETag, and changes its ETag when the keys change', async () => {
+    const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+    const etag = (await t.jwks(new Request(SITE + '/api/jwks'))).headers.get('etag')!
+    const stale = await t.jwks(
+      new Request(SITE + '/api/jwks', { headers: { 'if-none-match': '"not-it"' } }),
+    )
+    expect(stale.status).toBe(200)
+    expect((await stale.json()).keys).toHaveLength(1)
+    t.d.env.JWT_EDDSA_KEY = `${EDDSA_SEED_B64URL}, ${EDDSA_KEY}`
+    const rotated = await t.jwks(
+      new Request(SITE + '/api/jwks', { headers: { 'if-none-match': etag } }),
+    )
+    expect(rotated.status).toBe(200)
+    expect(rotated.headers.get('etag')).not.toBe(etag)
+    expect((await rotated.json()).keys).toHaveLength(2)
+  })
+})
+
 describe('functions/jwt.ts and functions/jwks.ts', () => {
-  it('serve /api/jwt, /api/jwks and /.well-known/jwks.json', async () => {
+  it('serve /api/jwt, /api/logout, /api/jwks and /.well-known/jwks.json', async () => {
     const jwt = await import('../../functions/jwt.ts')
     const jwks = await import('../../functions/jwks.ts')
-    expect(jwt.config.path).toBe('/api/jwt')
+    expect(jwt.config.path).toEqual(['/api/jwt', '/api/logout'])
     expect(jwks.config.path).toEqual(['/api/jwks', '/.well-known/jwks.json'])
     expect(typeof jwt.default).toBe('function')
     expect(typeof jwks.default).toBe('function')

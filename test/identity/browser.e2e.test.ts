@@ -219,6 +219,79 @@ describe('browserIdentity()', () => {
     }
   })
 
+  // Issue 24: the demo's migration (and any caller) silently replaced the stored key, which may be
+  // the user's only copy of an identity; a planted legacy string did the same.
+  it('throws identity_exists instead of replacing another stored key unless replace: true', async () => {
+    const { context, page } = await openPage()
+    try {
+      const [first, second] = [PrivateKey.fromRandom(), PrivateKey.fromRandom()]
+      const result = await page.evaluate(
+        async ([a, b]) => {
+          const stored = await ttp.browserIdentity()
+          const refused = await ttp.codeOf(ttp.importBrowserIdentity(a!))
+          const kept = (await ttp.browserIdentity()).public.toString()
+          const replaced = await ttp.importBrowserIdentity(a!, { replace: true })
+          const same = await ttp.importBrowserIdentity(a!)
+          const other = await ttp.codeOf(ttp.importBrowserIdentity(b!, { name: 'default' }))
+          const elsewhere = await ttp.importBrowserIdentity(b!, { name: 'other' })
+          return {
+            stored: stored.public.toString(),
+            refused,
+            kept,
+            replaced: [replaced.public.toString(), replaced.created],
+            same: [same.public.toString(), same.created],
+            other,
+            elsewhere: [elsewhere.public.toString(), elsewhere.created],
+            now: (await ttp.browserIdentity()).public.toString(),
+          }
+        },
+        [first.toString(), second.toString()],
+      )
+      expect(result.refused).toBe('identity_exists')
+      expect(result.kept).toBe(result.stored)
+      expect(result.replaced).toEqual([first.public.toString(), true])
+      expect(result.same).toEqual([first.public.toString(), false])
+      expect(result.other).toBe('identity_exists')
+      expect(result.elsewhere).toEqual([second.public.toString(), true])
+      expect(result.now).toBe(first.public.toString())
+    } finally {
+      await context.close()
+    }
+  })
+
+  // Issue 24: best-effort storage may be evicted, and the key with it.
+  it('asks the browser to persist storage when it stores a new key, unless persist: false', async () => {
+    const { context, page } = await openPage({
+      init: () => {
+        const calls: string[] = []
+        Object.assign(window, { persistCalls: calls })
+        const original = navigator.storage.persist.bind(navigator.storage)
+        navigator.storage.persist = () => {
+          calls.push('persist')
+          return original()
+        }
+      },
+    })
+    try {
+      const calls = await page.evaluate(async () => {
+        const seen = () => [...(window as unknown as { persistCalls: string[] }).persistCalls]
+        const counts: Record<string, number> = {}
+        await ttp.browserIdentity()
+        counts.created = seen().length
+        await ttp.browserIdentity()
+        counts.restored = seen().length
+        await ttp.browserIdentity({ name: 'quiet', persist: false })
+        counts.notAsked = seen().length
+        await ttp.importBrowserIdentity(ttp.PrivateKey.fromRandom().toString(), { name: 'moved' })
+        counts.imported = seen().length
+        return counts
+      })
+      expect(calls).toEqual({ created: 1, restored: 1, notAsked: 1, imported: 2 })
+    } finally {
+      await context.close()
+    }
+  })
+
   it('throws ed25519_unsupported where Web Crypto has no Ed25519', async () => {
     // An older browser: Web Crypto refuses the algorithm as Chrome < 137 and Firefox < 129 did.
     const { context, page } = await openPage({
@@ -294,6 +367,47 @@ describe('passkeyIdentity()', () => {
         local: {},
         session: {},
       })
+    } finally {
+      await context.close()
+    }
+  })
+
+  // Issue 24, finding 2: the PRF input is public, so every origin allowed to use the rp id derives
+  // the same identity. http://app.localhost is a subdomain of the rp id `localhost`.
+  it('throws passkey_rp_id_not_allowed for an rpId other than the page’s host unless allowSharedRpId', async () => {
+    const subdomain = site.origin.replace('//localhost', '//app.localhost')
+    const { context, page } = await openPage({ origin: subdomain })
+    try {
+      await addAuthenticator(context, page, { hasPrf: true })
+      const refused = await page.evaluate(async () => ({
+        create: await ttp.codeOf(ttp.passkeyIdentity({ create: true, rpId: 'localhost' })),
+        get: await ttp.codeOf(ttp.passkeyIdentity({ rpId: 'localhost' })),
+        foreign: await ttp.codeOf(ttp.passkeyIdentity({ rpId: 'example.com' })),
+        // Opted in, the browser still refuses an rp id that is not this host's own domain.
+        foreignOptIn: await ttp.codeOf(
+          ttp.passkeyIdentity({ rpId: 'example.com', allowSharedRpId: true }),
+        ),
+      }))
+      expect(refused).toEqual({
+        create: 'passkey_rp_id_not_allowed',
+        get: 'passkey_rp_id_not_allowed',
+        foreign: 'passkey_rp_id_not_allowed',
+        foreignOptIn: 'passkey_failed',
+      })
+      // Opted in, the choice is the browser's: Chromium does not let app.localhost use the rp id
+      // `localhost` (not a registrable domain), so the request reaches it and fails there.
+      await expect(
+        page.evaluate(() =>
+          ttp.codeOf(ttp.passkeyIdentity({ rpId: 'localhost', allowSharedRpId: true })),
+        ),
+      ).resolves.toBe('passkey_failed')
+      // On the rp-id host itself, naming it is allowed without opting in.
+      await goTo(page, site.origin)
+      const onHost = await page.evaluate(async () => {
+        const created = await ttp.passkeyIdentity({ create: true, rpId: 'localhost' })
+        return [created.public.toString(), (await ttp.passkeyIdentity()).public.toString()]
+      })
+      expect(onHost[0]).toBe(onHost[1])
     } finally {
       await context.close()
     }
@@ -439,16 +553,13 @@ describe('hub-challenge mode on the emulator', () => {
           string,
           { pubkey: string; token: string; threadId: string; sdk: string }
         > = {}
-        // All of @textile/hub's GetTokens first: once the SDK's hub-challenge leg has loaded its own
-        // copy of threads_pb.js, the two copies share google-protobuf's global `proto` namespace
-        // and @textile/hub's next GetToken is sent without its key (a page using both is rare).
+        // The SDK's login and @textile/hub's own GetToken interleaved, SDK first: with generated
+        // protobuf in the SDK's hub leg the two shared one global `proto` and @textile/hub's
+        // GetToken went out without its key (issue 23).
         for (const [kind, identity] of Object.entries(kinds)) {
+          const sdk = (await ttp.logIn(identity, '/hub/api', hubUrl)).token!
           const { token, threadId } = await ttp.hubToken(identity, '/hub/api', hubUrl)
-          out[kind] = { pubkey: identity.public.toString(), token, threadId, sdk: '' }
-        }
-        // The SDK's own answer to the hub's challenge, for the same identities.
-        for (const [kind, identity] of Object.entries(kinds)) {
-          out[kind]!.sdk = (await ttp.logIn(identity, '/hub/api', hubUrl)).token!
+          out[kind] = { pubkey: identity.public.toString(), token, threadId, sdk }
         }
         return out
       }, site.emulator.url)

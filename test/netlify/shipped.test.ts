@@ -68,7 +68,7 @@ describe('the function manifest of netlify build --offline', () => {
   it.each([
     ['challenge', ['/api/challenge'], true],
     ['token', ['/api/token'], true],
-    ['jwt', ['/api/jwt'], true],
+    ['jwt', ['/api/jwt', '/api/logout'], true],
     ['jwks', ['/api/jwks', '/.well-known/jwks.json'], false],
   ] as const)(
     'routes %s to %j, every method (405 is ours), rate limited: %s',
@@ -140,7 +140,10 @@ describe('the edge functions netlify build --offline bundles', () => {
         'challenge /api/challenge',
         'jwks /.well-known/jwks.json',
         'jwks /api/jwks',
+        'gate /members',
+        'gate /members/*',
         'jwt /api/jwt',
+        'jwt /api/logout',
         'token /api/token',
       ].sort(),
     )

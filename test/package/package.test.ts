@@ -134,6 +134,8 @@ describe.each([
     const text = readFileSync(file, 'utf8')
     expect(text).toContain("export { default } from 'textile-token-provider/netlify/login'")
     expect(text).toContain("path: ['/api/challenge', '/api/token'],")
+    // From the tarball, with its dependencies (smol-toml, dotenv) as npm installed them.
+    expect(readFileSync(join(site, '.gitignore'), 'utf8')).toBe('.env\n')
     const second = await run(bin(site), ['init'], { cwd: site })
     expect(second.code).toBe(0)
     expect(second.output).toContain('Everything is in place already.')

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createFrameParser, encodeHeaders, encodeMessage } from '../../src/client/grpc-web.ts'
+import {
+  createFrameParser,
+  encodeHeaders,
+  encodeMessage,
+} from '../../../src/client/hub/grpc-web.ts'
 
 const frame = (flags: number, payload: number[]) => [flags, 0, 0, 0, payload.length, ...payload]
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0))

@@ -1,18 +1,18 @@
 // The hub's interactive GetToken, answered from the browser (hub-challenge mode): the private key
-// never leaves the identity. Loaded with a dynamic import() so issuer-mode apps do not pay for the
-// protobuf runtime. Threat model: the hub URL is app configuration, but what arrives over the
-// socket is not: a hostile hub, or anyone on the path to a plain-`http:` one, could send the UTF-8
-// of a `/api/challenge` envelope as "the challenge" and redeem the signature at `/api/token`. So
-// the SDK signs only what a go-threads hub sends (exactly 32 random bytes), once per stream, and
-// talks clear text only to loopback (hub-url.ts); the envelope format never is 32 bytes. The socket
-// is always closed and the promise always settles: on the token, an error status, close or timeout.
-import threads from '@textile/threads-client-grpc/threads_pb.js'
-import { UserAuthError } from './errors.ts'
+// never leaves the identity. Loaded with a dynamic import() so issuer-mode apps do not pay for it.
+// Its messages are written by get-token-messages.ts, never by generated protobuf classes, which
+// share a global with `@textile/hub`'s own copy (docs/protocol.md §5).
+// Threat model: the hub URL is app configuration, but what arrives over the socket is not: a
+// hostile hub, or anyone on the path to a plain-`http:` one, could send the UTF-8 of a
+// `/api/challenge` envelope as "the challenge" and redeem the signature at `/api/token`. So the
+// SDK signs only what a go-threads hub sends (exactly 32 random bytes), once per stream, and talks
+// clear text only to loopback (hub-url.ts); the envelope format never is 32 bytes. The socket is
+// always closed and the promise always settles: on the token, an error status, close or timeout.
+import { UserAuthError } from '../errors.ts'
+import type { UserAuth } from '../http.ts'
+import { decodeGetTokenReply, encodeGetTokenRequest } from './get-token-messages.ts'
 import { createFrameParser, encodeHeaders, encodeMessage, FINISH_SEND } from './grpc-web.ts'
-import type { UserAuth } from './http.ts'
 import { hubSocketUrl, isSecureHubUrl } from './hub-url.ts'
-
-const { GetTokenRequest, GetTokenReply } = threads
 
 /** Path of the method (threads.proto: `service API { rpc GetToken(stream …) … }`). */
 export const GET_TOKEN_PATH = '/threads.pb.API/GetToken'
@@ -40,9 +40,11 @@ export interface GetHubTokenOptions {
  * Runs GetToken over gRPC-web on a WebSocket and returns the hub's thread token.
  *
  * @throws `hub_url_insecure` for an `http:` hub URL whose host is not loopback (nothing is opened).
- * @throws `hub_error` on a non-OK gRPC status (`grpcStatus`, `grpcMessage` set), a socket error,
- *   a stream that ends without a token, a challenge that is not exactly 32 bytes or a second
- *   challenge on the stream (neither is signed).
+ * @throws `hub_unreachable` when the WebSocket never opens (refused, DNS, TLS, no upgrade).
+ * @throws `hub_error` on a non-OK gRPC status (`grpcStatus`, `grpcMessage` set), a socket error
+ *   or close after it opened, a stream that ends without a token, a reply that is not a
+ *   GetTokenReply, a challenge that is not exactly 32 bytes or a second challenge on the stream
+ *   (neither is signed).
  * @throws `hub_timeout` when the hub has not finished within `timeoutMs`.
  * @throws `sign_failed` when the identity cannot sign the challenge.
  * @throws `hub_error` (cause: a TypeError) when the environment has no global WebSocket.
@@ -63,6 +65,7 @@ export function getHubToken(options: GetHubTokenOptions): Promise<string> {
 
   return new Promise<string>((resolve, reject) => {
     let settled = false
+    let opened = false
     let answered = false
     let token: string | undefined
     const parser = createFrameParser()
@@ -89,6 +92,7 @@ export function getHubToken(options: GetHubTokenOptions): Promise<string> {
     const timer = setTimeout(() => finish(new UserAuthError('hub_timeout')), options.timeoutMs)
 
     socket.addEventListener('open', () => {
+      opened = true
       try {
         socket.send(
           encodeHeaders({
@@ -99,9 +103,7 @@ export function getHubToken(options: GetHubTokenOptions): Promise<string> {
             'x-textile-api-sig-msg': options.auth.msg,
           }),
         )
-        const request = new GetTokenRequest()
-        request.setKey(options.pubkey)
-        socket.send(encodeMessage(request.serializeBinary()))
+        socket.send(encodeMessage(encodeGetTokenRequest({ key: options.pubkey })))
       } catch (cause) {
         fail({ cause })
       }
@@ -126,24 +128,26 @@ export function getHubToken(options: GetHubTokenOptions): Promise<string> {
         }
         let reply
         try {
-          reply = GetTokenReply.deserializeBinary(frame.data)
+          reply = decodeGetTokenReply(frame.data)
         } catch (cause) {
           return fail({ cause })
         }
-        if (reply.hasChallenge()) {
-          const challenge = reply.getChallenge_asU8()
+        if (reply.payload === 'challenge') {
           // One 32-byte challenge per stream; anything else is not a go-threads hub's and no
           // honest hub needs a second signature.
-          if (answered || challenge.length !== HUB_CHALLENGE_LENGTH) return fail()
+          if (answered || reply.challenge.length !== HUB_CHALLENGE_LENGTH) return fail()
           answered = true
-          void answer(challenge)
-        } else if (reply.hasToken() && reply.getToken() !== '') token = reply.getToken()
+          void answer(reply.challenge)
+        } else if (reply.payload === 'token' && reply.token !== '') token = reply.token
         else return fail()
       }
     })
 
-    socket.addEventListener('error', () => fail())
-    socket.addEventListener('close', () => fail())
+    // Browsers do not tell a refused connection, a DNS or TLS failure and a refused upgrade
+    // apart: each is a socket that never opened.
+    const lost = () => (opened ? fail() : finish(new UserAuthError('hub_unreachable')))
+    socket.addEventListener('error', lost)
+    socket.addEventListener('close', lost)
 
     async function answer(challenge: Uint8Array) {
       let signature: Uint8Array
@@ -154,9 +158,7 @@ export function getHubToken(options: GetHubTokenOptions): Promise<string> {
       }
       if (settled) return
       try {
-        const request = new GetTokenRequest()
-        request.setSignature(signature)
-        socket.send(encodeMessage(request.serializeBinary()))
+        socket.send(encodeMessage(encodeGetTokenRequest({ signature })))
         socket.send(FINISH_SEND)
       } catch (cause) {
         fail({ cause })

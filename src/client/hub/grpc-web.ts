@@ -1,7 +1,7 @@
 // gRPC-web over WebSocket framing, as @improbable-eng/grpc-web's websocket transport speaks it
 // (docs/protocol.md §6): client messages are prefixed with one byte (0x00 data,
 // 0x01 half-close); server bytes are gRPC-web frames (0x00 message, 0x80 headers/trailers).
-import { createFrameReader } from '../core/grpc-web-frames.ts'
+import { createFrameReader } from '../../core/grpc-web-frames.ts'
 
 /** One frame the server sent. */
 export type GrpcWebFrame =

@@ -1,0 +1,41 @@
+// The demo's members-only pages (docs/demo.md, "Members only"). /login/ asks /api/jwt for a JWT
+// with this browser's identity (the same key as the demo page); with JWT_SESSION_COOKIE=true the
+// answer sets the session cookie, and the page goes back to where the gate sent it from.
+// /members/ (served only through the gate, netlify/edge-functions/gate.ts) logs out.
+import { createJwtProvider, UserAuthError } from '../../src/client/index.ts'
+import { browserIdentity } from '../../src/identity/index.ts'
+
+const status = document.getElementById('status')
+const login = document.getElementById('login')
+const logout = document.getElementById('logout')
+
+function say(text: string): void {
+  if (status) status.textContent = text
+}
+
+/** The gate's `next`, when it is a path on this site (never `//host` or `/\host`). */
+function nextPath(): string {
+  const next = new URLSearchParams(location.search).get('next') ?? ''
+  return /^\/(?![/\\])/.test(next) ? next : '/members/'
+}
+
+login?.addEventListener('click', async () => {
+  say('Logging in…')
+  const jwt = createJwtProvider({ endpoint: '/api', identity: await browserIdentity() })
+  try {
+    await jwt()
+    location.assign(nextPath())
+  } catch (error) {
+    const code = error instanceof UserAuthError ? error.code : 'internal_error'
+    say(`The login was refused (${code}).`)
+  } finally {
+    jwt.dispose()
+  }
+})
+
+logout?.addEventListener('click', async () => {
+  say('Logging out…')
+  const response = await fetch('/api/logout', { method: 'POST' })
+  if (response.ok) location.assign('/login/')
+  else say(`Logging out failed (${response.status}).`)
+})

@@ -1,0 +1,72 @@
+// A deployment with the JWT minter: the real /api/jwt and /api/jwks handlers over one env, clock and
+// log, the keys the suites sign with, and the JWKS as a counting `fetch`, so verifier tests see the
+// tokens and key sets the functions really produce.
+import { PrivateKey } from '@textile/hub'
+import type { Env, HandlerOptions } from '../../src/index.ts'
+import { createJwksHandler, createJwtHandler } from '../../src/index.ts'
+import {
+  SITE,
+  challengeFor,
+  deployment,
+  identity,
+  post,
+  signEnvelope,
+  type Deployment,
+} from './fixtures.ts'
+
+export const HS256_SECRET = 'jwt-hs256-secret-for-tests-0123456789abcdef'
+export const EDDSA_SEED = new Uint8Array(32).fill(7)
+export const EDDSA_KEY = PrivateKey.fromRawEd25519Seed(EDDSA_SEED).toString()
+export const EDDSA_SEED_B64URL = Buffer.from(new Uint8Array(32).fill(9)).toString('base64url')
+/** P-256 private scalars (JWK `d`), as JWT_ES256_KEY takes them. */
+export const ES256_D = Buffer.from(new Uint8Array(32).fill(5)).toString('base64url')
+export const ES256_D_2 = Buffer.from(new Uint8Array(32).fill(6)).toString('base64url')
+
+/** A deployment with the JWT and JWKS functions over the same env, clock and log. */
+export function jwtDeployment(
+  env: Env = {},
+  options: Pick<HandlerOptions, 'policy' | 'envelopeStore' | 'crypto'> = {},
+) {
+  const d = deployment(env, options)
+  const shared: HandlerOptions = {
+    env: () => d.env,
+    now: () => d.clock.now,
+    logger: (record) => d.logs.push(record),
+    ...options,
+  }
+  return { ...d, jwt: createJwtHandler(shared), jwks: createJwksHandler(shared), d }
+}
+
+export type JwtDeployment = ReturnType<typeof jwtDeployment>
+
+/** A signed envelope for `id`, ready for POST /api/jwt. */
+export async function signedBody(
+  d: Deployment,
+  id = identity(),
+  headers: Record<string, string> = {},
+) {
+  const envelope = await challengeFor(d, id, headers)
+  return { envelope, signature: await signEnvelope(id, envelope) }
+}
+
+/** A JWT from the deployment's /api/jwt for `id` (asserting 200). */
+export async function mint(t: JwtDeployment, id = identity()): Promise<string> {
+  const response = await t.jwt(post('/api/jwt', await signedBody(t.d, id)))
+  if (response.status !== 200) throw new Error(`jwt ${response.status}: ${await response.text()}`)
+  return ((await response.json()) as { token: string }).token
+}
+
+/** The deployment's JWKS function as a `fetch` that counts its calls, at a URL of its own. */
+export function jwksFetch(t: JwtDeployment) {
+  const state = { calls: 0, statuses: [] as number[], fail: false }
+  // Each verifier test gets its own URL: the verify entry caches key sets per URL for the module.
+  const url = `${SITE}/.well-known/jwks.json?suite=${crypto.randomUUID()}`
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    state.calls++
+    if (state.fail) throw new TypeError('fetch failed')
+    const response = await t.jwks(new Request(input, init))
+    state.statuses.push(response.status)
+    return response
+  }
+  return { url, fetch: fetch as typeof globalThis.fetch, state }
+}
