@@ -76,6 +76,20 @@ export async function installApps(tarball: string): Promise<AdopterApps> {
   return { root, dir }
 }
 
+/**
+ * A copy of an app folder named `<app>-<label>` beside it (its build included, `.netlify/` and
+ * node_modules left out, node_modules linked to the shared one); returns its path.
+ */
+export async function checkout(apps: AdopterApps, app: AppName, label: string): Promise<string> {
+  const dir = join(apps.root, `${app}-${label}`)
+  await cp(apps.dir[app], dir, {
+    recursive: true,
+    filter: (source) => !/\/(node_modules|\.netlify)$/.test(source),
+  })
+  await symlink(join(apps.root, 'shared/node_modules'), join(dir, 'node_modules'), 'dir')
+  return dir
+}
+
 /** `npx <args>` in an app folder, quiet and offline-friendly. */
 export function npx(cwd: string, args: string[], env: Record<string, string> = {}) {
   return run('npx', ['--no', '--', ...args], { cwd, env: { ...process.env, ...env } })

@@ -20,6 +20,7 @@ import { launchChromium } from '../demo/launch-chromium.ts'
 import { freePort, ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
 import {
   buildApp,
+  checkout,
   installApps,
   npx,
   readChunks,
@@ -88,19 +89,28 @@ let apps: AdopterApps
 let emulator: RunningEmulator | undefined
 let browser: Browser | undefined
 
-/** netlify dev for one app, build and mode, with the function `init` wrote. */
+/**
+ * netlify dev for one app, build and mode, with the function `init` wrote. A production build is
+ * served from a checkout of its own (the app folder with its build, node_modules linked): netlify
+ * dev builds the functions into the site's `.netlify/`, which two instances must not share.
+ */
 async function serve(served: Served): Promise<NetlifyDev> {
-  const args =
-    served.build === 'production build'
-      ? ['--dir', 'dist']
-      : await freePort().then((port) => [
-          '--command',
-          `npm run dev -- --port ${port} --strictPort`,
-          '--target-port',
-          String(port),
-        ])
+  let cwd = apps.dir[served.app]
+  let args: string[]
+  if (served.build === 'production build') {
+    cwd = await checkout(apps, served.app, served.mode)
+    args = ['--dir', 'dist']
+  } else {
+    const port = await freePort()
+    args = [
+      '--command',
+      `npm run dev -- --port ${port} --strictPort`,
+      '--target-port',
+      String(port),
+    ]
+  }
   return startNetlifyDev({
-    cwd: apps.dir[served.app],
+    cwd,
     site: true,
     args,
     env: {
@@ -223,7 +233,7 @@ describe.concurrent('an app built by adopters, in Chromium', () => {
           const { page, problems } = await openPage(context, dev.url + spec.path)
           const first = await runChecks(page, '#login', 'first')
           const login = (await readChecks(page)).find((item) => item.name === 'SDK login')
-          expect(login?.outcome, `the SDK login: ${login?.text}`).toBe('ok')
+          expect(login?.outcome, `${login?.text}\n${dev.output().slice(-3000)}`).toBe('ok')
           expect(first.map((item) => item.name)).toEqual(CHECKS.map((name) => `first: ${name}`))
           expect.soft(failures(first), 'first run').toEqual([])
 
@@ -238,7 +248,7 @@ describe.concurrent('an app built by adopters, in Chromium', () => {
           const again = await runChecks(page, '#again', 'again')
           expect(again.map((item) => item.name)).toEqual(CHECKS.map((name) => `again: ${name}`))
           expect.soft(failures(again), 'after the API signature expired').toEqual([])
-          expect(problems).toEqual([])
+          expect(problems, dev.output().slice(-3000)).toEqual([])
         } finally {
           await context.close()
           served.done.shift()?.()
