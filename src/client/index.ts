@@ -45,6 +45,7 @@ export {
   type UserAuthErrorCode,
   type UserAuthErrorDetails,
 } from './errors.ts'
+export { withFreshAuth, type HubApi } from './fresh-auth.ts'
 export type { FetchLike, UserAuth } from './http.ts'
 export type {
   JwtChangeEvent,
