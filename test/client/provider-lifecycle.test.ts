@@ -175,7 +175,11 @@ describe('createUserAuthProvider() onChange', () => {
         throw new Error('async listener bug')
       },
     ]) {
-      const { provider } = userAuthProvider({ onChange, server: { issuer: true } })
+      const { provider } = userAuthProvider({
+        // eslint-disable-next-line @typescript-eslint/no-misused-promises -- on purpose: one listener rejects
+        onChange,
+        server: { issuer: true },
+      })
       await expect(provider()).resolves.toMatchObject({ sig: 'bsig1' })
     }
     await new Promise((r) => setTimeout(r, 10))
