@@ -9,7 +9,7 @@ import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client } from '@textile/hub'
 import WebSocket from 'isomorphic-ws'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { fetchTransport, login, signerOf } from '../helpers/login.ts'
 import { parseEnvText } from '../../src/cli/env-file.ts'
 import { ROOT, freePort } from '../helpers/netlify-dev.ts'
@@ -217,17 +217,16 @@ describe('npm start', () => {
       const [port, emulatorPort] = [await freePort(), await freePort()]
       const busy = flag === '--port' ? port : emulatorPort
       const server = await occupy(busy)
-      try {
-        const dotenv = join(dir, `busy${flag}.env`)
-        const args = ['--port', `${port}`, '--emulator-port', `${emulatorPort}`, '--dotenv', dotenv]
-        const { code, lines } = await startUntilExit(args)
-        expect(code).toBe(1)
-        expect(lines.filter((line) => !line.startsWith('Wrote '))).toEqual([
-          `npm start: port ${busy} is already in use: stop what listens there, or pick another port with ${flag} <port>`,
-        ])
-      } finally {
+      onTestFinished(async () => {
         server.close()
-      }
+      })
+      const dotenv = join(dir, `busy${flag}.env`)
+      const args = ['--port', `${port}`, '--emulator-port', `${emulatorPort}`, '--dotenv', dotenv]
+      const { code, lines } = await startUntilExit(args)
+      expect(code).toBe(1)
+      expect(lines.filter((line) => !line.startsWith('Wrote '))).toEqual([
+        `npm start: port ${busy} is already in use: stop what listens there, or pick another port with ${flag} <port>`,
+      ])
     },
     60_000,
   )

@@ -2,7 +2,7 @@
 import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it, vi, onTestFinished } from 'vitest'
 import {
   buildSite,
   contentSecurityPolicy,
@@ -122,19 +122,18 @@ describe('buildSite()', () => {
   it('in watch mode, warns about a stale _headers and removes _headers when it stops', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ttp-site-watch-'))
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
-    try {
-      await writeFile(join(dir, '_headers'), siteHeaders(siteConfig({ HUB_URL: 'http://old:1' })))
-      const env = { HUB_URL: 'https://hub.example' }
-      const { stop } = await buildSite({ publishDir: dir, env, watch: true })
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/restart netlify dev/))
-      await expect(readFile(join(dir, '_headers'), 'utf8')).resolves.toBe(
-        siteHeaders(siteConfig(env)),
-      )
-      await stop()
-      await expect(access(join(dir, '_headers'))).rejects.toThrow(/ENOENT/)
-    } finally {
+    onTestFinished(async () => {
       warn.mockRestore()
       await rm(dir, { recursive: true, force: true })
-    }
+    })
+    await writeFile(join(dir, '_headers'), siteHeaders(siteConfig({ HUB_URL: 'http://old:1' })))
+    const env = { HUB_URL: 'https://hub.example' }
+    const { stop } = await buildSite({ publishDir: dir, env, watch: true })
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/restart netlify dev/))
+    await expect(readFile(join(dir, '_headers'), 'utf8')).resolves.toBe(
+      siteHeaders(siteConfig(env)),
+    )
+    await stop()
+    await expect(access(join(dir, '_headers'))).rejects.toThrow(/ENOENT/)
   })
 })

@@ -2,7 +2,7 @@
 // (docs/protocol.md §3 and §4), asserted by code and message.
 import { Client, PrivateKey } from '@textile/hub'
 import threads from '@textile/threads-client-grpc/threads_pb.js'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import { importSigningKey, sign } from '../../src/core/ed25519.ts'
 import { encodeBase64Url, utf8 } from '../../src/core/encoding.ts'
 import { parsePrivateKey } from '../../src/core/keys.ts'
@@ -145,22 +145,21 @@ describe('emulator auth', () => {
         hostKey: hub.hostKey,
         apiKeys: [{ key: 'bsecure', secret }, { key: 'binsecure' }],
       })
-      try {
-        const token = await hostToken(other, identity)
-        const bare = (name: string) => ({
-          'x-textile-api-key': name,
-          authorization: `bearer ${token}`,
-        })
-        expect(await rawUnary(other.url, NEW_DB, newDbRequest(), bare('bsecure'))).toMatchObject({
-          status: 16,
-          message: 'API key signature required',
-        })
-        expect(await rawUnary(other.url, NEW_DB, newDbRequest(), bare('binsecure'))).toMatchObject({
-          status: 0,
-        })
-      } finally {
+      onTestFinished(async () => {
         await other.close()
-      }
+      })
+      const token = await hostToken(other, identity)
+      const bare = (name: string) => ({
+        'x-textile-api-key': name,
+        authorization: `bearer ${token}`,
+      })
+      expect(await rawUnary(other.url, NEW_DB, newDbRequest(), bare('bsecure'))).toMatchObject({
+        status: 16,
+        message: 'API key signature required',
+      })
+      expect(await rawUnary(other.url, NEW_DB, newDbRequest(), bare('binsecure'))).toMatchObject({
+        status: 0,
+      })
     })
 
     it('reaches the real client as its error message', async () => {

@@ -2,7 +2,7 @@
 // untrusted bytes that must end one call, never the process.
 import { PrivateKey } from '@textile/hub'
 import { WebSocket } from 'ws'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { NOW, clock } from '../helpers/clock.ts'
 import {
@@ -126,12 +126,11 @@ describe('transport', () => {
   it('reads the host key it was given', async () => {
     const identity = PrivateKey.fromRandom()
     const again = await startEmulator({ hostKey: hub.hostKey, now: () => NOW })
-    try {
-      expect(again.hostPublicKey).toBe(hub.hostPublicKey)
-      expect(await hostToken(again, identity)).toBe(await hostToken(hub, identity))
-    } finally {
+    onTestFinished(async () => {
       await again.close()
-    }
+    })
+    expect(again.hostPublicKey).toBe(hub.hostPublicKey)
+    expect(await hostToken(again, identity)).toBe(await hostToken(hub, identity))
     await expect(startEmulator({ hostKey: 'bnotakey' })).rejects.toThrow(TypeError)
   })
 })

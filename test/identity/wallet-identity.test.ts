@@ -5,7 +5,7 @@ import { ed25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { PublicKey } from '@textile/hub'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createUserAuthProvider } from '../../src/client/index.ts'
 import { walletIdentity, walletMessage, type WalletIdentity } from '../../src/identity/index.ts'
 import { deployment, SITE } from '../helpers/deployment.ts'
@@ -113,13 +113,12 @@ describe('walletIdentity()', () => {
         return handler(request, {})
       },
     })
-    try {
-      const auth = await provider()
-      const payload = JSON.parse(Buffer.from(auth.token!.split('.')[1]!, 'base64url').toString())
-      expect(payload.sub).toBe(identity.public.toString())
-    } finally {
+    onTestFinished(async () => {
       provider.dispose()
-    }
+    })
+    const auth = await provider()
+    const payload = JSON.parse(Buffer.from(auth.token!.split('.')[1]!, 'base64url').toString())
+    expect(payload.sub).toBe(identity.public.toString())
   })
 
   it('throws wallet_rejected when the user refuses to connect or to sign', async () => {

@@ -10,7 +10,7 @@ import { getStore } from '@netlify/blobs'
 import type { Config } from '@netlify/functions'
 import { PrivateKey } from '@textile/hub'
 import { createLocalJWKSet, jwtVerify } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { functionFileText, selectFunctions } from '../../src/cli/function-files.ts'
 import { ENVELOPE_STORE_NAME } from '../../src/http/envelope-store.ts'
 import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
@@ -295,85 +295,84 @@ describe('each zip on its own, with only the run-time environment', () => {
 
   it('single use through the zips and a Blobs sandbox: one redemption, then the hourly clean-up', async () => {
     const sandbox = await startBlobsSandbox()
-    try {
-      // What the platform passes a function for Blobs (the Lambda bootstrap turns the event's
-      // `blobs` and the site id header into NETLIFY_BLOBS_CONTEXT): docs/netlify-platform.md §10.
-      const blobs = Buffer.from(
-        JSON.stringify({ url: sandbox.origin, token: sandbox.token }),
-      ).toString('base64')
-      const site = { 'x-nf-site-id': sandbox.client.siteID }
-      const env = { ...RUNTIME, ...SECRETS, SINGLE_USE_ENVELOPES: 'true' }
-      const headers = { 'content-type': 'application/json', origin: SITE, ...site }
-      const id = identity()
-      const [challenge] = await callShipped(zips.login!, {
-        env,
-        deployContext: 'production',
-        calls: [
-          {
-            url: SITE + '/api/challenge',
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ pubkey: id.public.toString() }),
-          },
-        ],
-      })
-      const { envelope } = JSON.parse(challenge!.body) as { envelope: string }
-      const body = JSON.stringify({
-        envelope,
-        signature: await signEnvelope(signerOf(id), envelope),
-      })
-      const redeem = { url: SITE + '/api/token', method: 'POST', headers, body, blobs }
-      const answers = await callShipped(zips.login!, {
-        env,
-        deployContext: 'production',
-        calls: [redeem, redeem],
-      })
-      expect(answers.map((answer) => answer.status)).toEqual([200, 401])
-      expect(JSON.parse(answers[1]!.body)).toMatchObject({
-        code: 'invalid_envelope',
-        detail: 'The envelope was already used.',
-      })
-
-      const raw = getStore({ name: ENVELOPE_STORE_NAME, ...sandbox.client })
-      const [used] = (await raw.list()).blobs.map((blob) => blob.key)
-      expect(used).toMatch(/^ttp1\/\d{10}\/[A-Za-z0-9_-]{22}$/)
-      // The two older formats, as earlier versions wrote them (a nonce ends in A, Q, g or w).
-      const past = new Date(Date.now() - 3_600_000)
-      await raw.set(`${Math.floor(past.getTime() / 1000)}/AAAAAAAAAAAAAAAAAAAAAA`, 'x')
-      await raw.set('BBBBBBBBBBBBBBBBBBBBBQ', 'x', { metadata: { expiresAt: past.toISOString() } })
-      const scheduled = {
-        url: SITE + '/.netlify/functions/cleanup-envelopes',
-        method: 'POST',
-        headers: site,
-        blobs,
-        body: JSON.stringify({ next_run: new Date(Date.now() + 3_600_000).toISOString() }),
-      }
-      const [cleaned] = await callShipped(zips['cleanup-envelopes']!, {
-        env,
-        deployContext: 'production',
-        calls: [scheduled],
-      })
-      expect(cleaned!.status).toBe(200)
-      expect(JSON.parse(cleaned!.body)).toEqual({
-        singleUse: true,
-        listed: 3,
-        deleted: 2,
-        fresh: 1,
-        unknown: 0,
-        legacy: 2,
-        complete: true,
-      })
-      expect((await raw.list()).blobs.map((blob) => blob.key)).toEqual([used])
-
-      const [off] = await callShipped(zips['cleanup-envelopes']!, {
-        env: { ...RUNTIME, ...SECRETS },
-        deployContext: 'production',
-        calls: [scheduled],
-      })
-      expect(JSON.parse(off!.body)).toMatchObject({ singleUse: false, listed: 0 })
-    } finally {
+    onTestFinished(async () => {
       await sandbox.close()
+    })
+    // What the platform passes a function for Blobs (the Lambda bootstrap turns the event's
+    // `blobs` and the site id header into NETLIFY_BLOBS_CONTEXT): docs/netlify-platform.md §10.
+    const blobs = Buffer.from(
+      JSON.stringify({ url: sandbox.origin, token: sandbox.token }),
+    ).toString('base64')
+    const site = { 'x-nf-site-id': sandbox.client.siteID }
+    const env = { ...RUNTIME, ...SECRETS, SINGLE_USE_ENVELOPES: 'true' }
+    const headers = { 'content-type': 'application/json', origin: SITE, ...site }
+    const id = identity()
+    const [challenge] = await callShipped(zips.login!, {
+      env,
+      deployContext: 'production',
+      calls: [
+        {
+          url: SITE + '/api/challenge',
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ pubkey: id.public.toString() }),
+        },
+      ],
+    })
+    const { envelope } = JSON.parse(challenge!.body) as { envelope: string }
+    const body = JSON.stringify({
+      envelope,
+      signature: await signEnvelope(signerOf(id), envelope),
+    })
+    const redeem = { url: SITE + '/api/token', method: 'POST', headers, body, blobs }
+    const answers = await callShipped(zips.login!, {
+      env,
+      deployContext: 'production',
+      calls: [redeem, redeem],
+    })
+    expect(answers.map((answer) => answer.status)).toEqual([200, 401])
+    expect(JSON.parse(answers[1]!.body)).toMatchObject({
+      code: 'invalid_envelope',
+      detail: 'The envelope was already used.',
+    })
+
+    const raw = getStore({ name: ENVELOPE_STORE_NAME, ...sandbox.client })
+    const [used] = (await raw.list()).blobs.map((blob) => blob.key)
+    expect(used).toMatch(/^ttp1\/\d{10}\/[A-Za-z0-9_-]{22}$/)
+    // The two older formats, as earlier versions wrote them (a nonce ends in A, Q, g or w).
+    const past = new Date(Date.now() - 3_600_000)
+    await raw.set(`${Math.floor(past.getTime() / 1000)}/AAAAAAAAAAAAAAAAAAAAAA`, 'x')
+    await raw.set('BBBBBBBBBBBBBBBBBBBBBQ', 'x', { metadata: { expiresAt: past.toISOString() } })
+    const scheduled = {
+      url: SITE + '/.netlify/functions/cleanup-envelopes',
+      method: 'POST',
+      headers: site,
+      blobs,
+      body: JSON.stringify({ next_run: new Date(Date.now() + 3_600_000).toISOString() }),
     }
+    const [cleaned] = await callShipped(zips['cleanup-envelopes']!, {
+      env,
+      deployContext: 'production',
+      calls: [scheduled],
+    })
+    expect(cleaned!.status).toBe(200)
+    expect(JSON.parse(cleaned!.body)).toEqual({
+      singleUse: true,
+      listed: 3,
+      deleted: 2,
+      fresh: 1,
+      unknown: 0,
+      legacy: 2,
+      complete: true,
+    })
+    expect((await raw.list()).blobs.map((blob) => blob.key)).toEqual([used])
+
+    const [off] = await callShipped(zips['cleanup-envelopes']!, {
+      env: { ...RUNTIME, ...SECRETS },
+      deployContext: 'production',
+      calls: [scheduled],
+    })
+    expect(JSON.parse(off!.body)).toMatchObject({ singleUse: false, listed: 0 })
   }, 60_000)
 
   it('ships no file a function does not need: no tests, no demo, no emulator', () => {
