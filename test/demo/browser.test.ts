@@ -104,7 +104,7 @@ async function waitForSite(dev: NetlifyDev, hubUrl: string): Promise<void> {
 
 /**
  * netlify dev in a private copy of the project (site/ without its generated files, src, functions,
- * netlify/, netlify.toml; node_modules linked), running netlify.toml's own [dev] command: the build
+ * netlify/, netlify.toml, tsconfig.json; node_modules linked), running netlify.toml's own [dev] command: the build
  * in watch mode, with netlify dev's environment. Private because netlify dev takes the publish
  * directory's _headers as it finds it at start, and other dev servers (`npm start`, its test) may
  * be writing the repository's site/ at the same time. The copy starts without _headers, as a fresh
@@ -122,6 +122,7 @@ async function startSite(emulator: Emulator, env: Record<string, string>): Promi
       'netlify',
       'package.json',
       'netlify.toml',
+      'tsconfig.json',
     ]) {
       await cp(join(ROOT, name), join(dir, name), {
         recursive: true,
