@@ -13,7 +13,7 @@ export type FunctionName = 'login' | 'challenge' | 'token' | 'jwt' | 'jwks' | 'c
 /**
  * Where the login's routes live: `combined`, one function serving both challenge and token (the
  * default); `split`, a challenge function and a token function (the layout before the login function, and the
- * repository's own `functions/`).
+ * layout `init --split` writes).
  */
 export type LoginLayout = 'combined' | 'split'
 

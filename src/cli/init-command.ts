@@ -5,22 +5,29 @@
 // them to INSTALL_COMMANDS), and so do the next steps init prints.
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { GATE_DEFAULTS } from '../netlify/gate-file.ts'
 import { PACKAGE_NAME, runInit, type InitOptions, type InitResult } from './init.ts'
 import { printable } from './printable.ts'
 
 /** Usage of the command. */
 export const INIT_USAGE = `textile-token-provider init [options]
 
-Adds POST <base>/challenge and POST <base>/token (and, with --jwt, POST <base>/jwt and
-GET <base>/jwks) to the Netlify site in the current folder, as files in its functions folder
-(netlify.toml [functions] directory, else netlify/functions, below [build] base), adds .env to
-its .gitignore and prints what to set next.
+Adds POST <base>/challenge and POST <base>/token (and, with --jwt, POST <base>/jwt,
+POST <base>/logout and GET <base>/jwks) to the Netlify site in the current folder, as files in
+its functions folder (netlify.toml [functions] directory, else netlify/functions, below
+[build] base), adds .env to its .gitignore and prints what to set next.
 
   --base <path>           base path of the routes (default /api); use it when /api is taken
   --split                 serve challenge and token from two functions instead of one (the
                           layout of earlier versions: two cold starts per cold login; kept
                           automatically while textile-challenge/textile-token files exist)
-  --jwt                   also add the JWT minter and its JWKS
+  --jwt                   also add the JWT minter (with its logout route) and its JWKS
+  --gate [paths]          also add the members-only gate in front of these comma-separated
+                          URL patterns (default ${GATE_DEFAULTS.paths.join(',')}): an edge function,
+                          ${GATE_DEFAULTS.fileName} in the edge functions folder (netlify.toml
+                          [build] edge_functions, else netlify/edge-functions); implies --jwt
+                          (the session cookie comes from <base>/jwt)
+  --login <path>          with --gate: where page loads without a session go (default ${GATE_DEFAULTS.loginPath})
   --single-use            also add the hourly clean-up of single-use envelopes (a scheduled
                           function, no route) and say how to turn SINGLE_USE_ENVELOPES on
   --functions-dir <dir>   write here instead of the site's functions folder (the only way to
@@ -90,11 +97,13 @@ export function headersFile(): string[] {
 export function runInitCommand(argv: string[], log: (line: string) => void = console.log): number {
   const say = (line: string) => log(printable(line))
   const { values } = parseArgs({
-    args: argv,
+    args: withGateValue(argv),
     options: {
       base: { type: 'string' },
       split: { type: 'boolean', default: false },
       jwt: { type: 'boolean', default: false },
+      gate: { type: 'string' },
+      login: { type: 'string' },
       'single-use': { type: 'boolean', default: false },
       'functions-dir': { type: 'string' },
       ext: { type: 'string' },
@@ -104,22 +113,40 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
     },
   })
   const dryRun = values['dry-run']
+  if (values.login !== undefined && values.gate === undefined) {
+    throw new Error("--login is the gate's login page: give it with --gate")
+  }
+  const gate = values.gate !== undefined && {
+    paths: values.gate
+      .split(',')
+      .map((path) => path.trim())
+      .filter((path) => path !== ''),
+    ...(values.login !== undefined && { loginPath: values.login }),
+  }
   const result = runInit({
     dir: values.dir,
     ...(values.base !== undefined && { base: values.base }),
     split: values.split,
     jwt: values.jwt,
     singleUse: values['single-use'],
+    ...(gate && { gate }),
     ...(values['functions-dir'] !== undefined && { functionsDir: values['functions-dir'] }),
     ...(values.ext !== undefined && { ext: values.ext as InitOptions['ext'] }),
     force: values.force,
     dryRun,
   })
   const site = resolve(values.dir)
-  if (result.conflicts.length > 0) {
-    say(`${PACKAGE_NAME} init: nothing written; these routes are already taken in this site:`)
-    for (const conflict of result.conflicts) say(`  ${conflict}`)
-    say(`Choose another base path, for example: npx ${PACKAGE_NAME} init --base /auth`)
+  if (result.conflicts.length > 0 || result.gateConflicts.length > 0) {
+    if (result.conflicts.length > 0) {
+      say(`${PACKAGE_NAME} init: nothing written; these routes are already taken in this site:`)
+      for (const conflict of result.conflicts) say(`  ${conflict}`)
+      say(`Choose another base path, for example: npx ${PACKAGE_NAME} init --base /auth`)
+    }
+    if (result.gateConflicts.length > 0) {
+      say(`${PACKAGE_NAME} init: nothing written; another edge function takes these gate paths:`)
+      for (const conflict of result.gateConflicts) say(`  ${conflict}`)
+      say(`Gate other paths, for example: npx ${PACKAGE_NAME} init --gate /club,/club/*`)
+    }
     return 1
   }
   const line = (status: string, changes: boolean, path: string, what: string) =>
@@ -130,7 +157,11 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
       file.status === 'kept'
         ? ' (kept: it differs from what init writes; --force overwrites it)'
         : ''
-    const where = file.schedule ? `scheduled ${file.schedule}` : file.routes.join(', ')
+    const where = file.schedule
+      ? `scheduled ${file.schedule}`
+      : file.gate
+        ? `members only: ${file.routes.join(', ')} (login page ${file.gate.loginPath})`
+        : file.routes.join(', ')
     line(file.status, changes, relative(site, file.path), `${where}${note}`)
   }
   const gitignore = result.gitignore
@@ -169,6 +200,18 @@ export function runInitCommand(argv: string[], log: (line: string) => void = con
 }
 
 /**
+ * `--gate` takes an optional value: alone (last, or before another option) it means the default
+ * paths. node:util's parseArgs has no optional values, so the bare form gets them spelled out.
+ */
+function withGateValue(argv: readonly string[]): string[] {
+  return argv.flatMap((arg, i) =>
+    arg === '--gate' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-'))
+      ? [`--gate=${GATE_DEFAULTS.paths.join(',')}`]
+      : [arg],
+  )
+}
+
+/**
  * What to do after init: the variables, the SDK snippet, local development, the browser
  * headers. No secret in it.
  */
@@ -185,6 +228,7 @@ export function nextSteps(result: InitResult): string[] {
     '     netlify env:set USER_TOKEN_TTL_SECONDS 3600 --scope functions   (user tokens that end)',
     '   Optional: ALLOWED_ORIGINS, ALLOWED_PUBKEYS, DENIED_PUBKEYS, API_SIG_TTL_SECONDS',
     "   (docs/configuration.md in the project's repository).",
+    ...jwtSteps(result),
     ...(result.singleUse
       ? [
           '   Single use (each envelope redeemable once, remembered in Netlify Blobs; the',
@@ -215,5 +259,36 @@ export function nextSteps(result: InitResult): string[] {
     "   on the page to receive the user's key from an injected script). In netlify.toml:",
     ...headersToml().map((text) => `     ${text}`),
     '   List in frame-src only what the app frames; a second CSP header only adds limits.',
+  ]
+}
+
+/**
+ * An Ed25519 key for the JWT minter, made in the user's shell as {@link CHALLENGE_SECRET_GENERATOR}
+ * makes its secret: any 32 random bytes are a seed, and `JWT_EDDSA_KEY` takes one as base64url.
+ */
+export const JWT_EDDSA_KEY_GENERATOR = CHALLENGE_SECRET_GENERATOR
+
+/** The JWT minter's key and, with the gate, its cookie and what the login page must do. */
+function jwtSteps(result: InitResult): string[] {
+  if (!result.jwt) return []
+  const steps = [
+    '   The JWT minter (an EdDSA key made in your shell, never printed; its public half is',
+    `   published at ${result.base}/jwks):`,
+    `     netlify env:set JWT_EDDSA_KEY ${JWT_EDDSA_KEY_GENERATOR} ${SECRET_FLAGS}`,
+  ]
+  const gate = result.gate
+  if (!gate) return steps
+  return [
+    ...steps,
+    `   Members-only pages (the gate in front of ${gate.paths.join(', ')}):`,
+    '     netlify env:set JWT_SESSION_COOKIE true --scope functions',
+    '   Edge functions read only variables with the Functions scope, never netlify.toml; under',
+    '   netlify dev they read .env only, so for local development put both there too:',
+    `     echo JWT_EDDSA_KEY=${JWT_EDDSA_KEY_GENERATOR} >> .env`,
+    '     echo JWT_SESSION_COOKIE=true >> .env',
+    `   The login page (${gate.loginPath}) logs in with createJwtProvider (${PACKAGE_NAME}/client)`,
+    `   on this same origin, endpoint '${result.base}', which sets the session cookie; then it`,
+    '   follows ?next= only when that is a path on this site: it starts with / and its second',
+    '   character is neither / nor \\ (anything else, a URL included, goes to a page of yours).',
   ]
 }

@@ -3,10 +3,11 @@
 // small file per function into the site's functions folder, each re-exporting a ready-made
 // handler of the package with a literal `config` (function-files.ts says why): by default one
 // login function for both routes, or with --split (or when a site already has them) a challenge
-// and a token function, never both layouts at once (their routes would clash); and it adds `.env`
-// to the site's .gitignore. Non-interactive and idempotent: a second run changes nothing, a file
-// the user changed is never overwritten without --force, and a taken route is refused, not
-// shadowed.
+// and a token function, never both layouts at once (their routes would clash); with --gate, the
+// members-only gate in the site's edge functions folder (gate-file.ts); and it adds `.env` to the
+// site's .gitignore. Non-interactive and idempotent: a second run changes nothing, a file the
+// user changed is never overwritten without --force, and a taken route or gated path is refused,
+// not shadowed.
 // Threat model: it runs in cloned repositories, whose netlify.toml, symbolic links and special
 // files are the repository author's. It reads only regular files inside the site, at most 1 MiB
 // each, never through a link out of it (site-paths.ts); it writes only inside the site (unless
@@ -20,6 +21,7 @@ import {
   type FunctionSpec,
   type LoginLayout,
 } from './function-files.ts'
+import { GATE_DEFAULTS, gateFileText } from '../netlify/gate-file.ts'
 import { applyEnvIgnored, planEnvIgnored, type GitignoreResult } from './gitignore.ts'
 import {
   namesPlace,
@@ -29,6 +31,7 @@ import {
   type NetlifyConfig,
 } from './netlify-config.ts'
 import {
+  DEFAULT_EDGE_FUNCTIONS_DIR,
   DEFAULT_FUNCTIONS_DIR,
   folderInside,
   isInside,
@@ -55,6 +58,12 @@ export interface InitOptions {
   jwt?: boolean
   /** Also write the scheduled clean-up of single-use envelopes. */
   singleUse?: boolean
+  /**
+   * Also write the members-only gate into the edge functions folder (implies `jwt`: the session
+   * cookie comes from the JWT function): the paths it protects and the login page it sends
+   * navigations to; defaults {@link GATE_DEFAULTS}.
+   */
+  gate?: { paths?: readonly string[]; loginPath?: string }
   functionsDir?: string
   ext?: 'ts' | 'mts' | 'js' | 'mjs'
   force?: boolean
@@ -64,9 +73,12 @@ export interface InitOptions {
 /** What happened to one file. */
 export interface InitFile {
   path: string
+  /** `METHOD path` of a function; the gate's URL patterns (every method). */
   routes: string[]
   /** A scheduled function's schedule (it has no routes). */
   schedule?: string
+  /** The members-only gate (an edge function) and its login page. */
+  gate?: { loginPath: string }
   status: 'created' | 'unchanged' | 'overwritten' | 'kept'
 }
 
@@ -83,9 +95,15 @@ export interface InitResult {
   splitFound: string[]
   /** Whether the single-use clean-up was asked for (`--single-use`). */
   singleUse: boolean
+  /** Whether the JWT minter was written (`--jwt`, or implied by `--gate`). */
+  jwt: boolean
+  /** The gate asked for (`--gate`): the edge functions folder, its paths and login page. */
+  gate?: { edgeFunctionsDir: string; paths: string[]; loginPath: string }
   files: InitFile[]
   /** Routes already served by something else in the site (the run wrote nothing then). */
   conflicts: string[]
+  /** Gate paths another edge function already takes (the run wrote nothing then). */
+  gateConflicts: string[]
   /**
    * Functions of the site that init did not read, so did not check for its routes: links (never
    * followed), special files, files over 1 MiB.
@@ -115,12 +133,21 @@ export function runInit(options: InitOptions): InitResult {
   const folder = listFunctionsFolder(functionsDir, dir)
   const splitFound = splitFiles(functionsDir, folder)
   const layout: LoginLayout = options.split || splitFound.length > 0 ? 'split' : 'combined'
-  const specs = selectFunctions({ layout, jwt: options.jwt, singleUse: options.singleUse })
-  const planned = specs.map((spec) => {
+  const jwt = options.jwt === true || options.gate !== undefined
+  const specs = selectFunctions({ layout, jwt, singleUse: options.singleUse })
+  const planned: PlannedFile[] = specs.map((spec) => {
     const path = join(functionsDir, `${FILE_PREFIX}${spec.name}.${ext}`)
     const text = functionFileText(spec, { from: `${PACKAGE_NAME}/netlify/${spec.name}`, base })
-    return { spec, path, text, routes: routesOf(spec, base) }
+    return {
+      path,
+      text,
+      routes: routesOf(spec, base),
+      ...(spec.schedule !== undefined && { schedule: spec.schedule }),
+    }
   })
+  const routes = planned.flatMap((file) => file.routes)
+  const gate = options.gate && planGate(options.gate, dir, config, routes)
+  if (gate) planned.push(gate.file)
 
   // Before anything is written: a link (dangling or not) or a non-file where a file goes is refused.
   const existing = new Map(planned.map((file) => [file.path, regularFile(file.path, dir)]))
@@ -131,19 +158,23 @@ export function runInit(options: InitOptions): InitResult {
     publishDir: folders.publish,
     folder,
     ours,
-    routes: planned.flatMap((file) => file.routes),
+    routes,
   })
+  const gateConflicts = gate ? findGateConflicts({ dir, config, gate: gate.file, ours }) : undefined
   const result: InitResult = {
     functionsDir,
     base,
     layout,
     splitFound,
     singleUse: options.singleUse === true,
+    jwt,
+    ...(gate && { gate: gate.result }),
     files: [],
     conflicts,
-    unread,
+    gateConflicts: gateConflicts?.conflicts ?? [],
+    unread: [...unread, ...(gateConflicts?.unread ?? [])].sort(),
   }
-  if (conflicts.length > 0) return result
+  if (conflicts.length > 0 || result.gateConflicts.length > 0) return result
 
   // Decided before anything is written: a .gitignore init may not read stops it here.
   const gitignore = planEnvIgnored(dir)
@@ -154,7 +185,7 @@ export function runInit(options: InitOptions): InitResult {
     else if ('text' in read && read.text === file.text) status = 'unchanged'
     else status = options.force ? 'overwritten' : 'kept'
     if (!options.dryRun && (status === 'created' || status === 'overwritten')) {
-      mkdirSync(functionsDir, { recursive: true })
+      mkdirSync(dirname(file.path), { recursive: true })
       // Replace, never write into: a hard link's other names keep their content.
       if (status === 'overwritten') unlinkSync(file.path)
       writeFileSync(file.path, file.text, { flag: 'wx' })
@@ -162,12 +193,132 @@ export function runInit(options: InitOptions): InitResult {
     result.files.push({
       path: file.path,
       routes: file.routes,
-      ...(file.spec.schedule !== undefined && { schedule: file.spec.schedule }),
+      ...(file.schedule !== undefined && { schedule: file.schedule }),
+      ...(file.gate && { gate: file.gate }),
       status,
     })
   }
   result.gitignore = options.dryRun ? applyNothing(gitignore) : applyEnvIgnored(gitignore)
   return result
+}
+
+/** A file init would write: where, its text, and what it serves. */
+interface PlannedFile {
+  path: string
+  text: string
+  routes: string[]
+  schedule?: string
+  gate?: { loginPath: string }
+}
+
+/** Gate paths and the login page: a path, with only the characters of RFC 3986 path segments. */
+const GATE_PATH = /^\/(?![/\\])[A-Za-z0-9._~!$&()*+,;=:@%/-]*$/
+
+/**
+ * The gate's file in the site's edge functions folder (`[build] edge_functions` below the base,
+ * else `netlify/edge-functions`; it must lead inside the site).
+ *
+ * @throws `Error` with a one-line message for a path that is not one, or that gates one of the
+ *   routes init writes (the login must stay reachable).
+ */
+function planGate(
+  gate: NonNullable<InitOptions['gate']>,
+  dir: string,
+  config: NetlifyConfig,
+  routes: readonly string[],
+): { file: PlannedFile; result: NonNullable<InitResult['gate']> } {
+  const paths = [...(gate.paths ?? GATE_DEFAULTS.paths)]
+  const loginPath = gate.loginPath ?? GATE_DEFAULTS.loginPath
+  if (paths.length === 0) throw new Error('--gate needs at least one path, such as /members/*')
+  for (const [flag, path] of [...paths.map((path) => ['--gate', path]), ['--login', loginPath]]) {
+    if (!GATE_PATH.test(path!)) {
+      throw new Error(
+        `${flag} takes paths such as /members/* and /login (letters, digits and - . _ ~ ! $ & ( ) * + , ; = : @ % /), not ${JSON.stringify(path)}`,
+      )
+    }
+  }
+  for (const route of routes) {
+    const path = route.split(' ')[1]!
+    const covering = paths.find((pattern) => redirectCovers(pattern, path))
+    if (covering !== undefined) {
+      throw new Error(
+        `--gate ${covering} would gate ${path}: the login routes must stay open (gate narrower paths, or use --base)`,
+      )
+    }
+  }
+  const base = config.base === undefined ? dir : folderInside(dir, dir, config.base, '[build] base')
+  const configured = config.edgeFunctionsDir
+  const edgeFunctionsDir = folderInside(
+    dir,
+    base,
+    configured ?? DEFAULT_EDGE_FUNCTIONS_DIR,
+    configured
+      ? `netlify.toml [build] edge_functions ${JSON.stringify(configured)}`
+      : 'the default edge functions folder',
+  )
+  const text = gateFileText({ from: `${PACKAGE_NAME}/netlify/gate`, paths, loginPath })
+  return {
+    file: {
+      path: join(edgeFunctionsDir, GATE_DEFAULTS.fileName),
+      text,
+      routes: paths,
+      gate: { loginPath },
+    },
+    result: { edgeFunctionsDir, paths, loginPath },
+  }
+}
+
+/**
+ * Gate paths another edge function already takes: one in the edge functions folder that declares
+ * the path, or a netlify.toml `[[edge_functions]]` declaration that names the place. Edge
+ * functions on one path run in turn, the netlify.toml ones before those with an inline `config`
+ * (`mergeDeclarations` in @netlify/edge-bundler), so one that answers would keep the gate from
+ * running. A middleware on every path (`/*`) passes requests on: it takes nothing.
+ */
+function findGateConflicts(input: {
+  dir: string
+  config: NetlifyConfig
+  gate: PlannedFile
+  ours: ReadonlySet<string>
+}): { conflicts: string[]; unread: string[] } {
+  const edgeDir = dirname(input.gate.path)
+  const folder = listFunctionsFolder(edgeDir, input.dir)
+  const conflicts: string[] = []
+  const unread = [...folder.unread]
+  for (const file of folder.entries) {
+    if (input.ours.has(file)) continue
+    const read = readRegularFile(file)
+    if (read === undefined) continue
+    if (!('text' in read)) {
+      unread.push(file)
+      continue
+    }
+    for (const path of input.gate.routes) {
+      if (read.text.includes(`'${path}'`) || read.text.includes(`"${path}"`)) {
+        conflicts.push(`${path} (declared by edge function ${relative(input.dir, file)})`)
+      }
+    }
+  }
+  const ourName = GATE_DEFAULTS.fileName.replace(/\.ts$/, '')
+  for (const edge of input.config.edgeFunctions) {
+    if (edge.function === ourName) continue
+    for (const pattern of edge.path.filter(namesPlace)) {
+      for (const path of input.gate.routes) {
+        if (patternsOverlap(pattern, path)) {
+          conflicts.push(
+            `${path} (taken by edge function ${edge.function} at ${pattern} in netlify.toml [[edge_functions]])`,
+          )
+        }
+      }
+    }
+  }
+  return { conflicts, unread: unread.map((file) => relative(input.dir, file)) }
+}
+
+/** Whether two URL patterns share a path: each covers a path the other stands for. */
+function patternsOverlap(a: string, b: string): boolean {
+  const example = (pattern: string) => pattern.replace(/\*+/g, 'x').replace(/:[A-Za-z_]\w*/g, 'x')
+  return redirectCovers(a, example(b)) || redirectCovers(b, example(a))
 }
 
 function applyNothing({ path, status, rule }: GitignoreResult): GitignoreResult {

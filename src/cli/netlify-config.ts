@@ -1,5 +1,6 @@
 // What init reads of a site's Netlify configuration: netlify.toml, parsed by a TOML parser
-// (smol-toml, the parser of Netlify's own @netlify/config), reduced to the settings init uses, and
+// (smol-toml, the parser of Netlify's own @netlify/config), reduced to the settings init uses (the
+// folders of the functions and of the edge functions among them), and
 // the `from` paths of the site's redirects and rewrites (netlify.toml `[[redirects]]`, `_redirects`
 // at the root and in the publish folder) and `[[edge_functions]]` declarations.
 import { join, relative } from 'node:path'
@@ -28,6 +29,8 @@ export interface NetlifyConfig {
   publish?: string
   /** The functions folder: `[functions] directory`, else `[build] functions`, and which it was. */
   functions?: { name: '[functions] directory' | '[build] functions'; value: string }
+  /** `[build] edge_functions`: the edge functions folder (Netlify's default `netlify/edge-functions`). */
+  edgeFunctionsDir?: string
   redirects: TomlRedirect[]
   edgeFunctions: TomlEdgeFunction[]
 }
@@ -68,6 +71,7 @@ export function parseNetlifyToml(text: string, file = 'netlify.toml'): NetlifyCo
   return {
     ...optional('base', string(build.base, file, '[build] base')),
     ...optional('publish', string(build.publish, file, '[build] publish')),
+    ...optional('edgeFunctionsDir', string(build.edge_functions, file, '[build] edge_functions')),
     ...(directory !== undefined
       ? { functions: { name: '[functions] directory', value: directory } }
       : buildFunctions !== undefined

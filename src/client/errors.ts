@@ -1,27 +1,10 @@
 // The SDK's one error class. Messages are fixed per code and never echo input, credentials or the
 // server's words; what the server or hub said lives in separate, length-capped fields.
-import type { ErrorCode } from '../core/errors.ts'
+import { ERROR_CODES, type ErrorCode } from '../core/error-codes.ts'
 
-// The contract's codes by name only: core/errors.ts also carries the server's titles, which the
-// browser never shows. The type makes the compiler fail when the contract gains or loses a code.
-const CONTRACT_CODES: Record<ErrorCode, 0> = {
-  invalid_request: 0,
-  invalid_pubkey: 0,
-  unsupported_key_type: 0,
-  invalid_envelope: 0,
-  envelope_expired: 0,
-  invalid_signature: 0,
-  origin_not_allowed: 0,
-  pubkey_not_allowed: 0,
-  invalid_link: 0,
-  link_expired: 0,
-  link_unsupported: 0,
-  method_not_allowed: 0,
-  payload_too_large: 0,
-  unsupported_media_type: 0,
-  server_misconfigured: 0,
-  internal_error: 0,
-}
+// The contract's codes by name only (src/core/error-codes.ts, the one list): core/errors.ts also
+// carries the server's titles, which the browser never shows and its bundle never holds.
+const CONTRACT_CODES: ReadonlySet<string> = new Set(ERROR_CODES)
 
 /**
  * True for the server's contract codes (a problem+json `code` the SDK passes on as is).
@@ -30,7 +13,7 @@ const CONTRACT_CODES: Record<ErrorCode, 0> = {
  * if (isContractCode(json.code)) throw new UserAuthError(json.code, { status })
  */
 export function isContractCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(CONTRACT_CODES, value)
+  return typeof value === 'string' && CONTRACT_CODES.has(value)
 }
 
 /** Codes the SDK itself produces (the server's codes come from the problem+json `code`). */

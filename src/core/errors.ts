@@ -1,22 +1,9 @@
-/** Every stable error code of the contract (docs/http-api.md, "Error codes"). */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'invalid_pubkey'
-  | 'unsupported_key_type'
-  | 'invalid_envelope'
-  | 'envelope_expired'
-  | 'invalid_signature'
-  | 'origin_not_allowed'
-  | 'pubkey_not_allowed'
-  | 'invalid_link'
-  | 'link_expired'
-  | 'link_unsupported'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'server_misconfigured'
-  | 'internal_error'
+// The codes are listed once, in error-codes.ts (the SDK imports them from there, without the titles).
+import type { ErrorCode } from './error-codes.ts'
 
+export type { ErrorCode } from './error-codes.ts'
+
+// A Record over the codes: the compiler refuses a code without its title.
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'The request is malformed',
   invalid_pubkey: 'The public key is not a Textile public key string',

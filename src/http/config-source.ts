@@ -1,9 +1,12 @@
-// Where an endpoint's configuration comes from: the variables it reads, which of them are secrets,
-// and how they are parsed. The pipeline (endpoint.ts) caches a parse per handler, keyed by the
-// values themselves, so an env change is picked up at once and nothing is shared between handlers
-// (each keeps the crypto provider it was made with).
+// Where an endpoint's configuration comes from: a table of the variables it reads (each with its
+// reader and whether it is a secret; a doc comment says what it is), from which the lists of names
+// and secrets derive, and a parser that sees only the table's values. Adding a variable is one entry
+// (docs/architecture.md, "Add a variable"); a test holds docs/configuration.md and .env.example to
+// the tables' names. The pipeline (endpoint.ts) caches a parse per handler, keyed by the values
+// themselves, so an env change is picked up at once and nothing is shared between handlers (each
+// keeps the crypto provider it was made with).
 import type { CryptoProvider } from '../core/crypto-provider.ts'
-import type { Env } from './env-values.ts'
+import { value, type Env, type Reader } from './env-values.ts'
 
 /**
  * What a Netlify function learns about its deploy at run time, from its `context` argument
@@ -23,6 +26,53 @@ export interface ConfigInput {
   deploy: DeployFacts
 }
 
+/**
+ * One variable of a configuration table. What it is goes in a doc comment on its entry, not in a
+ * field: the tables ship in every function bundle, and docs/configuration.md has the whole row.
+ */
+export interface Variable<T = unknown> {
+  /** Redacted from logged errors, whole and item by item (a comma list's items too). */
+  secret?: true
+  /**
+   * Netlify sets it, not the site's owner: listed apart in docs/configuration.md and never in
+   * `.env.example`.
+   */
+  netlify?: true
+  /** Reads and checks the value (src/http/env-values.ts). */
+  read: Reader<T>
+}
+
+/** A configuration table: variable name → how it is read. */
+export type VariableTable = Readonly<Record<string, Variable>>
+
+/** What a table's parser receives: each variable's value, read (and checked) on first access. */
+export type VariableValues<T extends VariableTable> = {
+  readonly [K in keyof T]: T[K] extends Variable<infer V> ? V : never
+}
+
+/**
+ * The values of a table in `env`. Each is read on first access, so the parser's order decides
+ * which bad variable a `server_misconfigured` names first.
+ *
+ * @throws (on access) `server_misconfigured` naming the variable, from its reader.
+ * @example
+ * const { CHALLENGE_TTL_SECONDS } = readVariables(TEXTILE_VARIABLES, process.env)
+ */
+export function readVariables<T extends VariableTable>(table: T, env: Env): VariableValues<T> {
+  const values = {}
+  for (const [name, variable] of Object.entries(table)) {
+    let read: { value: unknown } | undefined
+    Object.defineProperty(values, name, {
+      enumerable: true,
+      get: () => (read ??= { value: variable.read(env, name) }).value,
+    })
+  }
+  return values as VariableValues<T>
+}
+
+/** A variable Netlify sets: the site's main URL (a deployed function sees it, docs/netlify-platform.md §1). */
+export const SITE_URL_VARIABLE: Variable<string | undefined> = { netlify: true, read: value }
+
 /** An endpoint's configuration: its variables, its secrets and its parser. */
 export interface ConfigSource<C> {
   /** Every variable the parser reads; their values key the cache. */
@@ -35,6 +85,33 @@ export interface ConfigSource<C> {
    * @throws `server_misconfigured` naming the first bad variable (never its value).
    */
   parse(input: ConfigInput): Promise<C>
+}
+
+/** A source made from a table: its `variables` and `secrets` come from it. */
+export interface TableConfigSource<T extends VariableTable, C> extends ConfigSource<C> {
+  readonly table: T
+}
+
+/**
+ * Makes a configuration source of a table and a parser of its values: the names and the secrets
+ * derive from the table, and the parser reads no variable the table does not hold.
+ *
+ * @example
+ * const source = configSource({ SINGLE_USE_ENVELOPES: { read: flag() } }, async (vars) => ({
+ *   singleUse: vars.SINGLE_USE_ENVELOPES,
+ * }))
+ */
+export function configSource<T extends VariableTable, C>(
+  table: T,
+  parse: (vars: VariableValues<T>, input: Omit<ConfigInput, 'env'>) => Promise<C>,
+): TableConfigSource<T, C> {
+  const names = Object.keys(table)
+  return {
+    table,
+    variables: names,
+    secrets: names.filter((name) => table[name]!.secret),
+    parse: ({ env, crypto, deploy }) => parse(readVariables(table, env), { crypto, deploy }),
+  }
 }
 
 /**

@@ -10,12 +10,12 @@
 // per run), so a run never overruns the function's limit and a backlog drains over several runs.
 // Never logs a key.
 import { CLOCK_SKEW_SECONDS } from '../core/envelope.ts'
-import type { ConfigSource } from './config-source.ts'
+import { configSource, type ConfigSource, type VariableTable } from './config-source.ts'
 import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
 import { createBlobsEnvelopeStore, type EnvelopeCleanupStore } from './envelope-store.ts'
-import { flag } from './env-values.ts'
+import { value } from './env-values.ts'
 import type { CleanupCounts } from './log.ts'
-import { textileConfig } from './textile-config.ts'
+import { TEXTILE_VARIABLES, textileConfig } from './textile-config.ts'
 
 /**
  * Seconds past an envelope's expiry plus {@link CLOCK_SKEW_SECONDS} before its entry may go:
@@ -110,11 +110,22 @@ export function createEnvelopeCleanupHandler(options: EnvelopeCleanupOptions = {
   )
 }
 
-// Only the flag is read; the secrets are named so a logged error can never carry one.
+/** The variables of the clean-up: the flag it reads, and the store's access, which Blobs reads. */
+export const CLEANUP_VARIABLES = {
+  SINGLE_USE_ENVELOPES: TEXTILE_VARIABLES.SINGLE_USE_ENVELOPES,
+  /** Netlify Blobs' access for this invocation (Netlify's bootstrap sets it). */
+  NETLIFY_BLOBS_CONTEXT: { secret: true, netlify: true, read: value },
+} as const satisfies VariableTable
+
+const cleanupTable = configSource(CLEANUP_VARIABLES, async (vars) => ({
+  singleUse: vars.SINGLE_USE_ENVELOPES,
+}))
+
+// The site's secrets are redacted too, though the clean-up reads none: a logged error (a store's
+// message, say) can never carry one.
 const cleanupConfig: ConfigSource<{ singleUse: boolean }> = {
-  variables: ['SINGLE_USE_ENVELOPES'],
-  secrets: [...textileConfig.secrets, 'NETLIFY_BLOBS_CONTEXT'],
-  parse: async ({ env }) => ({ singleUse: flag(env, 'SINGLE_USE_ENVELOPES') }),
+  ...cleanupTable,
+  secrets: [...textileConfig.secrets, ...cleanupTable.secrets],
 }
 
 /**

@@ -7,8 +7,14 @@ import { importSigningKey, sign } from '../core/ed25519.ts'
 import { decodeBase64, encodeBase64Url, utf8 } from '../core/encoding.ts'
 import { hmacSha256, importHmacKey, keyId } from '../core/hmac.ts'
 import { parsePrivateKey } from '../core/keys.ts'
-import type { ConfigInput, ConfigSource } from './config-source.ts'
-import { flag, list, misconfigured, seconds, value } from './env-values.ts'
+import {
+  configSource,
+  SITE_URL_VARIABLE,
+  type ConfigInput,
+  type VariableTable,
+  type VariableValues,
+} from './config-source.ts'
+import { flag, list, misconfigured, seconds, value, type Env } from './env-values.ts'
 import { originOf } from './origin.ts'
 
 /** The claims the minter sets itself; `JWT_CLAIMS` may not name them (RFC 7519 §4.1; `act`, RFC 8693 §4.1, says a linked device acts for its account). */
@@ -59,8 +65,35 @@ export interface JwtConfig {
   sessionCookie: boolean
 }
 
+/** The variables of the JWT minter (docs/configuration.md), one entry each. */
+export const JWT_VARIABLES = {
+  /** HS256 secret shared with the service; exclusive with the public-key variables. */
+  JWT_HS256_SECRET: { secret: true, read: value },
+  /** Ed25519 key(s), rotated as a list; public halves in the JWKS. */
+  JWT_EDDSA_KEY: { secret: true, read: list },
+  /** P-256 key(s) for verifiers without EdDSA; public halves in the JWKS. */
+  JWT_ES256_KEY: { secret: true, read: list },
+  /** Which kind of key signs when both are set. */
+  JWT_ALG: { read: jwtAlg },
+  /** JWT lifetime. */
+  JWT_TTL_SECONDS: { read: seconds(900, 30, 86_400) },
+  /** `iss` (default the site URL). */
+  JWT_ISSUER: { read: value },
+  /** `aud` (default the issuer). */
+  JWT_AUDIENCE: { read: list },
+  /** Extra claims, a JSON object. */
+  JWT_CLAIMS: { read: claimsObject },
+  /** The header's `typ`. */
+  JWT_TYPE: { read: jwtType },
+  /** True: /api/jwt also sets the session cookie of the edge gate. */
+  JWT_SESSION_COOKIE: { read: flag() },
+  /** The site's main URL (Netlify sets it): the default issuer. */
+  URL: SITE_URL_VARIABLE,
+} as const satisfies VariableTable
+
 /**
- * The configuration of the JWT minter (README, "JWTs for other services").
+ * The configuration of the JWT minter (docs/jwt.md): its table and a parser that imports the keys
+ * with the handler's crypto provider.
  *
  * @throws (from `parse`) `server_misconfigured` naming the first bad variable (never its value):
  *   no key, `JWT_HS256_SECRET` beside an asymmetric key, a short secret, an unreadable key, a
@@ -69,28 +102,15 @@ export interface JwtConfig {
  * @example
  * const { signer, ttlSeconds } = await jwtConfig.parse({ env: process.env, crypto, deploy: {} })
  */
-export const jwtConfig: ConfigSource<JwtConfig> = {
-  variables: [
-    'JWT_HS256_SECRET',
-    'JWT_EDDSA_KEY',
-    'JWT_ES256_KEY',
-    'JWT_ALG',
-    'JWT_TTL_SECONDS',
-    'JWT_ISSUER',
-    'JWT_AUDIENCE',
-    'JWT_CLAIMS',
-    'JWT_TYPE',
-    'JWT_SESSION_COOKIE',
-    'URL',
-  ],
-  secrets: ['JWT_HS256_SECRET', 'JWT_EDDSA_KEY', 'JWT_ES256_KEY'],
-  parse: parseJwtConfig,
-}
+export const jwtConfig = configSource(JWT_VARIABLES, parseJwtConfig)
 
-async function parseJwtConfig({ env, crypto, deploy }: ConfigInput): Promise<JwtConfig> {
-  const secret = value(env, 'JWT_HS256_SECRET')
-  const eddsa = list(env, 'JWT_EDDSA_KEY')
-  const es256 = list(env, 'JWT_ES256_KEY')
+async function parseJwtConfig(
+  vars: VariableValues<typeof JWT_VARIABLES>,
+  { crypto, deploy }: Omit<ConfigInput, 'env'>,
+): Promise<JwtConfig> {
+  const secret = vars.JWT_HS256_SECRET
+  const eddsa = vars.JWT_EDDSA_KEY
+  const es256 = vars.JWT_ES256_KEY
   const asymmetric = eddsa.length > 0 || es256.length > 0
   if (secret && asymmetric) {
     throw misconfigured(
@@ -100,10 +120,7 @@ async function parseJwtConfig({ env, crypto, deploy }: ConfigInput): Promise<Jwt
   if (!secret && !asymmetric) {
     throw misconfigured('JWT_HS256_SECRET, JWT_EDDSA_KEY or JWT_ES256_KEY is not set.')
   }
-  const alg = value(env, 'JWT_ALG')
-  if (alg !== undefined && !['HS256', 'EdDSA', 'ES256'].includes(alg)) {
-    throw misconfigured('JWT_ALG must be EdDSA, ES256 or HS256.')
-  }
+  const alg = vars.JWT_ALG
   let signer: JwtSigner
   const keys: PublicJwk[] = []
   if (secret) {
@@ -123,21 +140,34 @@ async function parseJwtConfig({ env, crypto, deploy }: ConfigInput): Promise<Jwt
     signer = first.signer
   }
   // Never the request's own origin: outside Netlify the Host header would choose it.
-  const issuer = value(env, 'JWT_ISSUER') ?? originOf(value(env, 'URL')) ?? originOf(deploy.siteUrl)
+  const issuer = vars.JWT_ISSUER ?? originOf(vars.URL) ?? originOf(deploy.siteUrl)
   if (!issuer) throw misconfigured('JWT_ISSUER is not set (and there is no site URL).')
-  const audience = list(env, 'JWT_AUDIENCE')
-  const type = value(env, 'JWT_TYPE') ?? DEFAULT_JWT_TYPE
-  if (!/^[\w.+/-]{1,64}$/.test(type)) throw misconfigured('JWT_TYPE is not a media type name.')
+  const audience = vars.JWT_AUDIENCE
+  const type = vars.JWT_TYPE
   return {
     signer,
     jwks: { keys },
-    ttlSeconds: seconds(env, 'JWT_TTL_SECONDS', 900, 30, 86_400),
+    ttlSeconds: vars.JWT_TTL_SECONDS,
     issuer,
     audience: audience.length > 0 ? audience : [issuer],
     type,
-    claims: parseClaims(value(env, 'JWT_CLAIMS')),
-    sessionCookie: flag(env, 'JWT_SESSION_COOKIE'),
+    claims: vars.JWT_CLAIMS,
+    sessionCookie: vars.JWT_SESSION_COOKIE,
   }
+}
+
+function jwtAlg(env: Env, name: string): JwtAlg | undefined {
+  const alg = value(env, name)
+  if (alg !== undefined && !['HS256', 'EdDSA', 'ES256'].includes(alg)) {
+    throw misconfigured(`${name} must be EdDSA, ES256 or HS256.`)
+  }
+  return alg as JwtAlg | undefined
+}
+
+function jwtType(env: Env, name: string): string {
+  const type = value(env, name) ?? DEFAULT_JWT_TYPE
+  if (!/^[\w.+/-]{1,64}$/.test(type)) throw misconfigured(`${name} is not a media type name.`)
+  return type
 }
 
 const KID_LABEL = 'textile-token-provider/v1 jwt-key-id'
@@ -231,7 +261,8 @@ async function jwkThumbprint(members: string): Promise<string> {
   return encodeBase64Url(new Uint8Array(digest))
 }
 
-function parseClaims(text: string | undefined): Record<string, unknown> {
+function claimsObject(env: Env, name: string): Readonly<Record<string, unknown>> {
+  const text = value(env, name)
   if (text === undefined) return {}
   if (text.length > MAX_JWT_CLAIMS_LENGTH) {
     throw misconfigured(`JWT_CLAIMS must be at most ${MAX_JWT_CLAIMS_LENGTH} characters.`)

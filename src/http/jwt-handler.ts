@@ -20,6 +20,7 @@ import {
 import { jwtConfig, type JwtConfig } from './jwt-config.ts'
 import { createLogoutHandler } from './logout-handler.ts'
 import { createPossessionCheck } from './prove-possession.ts'
+import { routeSegment } from './route-segment.ts'
 import { sessionCookie } from './session-cookie.ts'
 import { textileConfig, type TextileConfig } from './textile-config.ts'
 
@@ -99,8 +100,7 @@ export function createJwtHandler(options: HandlerOptions = {}): RequestHandler {
     options,
   )
   return (request, context) => {
-    const segment = new URL(request.url).pathname.replace(/\/+$/, '').split('/').pop()
-    return (segment === LOGOUT_ROUTE ? logout : jwtEndpoint)(request, context)
+    return (routeSegment(request.url) === LOGOUT_ROUTE ? logout : jwtEndpoint)(request, context)
   }
 }
 

@@ -1,10 +1,12 @@
 // POST /api/challenge and POST /api/token from one function: a login's two requests then meet one
 // instance, so the challenge call warms the instance the token call uses (one cold start per login
-// instead of two: docs/performance.md). It only dispatches on the last path segment; each request
-// still goes through its own endpoint's pipeline (endpoint.ts), exactly as in two functions.
+// instead of two: docs/performance.md). It only dispatches on the last path segment
+// (route-segment.ts); each request still goes through its own endpoint's pipeline (endpoint.ts),
+// exactly as in two functions.
 import { TokenProviderError } from '../core/errors.ts'
 import { createChallengeHandler } from './challenge-handler.ts'
 import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
+import { routeSegment } from './route-segment.ts'
 import { textileConfig } from './textile-config.ts'
 import { createTokenHandler } from './token-handler.ts'
 
@@ -41,7 +43,7 @@ export function createLoginHandler(options: HandlerOptions = {}): RequestHandler
     options,
   )
   return (request, context) => {
-    const segment = new URL(request.url).pathname.replace(/\/+$/, '').split('/').pop()
+    const segment = routeSegment(request.url)
     const handler =
       segment === LOGIN_ROUTES.token
         ? token

@@ -14,9 +14,23 @@ import {
 } from '../core/envelope.ts'
 import type { HmacKey } from '../core/hmac.ts'
 import { formatPublicKey, parsePrivateKey, parsePublicKey } from '../core/keys.ts'
-import type { ConfigInput, ConfigSource } from './config-source.ts'
+import {
+  configSource,
+  SITE_URL_VARIABLE,
+  type ConfigInput,
+  type VariableTable,
+  type VariableValues,
+} from './config-source.ts'
 import type { OriginRules } from './cors.ts'
-import { flag, list, misconfigured, seconds, value, wholeNumber, type Env } from './env-values.ts'
+import {
+  flag,
+  list,
+  misconfigured,
+  optionalSeconds,
+  seconds,
+  value,
+  type Env,
+} from './env-values.ts'
 import { compileOriginPattern, originOf } from './origin.ts'
 
 /** Validated, imported configuration of the Textile endpoints. */
@@ -55,46 +69,69 @@ export const USER_TOKEN_TTL_BOUNDS = { min: 60, max: 31_536_000 } as const
 const PREVIEW_CONTEXTS = new Set(['deploy-preview', 'branch-deploy'])
 
 /**
- * The configuration of /api/challenge and /api/token (README, Configuration): variables, secrets
- * and a parser that imports every key once with the handler's crypto provider.
+ * The variables of /api/challenge and /api/token (docs/configuration.md): one entry each, read
+ * with the bounded readers of env-values.ts.
+ */
+export const TEXTILE_VARIABLES = {
+  /** The hub user-group key. */
+  USER_API_KEY: { read: value },
+  /** The key's secret, multibase as issued. */
+  USER_API_SECRET: { secret: true, read: value },
+  /** HMAC key(s) of the envelopes, rotated as a list; unset, derived from USER_API_SECRET. */
+  CHALLENGE_SECRET: { secret: true, read: list },
+  /** The hub's host private key: issuer mode. */
+  HUB_ISSUER_KEY: { secret: true, read: value },
+  /** Lifetime of API signatures (default per deploy context). */
+  API_SIG_TTL_SECONDS: { read: optionalSeconds(30, 86_400) },
+  /** Lifetime of envelopes. */
+  CHALLENGE_TTL_SECONDS: { read: seconds(60, 5, 600) },
+  /** Issuer mode: lifetime of minted user tokens (unset: no `exp`). */
+  USER_TOKEN_TTL_SECONDS: {
+    read: optionalSeconds(USER_TOKEN_TTL_BOUNDS.min, USER_TOKEN_TTL_BOUNDS.max),
+  },
+  /** Extra browser origins allowed. */
+  ALLOWED_ORIGINS: { read: originPatterns },
+  /** If set, only these keys get credentials. */
+  ALLOWED_PUBKEYS: { read: pubkeySet },
+  /** Keys that never get credentials. */
+  DENIED_PUBKEYS: { read: pubkeySet },
+  /** False: the allowlist and the policy run at token time only. */
+  POLICY_AT_CHALLENGE: { read: flag(true) },
+  /** True: each envelope is redeemable once (Netlify Blobs). */
+  SINGLE_USE_ENVELOPES: { read: flag() },
+  /** The longest lifetime of an account link accepted. */
+  LINK_MAX_TTL_SECONDS: { read: seconds(LINK_MAX_TTL.default, 60, LINK_MAX_TTL.max) },
+  /** The site's main URL (Netlify sets it): its origin is allowed. */
+  URL: SITE_URL_VARIABLE,
+  /** The deploy's branch or preview URL (netlify dev sets it; deployed functions never see it). */
+  DEPLOY_PRIME_URL: { netlify: true, read: value },
+  /** The deploy's own URL (netlify dev sets it; deployed functions never see it). */
+  DEPLOY_URL: { netlify: true, read: value },
+} as const satisfies VariableTable
+
+/**
+ * The configuration of /api/challenge and /api/token (docs/configuration.md): its table and a
+ * parser that imports every key once with the handler's crypto provider.
  *
  * @throws (from `parse`) `server_misconfigured` naming the first bad variable (never its value).
  * @example
  * const config = await textileConfig.parse({ env: process.env, crypto: webCryptoProvider, deploy: {} })
  */
-export const textileConfig: ConfigSource<TextileConfig> = {
-  variables: [
-    'USER_API_KEY',
-    'USER_API_SECRET',
-    'CHALLENGE_SECRET',
-    'HUB_ISSUER_KEY',
-    'API_SIG_TTL_SECONDS',
-    'CHALLENGE_TTL_SECONDS',
-    'USER_TOKEN_TTL_SECONDS',
-    'ALLOWED_ORIGINS',
-    'ALLOWED_PUBKEYS',
-    'DENIED_PUBKEYS',
-    'POLICY_AT_CHALLENGE',
-    'SINGLE_USE_ENVELOPES',
-    'LINK_MAX_TTL_SECONDS',
-    'URL',
-    'DEPLOY_PRIME_URL',
-    'DEPLOY_URL',
-  ],
-  secrets: ['USER_API_SECRET', 'CHALLENGE_SECRET', 'HUB_ISSUER_KEY'],
-  parse: parseTextileConfig,
-}
+export const textileConfig = configSource(TEXTILE_VARIABLES, parseTextileConfig)
 
-async function parseTextileConfig({ env, crypto, deploy }: ConfigInput): Promise<TextileConfig> {
-  const apiKey = value(env, 'USER_API_KEY')
+async function parseTextileConfig(
+  vars: VariableValues<typeof TEXTILE_VARIABLES>,
+  { crypto, deploy }: Omit<ConfigInput, 'env'>,
+): Promise<TextileConfig> {
+  const apiKey = vars.USER_API_KEY
   if (!apiKey) throw misconfigured('USER_API_KEY is not set.')
   if (!/^[\x21-\x7e]{1,256}$/.test(apiKey)) throw misconfigured('USER_API_KEY is not a hub key.')
-  const apiSecretText = value(env, 'USER_API_SECRET')
+  const apiSecretText = vars.USER_API_SECRET
   if (!apiSecretText) throw misconfigured('USER_API_SECRET is not set.')
   const apiSecretBytes = decodeApiSecret(apiSecretText)
   if (!apiSecretBytes) throw misconfigured('USER_API_SECRET is not a multibase base32 secret.')
 
-  const challengeSecrets = list(env, 'CHALLENGE_SECRET')
+  const challengeSecrets = vars.CHALLENGE_SECRET
   if (challengeSecrets.some((secret) => secret.length < MIN_CHALLENGE_SECRET_LENGTH)) {
     throw misconfigured(
       `CHALLENGE_SECRET items must be at least ${MIN_CHALLENGE_SECRET_LENGTH} characters.`,
@@ -112,47 +149,24 @@ async function parseTextileConfig({ env, crypto, deploy }: ConfigInput): Promise
     apiKey,
     apiSecret: await importApiSecret(apiSecretBytes, crypto),
     keyring,
-    apiSigTtlSeconds: seconds(
-      env,
-      'API_SIG_TTL_SECONDS',
-      DEFAULT_API_SIG_TTL_SECONDS[preview ? 'preview' : 'production'],
-      30,
-      86_400,
-    ),
-    challengeTtlSeconds: seconds(env, 'CHALLENGE_TTL_SECONDS', 60, 5, 600),
+    apiSigTtlSeconds:
+      vars.API_SIG_TTL_SECONDS ?? DEFAULT_API_SIG_TTL_SECONDS[preview ? 'preview' : 'production'],
+    challengeTtlSeconds: vars.CHALLENGE_TTL_SECONDS,
     siteOrigins: new Set(
-      [...['URL', 'DEPLOY_PRIME_URL', 'DEPLOY_URL'].map((name) => value(env, name)), deploy.siteUrl]
+      [vars.URL, vars.DEPLOY_PRIME_URL, vars.DEPLOY_URL, deploy.siteUrl]
         .map(originOf)
         .filter((origin): origin is string => origin !== undefined),
     ),
-    allowedOrigins: list(env, 'ALLOWED_ORIGINS').map((pattern) => {
-      const matcher = compileOriginPattern(pattern)
-      if (!matcher)
-        throw misconfigured('ALLOWED_ORIGINS has an item that is not scheme://host[:port].')
-      return matcher
-    }),
-    deniedPubkeys: pubkeySet(env, 'DENIED_PUBKEYS'),
-    policyAtChallenge: flag(env, 'POLICY_AT_CHALLENGE', true),
-    singleUse: flag(env, 'SINGLE_USE_ENVELOPES'),
-    linkMaxTtlSeconds: seconds(
-      env,
-      'LINK_MAX_TTL_SECONDS',
-      LINK_MAX_TTL.default,
-      60,
-      LINK_MAX_TTL.max,
-    ),
+    allowedOrigins: vars.ALLOWED_ORIGINS,
+    deniedPubkeys: vars.DENIED_PUBKEYS,
+    policyAtChallenge: vars.POLICY_AT_CHALLENGE,
+    singleUse: vars.SINGLE_USE_ENVELOPES,
+    linkMaxTtlSeconds: vars.LINK_MAX_TTL_SECONDS,
   }
 
-  const issuerText = value(env, 'HUB_ISSUER_KEY')
+  const issuerText = vars.HUB_ISSUER_KEY
   if (issuerText) config.issuer = await importIssuer(issuerText, crypto)
-  const { min, max } = USER_TOKEN_TTL_BOUNDS
-  const userTokenTtl = wholeNumber(
-    env,
-    'USER_TOKEN_TTL_SECONDS',
-    min,
-    max,
-    'a whole number of seconds',
-  )
+  const userTokenTtl = vars.USER_TOKEN_TTL_SECONDS
   if (userTokenTtl !== undefined) {
     // Hub-challenge tokens come from the hub, without `exp`: a lifetime here would limit nothing.
     if (!config.issuer) {
@@ -161,9 +175,22 @@ async function parseTextileConfig({ env, crypto, deploy }: ConfigInput): Promise
     config.userTokenTtlSeconds = userTokenTtl
   }
 
-  const allowed = pubkeySet(env, 'ALLOWED_PUBKEYS')
+  const allowed = vars.ALLOWED_PUBKEYS
   if (allowed.size > 0) config.allowedPubkeys = allowed
   return config
+}
+
+/**
+ * A comma list of origin patterns (`scheme://host[:port]`, `*` in the host: origin.ts).
+ *
+ * @throws `server_misconfigured` naming the variable for an item that is not such a pattern.
+ */
+function originPatterns(env: Env, name: string): OriginRules['allowedOrigins'] {
+  return list(env, name).map((pattern) => {
+    const matcher = compileOriginPattern(pattern)
+    if (!matcher) throw misconfigured(`${name} has an item that is not scheme://host[:port].`)
+    return matcher
+  })
 }
 
 /**

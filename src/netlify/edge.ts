@@ -5,11 +5,20 @@
 // nothing and Netlify passes the untouched request on to functions/*.ts.
 // Environment: Deno 2 defines a `process` global whose `env` is the Deno process environment, not
 // the site's variables, so the handlers get `Netlify.env.toObject()` explicitly, never the default.
+import type { VariableTable } from '../http/config-source.ts'
 import type { HandlerOptions, RequestHandler } from '../http/endpoint.ts'
-import type { Env } from '../http/env-values.ts'
+import { value, type Env } from '../http/env-values.ts'
 
 /** The variable that selects the runtime: `edge`, or anything else (default) for serverless. */
 export const RUNTIME_VARIABLE = 'TTP_RUNTIME'
+
+/** The edge adapter's own variable (docs/configuration.md); the handlers read theirs. */
+export const EDGE_VARIABLES = {
+  /** `edge`: the edge functions answer the endpoints (default serverless). */
+  [RUNTIME_VARIABLE]: {
+    read: (env: Env, name: string) => value(env, name)?.toLowerCase() === 'edge',
+  },
+} as const satisfies VariableTable
 /** The response header that says an edge function answered. */
 export const RUNTIME_HEADER = 'x-ttp-runtime'
 
@@ -29,7 +38,8 @@ export const edgeEnv = (): Env => netlifyEnv().toObject()
 
 /** True when this deployment serves the functions from the edge. */
 export function isEdgeSelected(): boolean {
-  return netlifyEnv().get(RUNTIME_VARIABLE)?.trim().toLowerCase() === 'edge'
+  const env = { [RUNTIME_VARIABLE]: netlifyEnv().get(RUNTIME_VARIABLE) }
+  return EDGE_VARIABLES[RUNTIME_VARIABLE].read(env, RUNTIME_VARIABLE)
 }
 
 /**

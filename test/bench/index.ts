@@ -78,9 +78,9 @@ async function inProcessSections(sections: { text: string[]; json: Record<string
 
   log('bench: bundles and nft traces')
   const entries = {
-    token: 'functions/token.ts',
+    token: 'src/netlify/token.ts',
     tokenWebCrypto: 'test/bench/entries/token-web-crypto.ts',
-    challenge: 'functions/challenge.ts',
+    challenge: 'src/netlify/challenge.ts',
     challengeWebCrypto: 'test/bench/entries/challenge-web-crypto.ts',
     baseline: 'test/bench/baseline/token.ts',
     floor: 'test/bench/floor/token.ts',

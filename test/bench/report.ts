@@ -36,8 +36,8 @@ export function formatReport(report: BenchReport): string {
   const coldOwn = (name: string) => cold.medians[name]! - cold.medians.empty!
 
   const sizeNames: Array<[string, string]> = [
-    ['token', 'project token (functions/token.ts)'],
-    ['challenge', 'project challenge (functions/challenge.ts)'],
+    ['token', 'project token (src/netlify/token.ts)'],
+    ['challenge', 'project challenge (src/netlify/challenge.ts)'],
     ['baseline', 'baseline token (@textile/hub)'],
     ['floor', 'floor (node:crypto only)'],
   ]

@@ -471,9 +471,9 @@ function timedAnswer(
 }
 
 /**
- * The edge twins' cold login under Deno: each twin bundled by esbuild into one module (Netlify's
- * edge bundler ships the same graph in an eszip), run in a fresh `deno run` process per request
- * with TTP_RUNTIME=edge. Undefined when the `deno` devDependency is not installed.
+ * The login edge twin's cold login under Deno: bundled by esbuild into one module (Netlify's edge
+ * bundler ships the same graph in an eszip), run in a fresh `deno run` process per request with
+ * TTP_RUNTIME=edge. Undefined when the `deno` devDependency is not installed.
  */
 export async function measureEdge(
   root: string,
@@ -483,21 +483,19 @@ export async function measureEdge(
   if (!existsSync(deno)) return undefined
   const dir = mkdtempSync(join(tmpdir(), 'ttp-bench-edge-'))
   try {
-    const bundles: Record<'challenge' | 'token', string> = { challenge: '', token: '' }
-    let bundleBytes = 0
-    for (const name of ['challenge', 'token'] as const) {
-      bundles[name] = join(dir, `${name}.mjs`)
-      await build({
-        entryPoints: [join(root, `netlify/edge-functions/${name}.ts`)],
-        bundle: true,
-        format: 'esm',
-        platform: 'neutral',
-        external: ['@netlify/blobs'],
-        outfile: bundles[name],
-        logLevel: 'error',
-      })
-      if (name === 'token') bundleBytes = statSync(bundles.token).size
-    }
+    // One login twin serves both routes, as functions/login.ts does.
+    const login = join(dir, 'login.mjs')
+    await build({
+      entryPoints: [join(root, 'netlify/edge-functions/login.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      external: ['@netlify/blobs'],
+      outfile: login,
+      logLevel: 'error',
+    })
+    const bundles = { challenge: login, token: login }
+    const bundleBytes = statSync(login).size
     const env = {
       ...RUNTIME_ENV,
       TTP_RUNTIME: 'edge',

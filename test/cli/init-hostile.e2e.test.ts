@@ -123,6 +123,18 @@ describe('textile-token-provider init in a hostile site', () => {
     expect(code).toBe(0)
   }, 30_000)
 
+  it('with --gate, skips an edge function that is a FIFO or a link to /, and names both', async () => {
+    const dir = site()
+    fifo(join(dir, 'netlify/edge-functions/waits.ts'))
+    symlinkSync('/', join(dir, 'netlify/edge-functions/root'))
+    const { code, stdout } = await cli(dir, 'init', '--gate', '--dry-run')
+    expect(stdout).toContain(
+      'not checked for these routes:\n  netlify/edge-functions/root, netlify/edge-functions/waits.ts',
+    )
+    expect(stdout).toMatch(/would be created netlify\/edge-functions\/textile-gate\.ts/)
+    expect(code).toBe(0)
+  }, 30_000)
+
   it('prints a netlify.toml that is not TOML as one line naming the file and line, no stack', async () => {
     const dir = site({ 'netlify.toml': '[functions]\n  directory = fns\n' })
     const { code, stderr, stdout } = await cli(dir, 'init')

@@ -2,8 +2,7 @@
 // configuration in process.env (as on Netlify). The functions' loadConfig caches per distinct set
 // of values, so changing process.env between tests takes effect without a reset.
 import { afterEach, beforeEach, vi } from 'vitest'
-import challenge from '../../functions/challenge.ts'
-import token from '../../functions/token.ts'
+import login from '../../functions/login.ts'
 import type { FetchLike } from '../../src/client/index.ts'
 import { textileConfig } from '../../src/http/textile-config.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
@@ -12,7 +11,7 @@ import { SECRETS } from '../helpers/fixtures.ts'
 export const SITE = 'https://site.example'
 export const ENDPOINT = `${SITE}/api`
 
-/** A fetch that calls `functions/challenge.ts` and `functions/token.ts`, counting calls. */
+/** A fetch that calls `functions/login.ts` (both routes), counting calls per route. */
 export function functionsFetch() {
   const calls = { challenge: 0, token: 0 }
   const fetch: FetchLike = (url, init) => {
@@ -20,11 +19,11 @@ export function functionsFetch() {
     const path = new URL(request.url).pathname
     if (path === '/api/challenge') {
       calls.challenge++
-      return challenge(request, {} as never)
+      return login(request, {} as never)
     }
     if (path === '/api/token') {
       calls.token++
-      return token(request, {} as never)
+      return login(request, {} as never)
     }
     return Promise.resolve(new Response('not found', { status: 404 }))
   }

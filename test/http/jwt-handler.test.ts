@@ -597,6 +597,17 @@ describe('POST /api/logout (the JWT function)', () => {
     expect(response.headers.get('set-cookie')).toBeNull()
   })
 
+  // netlify dev retries a function's 403 at `…/logout.html` and the other alternatives of a static
+  // file, at the same function: the retry must still be the logout route, not the JWT minter's.
+  it.each(['.html', '.htm', '/index.html', '/index.htm'])(
+    'throws origin_not_allowed at /api/logout%s too (netlify dev retries a 403 there)',
+    async (suffix) => {
+      const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
+      const response = await t.jwt(new Request(`${SITE}/api/logout${suffix}`, { method: 'POST' }))
+      expect(await problem(response)).toMatchObject({ code: 'origin_not_allowed', status: 403 })
+    },
+  )
+
   it('throws origin_not_allowed for a foreign Origin', async () => {
     const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })
     const response = await t.jwt(

@@ -74,6 +74,24 @@ describe('createLoginHandler()', () => {
     expect(logs.every((line) => line.fn === 'login' && line.code === 'invalid_request')).toBe(true)
   })
 
+  // netlify dev retries a function's 403 or 404 with `.html`, `.htm`, `/index.html` and `/index.htm`
+  // appended, at the same function (netlify-cli's proxy, to mimic the CDN for static files): a
+  // refused key then got 400 invalid_request from the retry instead of its 403.
+  it.each(['.html', '.htm', '/index.html', '/index.htm'])(
+    'answers …/challenge%s and …/token with it as their routes (netlify dev retries a 403 there)',
+    async (suffix) => {
+      const { transport } = loginFunction({ ALLOWED_PUBKEYS: identity().public.toString() })
+      const refused = identity().public.toString()
+      const challenge = await transport(`/api/challenge${suffix}`, jsonPost({ pubkey: refused }))
+      expect(await problem(challenge)).toMatchObject({ status: 403, code: 'pubkey_not_allowed' })
+      const token = await transport(
+        `/api/token${suffix}`,
+        jsonPost({}, { origin: 'https://evil.example' }),
+      )
+      expect(await problem(token)).toMatchObject({ status: 403, code: 'origin_not_allowed' })
+    },
+  )
+
   it('answers preflight and method_not_allowed per route, as the two functions do', async () => {
     const { handler } = loginFunction()
     const preflight = await handler(

@@ -1,5 +1,6 @@
-// The same two endpoints as Netlify Edge Functions (Deno) under `netlify dev --offline`, selected by
-// TTP_RUNTIME=edge; without it the edge functions step aside and the serverless ones answer.
+// The two login endpoints as Netlify Edge Functions (Deno; one login twin serves both, as
+// functions/login.ts does) under `netlify dev --offline`, selected by TTP_RUNTIME=edge; without it
+// the edge functions step aside and the serverless ones answer.
 import { Context } from '@textile/context'
 import { PrivateKey } from '@textile/hub'
 import { createAPISig } from '@textile/security'
@@ -44,7 +45,7 @@ describe.each([
     expect(challenge.headers.get('x-ttp-runtime')).toBe(header)
     expect(token.headers.get('x-ttp-runtime')).toBe(header)
     // Netlify's own marker: the edge function ran, and (serverless) passed the request through.
-    expect(token.headers.get('x-nf-edge-functions')).toBe('token')
+    expect(token.headers.get('x-nf-edge-functions')).toBe('login')
     expect(token.headers.get('cache-control')).toBe('no-store')
     const auth = await token.json()
     expect('token' in auth).toBe(issuerKey !== '')

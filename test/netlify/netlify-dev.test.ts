@@ -22,6 +22,9 @@ async function loginOver(url: string, id: PrivateKey) {
   return post('/api/token', { envelope, signature })
 }
 
+/** A key the deployment denies: its challenge is a 403. */
+const DENIED = PrivateKey.fromRandom()
+
 describe.each([
   ['issuer mode', SECRETS.HUB_ISSUER_KEY],
   ['hub-challenge mode', ''],
@@ -36,6 +39,7 @@ describe.each([
         HUB_ISSUER_KEY: issuerKey,
         ALLOWED_ORIGINS: '',
         ALLOWED_PUBKEYS: '',
+        DENIED_PUBKEYS: DENIED.public.toString(),
       },
     })
   }, 90_000)
@@ -60,6 +64,21 @@ describe.each([
     expect(response.status).toBe(405)
     expect(response.headers.get('content-type')).toBe('application/problem+json')
     expect(await response.json()).toMatchObject({ code: 'method_not_allowed' })
+  })
+
+  // netlify dev sends a function's 403 back to it at `.html` and three more variants of the path
+  // (docs/netlify-platform.md §4): the functions that serve two routes must still answer the same.
+  it('keeps a 403 a 403 through netlify dev’s retries, on the login and the logout route', async () => {
+    const challenge = await fetch(dev.url + '/api/challenge', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pubkey: DENIED.public.toString() }),
+    })
+    expect(challenge.status).toBe(403)
+    expect(await challenge.json()).toMatchObject({ code: 'pubkey_not_allowed' })
+    const logout = await fetch(dev.url + '/api/logout', { method: 'POST' })
+    expect(logout.status).toBe(403)
+    expect(await logout.json()).toMatchObject({ code: 'origin_not_allowed' })
   })
 
   it('logs structured lines with Netlify’s request id and no secret', () => {

@@ -14,7 +14,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { functionFileText, selectFunctions } from '../../src/cli/function-files.ts'
 import { ENVELOPE_STORE_NAME } from '../../src/http/envelope-store.ts'
-import { RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
+import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 import { startBlobsSandbox } from '../helpers/blobs-sandbox.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { signEnvelope, signerOf } from '../helpers/login.ts'
@@ -56,7 +56,7 @@ afterAll(async () => {
 describe('the function manifest of netlify build --offline', () => {
   it('has one entry per function, no name or route clashes, Node ≥ 20', () => {
     const names = manifest.functions.map((fn) => fn.name).sort()
-    expect(names).toEqual(['challenge', 'cleanup-envelopes', 'jwks', 'jwt', 'token'])
+    expect(names).toEqual(['cleanup-envelopes', 'jwks', 'jwt', 'login'])
     const patterns = manifest.functions.flatMap((fn) => fn.routes?.map((r) => r.pattern) ?? [])
     expect(new Set(patterns).size).toBe(patterns.length)
     for (const fn of manifest.functions) {
@@ -66,17 +66,16 @@ describe('the function manifest of netlify build --offline', () => {
   })
 
   it.each([
-    ['challenge', ['/api/challenge'], true],
-    ['token', ['/api/token'], true],
-    ['jwt', ['/api/jwt', '/api/logout'], true],
-    ['jwks', ['/api/jwks', '/.well-known/jwks.json'], false],
+    ['login', ['/api/challenge', '/api/token'], LOGIN_RATE_LIMIT],
+    ['jwt', ['/api/jwt', '/api/logout'], RATE_LIMIT],
+    ['jwks', ['/api/jwks', '/.well-known/jwks.json'], undefined],
   ] as const)(
-    'routes %s to %j, every method (405 is ours), rate limited: %s',
-    (name, paths, limited) => {
+    'routes %s to %j, every method (405 is ours), rate limited: %o',
+    (name, paths, limit) => {
       const fn = manifest.functions.find((entry) => entry.name === name)!
       expect(fn.routes?.map((route) => route.literal)).toEqual(paths)
       for (const route of fn.routes ?? []) expect(route.methods ?? []).toEqual([])
-      if (!limited) {
+      if (!limit) {
         expect(fn.trafficRules).toBeUndefined()
         return
       }
@@ -84,11 +83,11 @@ describe('the function manifest of netlify build --offline', () => {
         type: 'rate_limit',
         config: {
           rateLimitConfig: {
-            windowLimit: RATE_LIMIT.windowLimit,
-            windowSize: RATE_LIMIT.windowSize,
+            windowLimit: limit.windowLimit,
+            windowSize: limit.windowSize,
             algorithm: 'sliding_window',
           },
-          aggregate: { keys: RATE_LIMIT.aggregateBy.map((type) => ({ type })) },
+          aggregate: { keys: limit.aggregateBy.map((type) => ({ type })) },
         },
       })
     },
@@ -104,10 +103,10 @@ describe('the function manifest of netlify build --offline', () => {
     }
   })
 
-  it('comes from function files that are exactly what init --split writes, with a literal config', async () => {
-    // The repository keeps the two-function layout the design names (functions/challenge.ts,
-    // functions/token.ts); adopters get one login function by default (init, docs/performance.md).
-    const specs = selectFunctions({ layout: 'split', jwt: true, singleUse: true })
+  it('comes from function files that are exactly what init writes, with a literal config', async () => {
+    // The repository runs the default layout, one login function for both routes (init,
+    // docs/performance.md), named without init's `textile-` prefix as its other functions are.
+    const specs = selectFunctions({ jwt: true, singleUse: true })
     expect(readdirSync(join(ROOT, 'functions')).sort()).toEqual(
       specs.map((spec) => `${spec.name}.ts`).sort(),
     )
@@ -133,18 +132,18 @@ describe('the edge functions netlify build --offline bundles', () => {
       bundles: Array<{ asset: string; format: string }>
     }
 
-  it('declares all four edge twins on the same paths as the serverless functions', () => {
+  it('declares the three edge twins on the same paths as the serverless functions, and the gate', () => {
     const routes = edge().routes.map((route) => `${route.function} ${route.path}`)
     expect(routes.sort()).toEqual(
       [
-        'challenge /api/challenge',
+        'login /api/challenge',
+        'login /api/token',
         'jwks /.well-known/jwks.json',
         'jwks /api/jwks',
         'gate /members',
         'gate /members/*',
         'jwt /api/jwt',
         'jwt /api/logout',
-        'token /api/token',
       ].sort(),
     )
     expect(edge().bundles.map((bundle) => bundle.format)).toContain('eszip2')
@@ -152,17 +151,20 @@ describe('the edge functions netlify build --offline bundles', () => {
 
   it('carries the rate limit on the minting edge functions', () => {
     const config = edge().function_config
-    for (const name of ['challenge', 'token', 'jwt']) {
+    for (const [name, limit] of [
+      ['login', LOGIN_RATE_LIMIT],
+      ['jwt', RATE_LIMIT],
+    ] as const) {
       expect(config[name]?.traffic_rules?.action.config).toMatchObject({
-        rate_limit_config: { window_limit: RATE_LIMIT.windowLimit, window_size: 60 },
-        aggregate: { keys: [{ type: 'ip' }, { type: 'domain' }] },
+        rate_limit_config: { window_limit: limit.windowLimit, window_size: limit.windowSize },
+        aggregate: { keys: limit.aggregateBy.map((type) => ({ type })) },
       })
     }
     expect(config.jwks?.traffic_rules).toBeUndefined()
   })
 })
 
-/** challenge → sign → redeem through two shipped zips, as a browser on `origin` would. */
+/** challenge → sign → redeem through the shipped zips, as a browser on `origin` would. */
 async function shippedLogin(options: {
   env: Record<string, string>
   deployContext: string
@@ -177,7 +179,7 @@ async function shippedLogin(options: {
     headers,
     body: JSON.stringify(body),
   })
-  const [challenge] = await callShipped(zips.challenge!, {
+  const [challenge] = await callShipped(zips.login!, {
     env: options.env,
     deployContext: options.deployContext,
     calls: [call('/api/challenge', { pubkey: id.public.toString() })],
@@ -186,7 +188,7 @@ async function shippedLogin(options: {
   const { envelope } = JSON.parse(challenge!.body) as { envelope: string }
   const signature = await signEnvelope(signerOf(id), envelope)
   const redeem = options.redeem ?? 'token'
-  const [answer] = await callShipped(zips[redeem]!, {
+  const [answer] = await callShipped(zips[redeem === 'token' ? 'login' : redeem]!, {
     env: options.env,
     deployContext: options.deployContext,
     calls: [call(`/api/${redeem}`, { envelope, signature })],
@@ -231,7 +233,7 @@ describe('each zip on its own, with only the run-time environment', () => {
   )
 
   it("refuses another preview's origin on a deploy preview (origin_not_allowed)", async () => {
-    const [answer] = await callShipped(zips.challenge!, {
+    const [answer] = await callShipped(zips.login!, {
       env: { ...RUNTIME, ...SECRETS },
       deployContext: 'deploy-preview',
       calls: [
@@ -260,7 +262,7 @@ describe('each zip on its own, with only the run-time environment', () => {
   })
 
   it('answers server_misconfigured, naming the variable, when the UI lacks a secret', async () => {
-    const [answer] = await callShipped(zips.challenge!, {
+    const [answer] = await callShipped(zips.login!, {
       env: { ...RUNTIME, USER_API_KEY: SECRETS.USER_API_KEY },
       deployContext: 'production',
       calls: [
@@ -315,7 +317,7 @@ describe('each zip on its own, with only the run-time environment', () => {
       const env = { ...RUNTIME, ...SECRETS, SINGLE_USE_ENVELOPES: 'true' }
       const headers = { 'content-type': 'application/json', origin: SITE, ...site }
       const id = PrivateKey.fromRandom()
-      const [challenge] = await callShipped(zips.challenge!, {
+      const [challenge] = await callShipped(zips.login!, {
         env,
         deployContext: 'production',
         calls: [
@@ -333,7 +335,7 @@ describe('each zip on its own, with only the run-time environment', () => {
         signature: await signEnvelope(signerOf(id), envelope),
       })
       const redeem = { url: SITE + '/api/token', method: 'POST', headers, body, blobs }
-      const answers = await callShipped(zips.token!, {
+      const answers = await callShipped(zips.login!, {
         env,
         deployContext: 'production',
         calls: [redeem, redeem],

@@ -5,7 +5,8 @@
 // path (the two-function layout), `netlify build --offline` (routes and rate limits in the
 // manifest, the zips run on their own with the run-time environment), then the documented offline
 // workflow (`textile-token-provider emulator --write-env` + `netlify dev`) and a login with
-// `textile-token-provider/client` and the real @textile/hub client.
+// `textile-token-provider/client` and the real @textile/hub client, and last `init --gate` (the
+// members-only gate in the edge functions folder, routed by `netlify build --offline`).
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
@@ -13,6 +14,7 @@ import { join } from 'node:path'
 import { PrivateKey } from '@textile/hub'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { FUNCTIONS } from '../../src/cli/function-files.ts'
+import { gateFileText } from '../../src/netlify/gate-file.ts'
 import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 import { signEnvelope, signerOf } from '../helpers/login.ts'
 import { freePort, ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
@@ -291,6 +293,41 @@ describe.each([
     const report = JSON.parse(result.output.trim().split('\n').at(-1)!) as Record<string, unknown>
     expect(report).toMatchObject({ threads: 1, token: true, events: ['login'] })
   }, 120_000)
+
+  it('init --gate writes the gate edge function; netlify build --offline routes it', async () => {
+    await dev?.stop()
+    dev = undefined
+    // Beside the split layout under /split: the JWT minter comes with the gate, under that base.
+    const gated = await run(bin(site), ['init', '--split', '--base', '/split', '--gate'], {
+      cwd: site,
+    })
+    expect(gated.code, gated.output).toBe(0)
+    expect(gated.output).toMatch(
+      /created\s+netlify\/edge-functions\/textile-gate\.ts\s+members only/,
+    )
+    expect(readFileSync(join(site, 'netlify/edge-functions/textile-gate.ts'), 'utf8')).toBe(
+      gateFileText({ from: 'textile-token-provider/netlify/gate' }),
+    )
+    // Offline only: Netlify's edge config extraction imports a types module from
+    // edge.netlify.com; this repository's import map stands in for it (docs/netlify-platform.md
+    // §3). Online builds need nothing of the kind.
+    for (const file of ['deno-import-map.json', 'edge-globals-types.ts']) {
+      writeFileSync(join(site, 'netlify', file), readFileSync(join(ROOT, 'netlify', file)))
+    }
+    const toml = readFileSync(join(site, 'netlify.toml'), 'utf8')
+    writeFileSync(
+      join(site, 'netlify.toml'),
+      `${toml}\n[functions]\n  deno_import_map = "netlify/deno-import-map.json"\n`,
+    )
+    const built = await netlifyBuild(site)
+    const edge = JSON.parse(
+      readFileSync(join(site, '.netlify/edge-functions-dist/manifest.json'), 'utf8'),
+    ) as { routes: Array<{ function: string; path?: string; pattern: string }> }
+    const gateRoutes = edge.routes.filter((route) => route.function === 'textile-gate')
+    expect(gateRoutes.map((route) => route.path).sort()).toEqual(['/members', '/members/*'])
+    const jwt = built.functions.find((fn) => fn.name === 'textile-jwt')
+    expect(jwt?.routes?.map((route) => route.literal)).toEqual(['/split/jwt', '/split/logout'])
+  }, 240_000)
 })
 
 /** A consumer's server and browser code against the public API (typechecked above). */

@@ -3,5 +3,5 @@ import { createChallengeHandler } from '../../../src/http/challenge-handler.ts'
 
 const handler = createChallengeHandler()
 
-/** functions/challenge.ts on the default Web Crypto provider instead of node:crypto. */
+/** src/netlify/challenge.ts on the default Web Crypto provider instead of node:crypto. */
 export default (request: Request) => handler(request)
