@@ -17,7 +17,7 @@ import { ERROR_SENTENCES } from '../../site/src/error-messages.ts'
 import { LEGACY_IDENTITY_KEY } from '../../site/src/identity-store.ts'
 import { ACCOUNT_PROMPT } from '../../site/src/identity-view.ts'
 import { LOGIN_STEP_TEXT } from '../../site/src/session-controller.ts'
-import { siteConfig } from '../../site/src/site-config.ts'
+import { siteConfig, type SiteConfig } from '../../site/src/site-config.ts'
 import { contentSecurityPolicy } from '../../site/tools/site-headers.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
@@ -92,7 +92,7 @@ async function waitForSite(dev: NetlifyDev, hubUrl: string): Promise<void> {
     try {
       const response = await fetch(`${dev.url}/build/config.json`, { cache: 'no-store' })
       const built =
-        response.ok && ((await response.json()) as { hubUrl?: string }).hubUrl === hubUrl
+        response.ok && ((await response.json()) as Partial<SiteConfig>).hubUrl === hubUrl
       if (built && response.headers.has('content-security-policy')) return
     } catch {
       // Not served yet.
