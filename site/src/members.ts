@@ -3,7 +3,7 @@
 // answer sets the session cookie, and the page goes back to where the gate sent it from.
 // /members/ (served only through the gate, netlify/edge-functions/gate.ts) logs out.
 import { createJwtProvider, UserAuthError } from 'textile-token-provider/client'
-import { browserIdentity } from 'textile-token-provider/identity'
+import { browserIdentity, IdentityError } from 'textile-token-provider/identity'
 
 const status = document.getElementById('status')
 const login = document.getElementById('login')
@@ -19,23 +19,36 @@ function nextPath(): string {
   return /^\/(?![/\\])/.test(next) ? next : '/members/'
 }
 
-login?.addEventListener('click', async () => {
+login?.addEventListener('click', () => void logIn())
+
+async function logIn(): Promise<void> {
   say('Logging in…')
-  const jwt = createJwtProvider({ endpoint: '/api', identity: await browserIdentity() })
+  let jwt: ReturnType<typeof createJwtProvider> | undefined
   try {
+    // Inside the try: a browser without Ed25519 or IndexedDB refuses here, and says so.
+    jwt = createJwtProvider({ endpoint: '/api', identity: await browserIdentity() })
     await jwt()
     location.assign(nextPath())
   } catch (error) {
-    const code = error instanceof UserAuthError ? error.code : 'internal_error'
+    const code =
+      error instanceof UserAuthError || error instanceof IdentityError
+        ? error.code
+        : 'internal_error'
     say(`The login was refused (${code}).`)
   } finally {
-    jwt.dispose()
+    jwt?.dispose()
   }
-})
+}
 
-logout?.addEventListener('click', async () => {
+logout?.addEventListener('click', () => void logOut())
+
+async function logOut(): Promise<void> {
   say('Logging out…')
-  const response = await fetch('/api/logout', { method: 'POST' })
-  if (response.ok) location.assign('/login/')
-  else say(`Logging out failed (${response.status}).`)
-})
+  try {
+    const response = await fetch('/api/logout', { method: 'POST' })
+    if (response.ok) location.assign('/login/')
+    else say(`Logging out failed (${response.status}).`)
+  } catch {
+    say('Logging out failed: the site could not be reached.')
+  }
+}

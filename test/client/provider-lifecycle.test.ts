@@ -196,6 +196,7 @@ describe('createUserAuthProvider() onChange', () => {
         endpoint,
         identity: identity(),
         fetch: server.fetch,
+        // eslint-disable-next-line @typescript-eslint/no-misused-promises -- on purpose: one listener rejects
         onChange,
       })
       await expect(provider()).resolves.toMatchObject({ sig: 'bsig1' })

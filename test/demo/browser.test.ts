@@ -937,7 +937,7 @@ describe('demo page', () => {
               sessionStorage.setItem('seeded', '1')
             }
           },
-          [LEGACY_IDENTITY_KEY, legacy.toString()],
+          [LEGACY_IDENTITY_KEY, legacy.toString()] as const,
         )
         const watched = await watchedPage(context)
         const { page } = watched

@@ -110,8 +110,8 @@ export function rawGetToken(
   const client = grpc.client(method as never, { host: url, transport: WebsocketTransport() })
   const challenges: Uint8Array[] = []
   let token: string | undefined
-  return new Promise((resolve) => {
-    client.onMessage(async (raw) => {
+  return new Promise((resolve, reject) => {
+    const onMessage = async (raw: unknown) => {
       const reply = raw as InstanceType<typeof threads.GetTokenReply>
       if (reply.hasChallenge()) {
         challenges.push(reply.getChallenge_asU8())
@@ -121,7 +121,9 @@ export function rawGetToken(
           client.finishSend()
         }
       } else if (reply.hasToken()) token = reply.getToken()
-    })
+    }
+    // A script that throws fails the call instead of leaving it waiting for the hub's end.
+    client.onMessage((raw) => void onMessage(raw).catch(reject))
     client.onEnd((status, message) =>
       resolve({ status, message, ...(token !== undefined && { response: token }), challenges }),
     )

@@ -3,7 +3,7 @@
 // after its first answer), and test/verify/deno-verifier.ts verifying them. The Node side counts
 // the JWKS requests: 100 verifications are one fetch, the rotation one more.
 import { execFile } from 'node:child_process'
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -35,7 +35,7 @@ let ids: Record<string, string>
 
 /** Serves `before` for the first request and `after` from then on: a rotation between the two. */
 function serveJwks(before: JwtDeployment, after: JwtDeployment): Promise<string> {
-  server = createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const headers = new Headers()
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === 'string') headers.set(name, value)
@@ -45,6 +45,10 @@ function serveJwks(before: JwtDeployment, after: JwtDeployment): Promise<string>
     statuses.push(response.status)
     res.writeHead(response.status, Object.fromEntries(response.headers))
     res.end(Buffer.from(await response.arrayBuffer()))
+  }
+  // A handler that throws answers 500 (the verifier then reports jwks_unavailable), never hangs.
+  server = createServer((req, res) => {
+    serve(req, res).catch(() => res.writeHead(500).end())
   })
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {

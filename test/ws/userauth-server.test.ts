@@ -28,7 +28,7 @@ function loginWithChallenge(id: PrivateKey, socketUrl: string): Promise<UserAuth
     socket.onopen = () => {
       const publicKey = id.public.toString()
       socket.send(JSON.stringify({ pubkey: publicKey, type: 'token' }))
-      socket.onmessage = async (event) => {
+      const onMessage = async (event: WebSocket.MessageEvent) => {
         const data = JSON.parse(String(event.data))
         switch (data.type) {
           case 'error': {
@@ -48,6 +48,8 @@ function loginWithChallenge(id: PrivateKey, socketUrl: string): Promise<UserAuth
           }
         }
       }
+      // The example's handler was async; here its rejection fails the login instead of hanging.
+      socket.onmessage = (event) => void onMessage(event).catch(reject)
     }
     socket.onerror = (event) => reject(event.error)
   })
@@ -354,10 +356,11 @@ function upgrade(url: string, headers: Record<string, string>) {
       socket.destroy()
       resolve({ status: response.statusCode ?? 0, body: '' })
     })
-    request.on('response', async (response) => {
+    request.on('response', (response) => {
       let body = ''
-      for await (const chunk of response) body += String(chunk)
-      resolve({ status: response.statusCode ?? 0, body })
+      response.on('data', (chunk) => (body += String(chunk)))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+      response.on('error', reject)
     })
     request.on('error', reject)
     request.end()
