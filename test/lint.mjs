@@ -5,8 +5,6 @@
 //   *_pb module): those classes register on a global `proto` that @textile/hub's browser builds
 //   fill with their own copy, and the last one loaded breaks the other (docs/protocol.md §5).
 // - Netlify deploys every file in functions/ as a function: only function modules live there.
-// - src/ imports its own modules by relative path, never by the package's name: tsconfig.json maps
-//   the name to src/ for the demo and tests only (its `paths`), and what ships must not lean on it.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'
@@ -58,20 +56,6 @@ for (const dir of ['src/core', 'src/client', 'src/identity', 'src/verify', 'site
     const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
     if (/\bBuffer\.|\bprocess\.env\b|\brequire\(/.test(code)) {
       problems.push(`${relative(root, file)}: uses a Node global (Buffer, process.env or require)`)
-    }
-  }
-}
-
-for (const file of files(join(root, 'src'))) {
-  const code = readFileSync(file, 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\/\/.*$/gm, '')
-  for (const match of code.matchAll(importPattern)) {
-    const spec = match[1] ?? match[2] ?? match[3]
-    if (spec === 'textile-token-provider' || spec.startsWith('textile-token-provider/')) {
-      problems.push(
-        `${relative(root, file)}: imports ${spec} (src/ imports itself by relative path)`,
-      )
     }
   }
 }
