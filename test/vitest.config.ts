@@ -2,14 +2,16 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 /**
- * The test tiers (docs/architecture.md, "Tests"). `npm test` runs all three.
+ * The test tiers (docs/architecture.md, "Tests"). `npm test` runs all four.
  * - unit: pure and in-process, no child process: the inner loop (`npm run test:watch`, 15 s on 2
  *   cores). A few SDK tests of hub-challenge mode talk to a fake hub on loopback in this process.
  * - e2e: sockets, the hub emulator, the Blobs sandbox, fuzz, load, `netlify dev`, the shipped
  *   zips, the browser, and the snippet typecheck of README.md and docs/. The SDK's files about
  *   the hub's wire (fake hubs and functions on loopback sockets) are here too.
- * - package: the packed tarball installed into sites that are not this repository; the only tier
- *   that runs `npm pack`.
+ * - package: the packed tarball installed into sites that are not this repository.
+ * - adopter: apps built as adopters build them (Vite, webpack) from fixtures, with the packed
+ *   tarball and @textile/hub from the registry, run in Chromium. Shares the package tier's
+ *   tarball (one `npm pack` per run).
  */
 const E2E = [
   'test/**/*.e2e.test.ts',
@@ -27,6 +29,7 @@ const E2E = [
   'test/docs.test.ts',
 ]
 const PACKAGE = ['test/package/**/*.test.ts']
+const ADOPTER = ['test/adopter/**/*.test.ts']
 
 export default defineConfig({
   // `textile-token-provider/…` resolves to src/ through tsconfig.json's `paths`, as in the demo's
@@ -42,7 +45,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...E2E, ...PACKAGE],
+          exclude: [...E2E, ...PACKAGE, ...ADOPTER],
           // One module graph per worker, not per file: halves the tier's time. Unit tests restore
           // what they change (fetch, WebSocket, env), which this holds them to.
           isolate: false,
@@ -55,6 +58,16 @@ export default defineConfig({
           name: 'package',
           include: PACKAGE,
           globalSetup: ['test/package/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'adopter',
+          include: ADOPTER,
+          globalSetup: ['test/package/global-setup.ts'],
+          // Every page of every app at once: each waits out an API signature's lifetime.
+          maxConcurrency: 16,
         },
       },
     ],

@@ -1,5 +1,5 @@
-// textile-token-provider/client: the browser SDK. Web APIs only (browsers, Deno, Node ≥ 22). The
-// hub-challenge leg (src/client/hub/: GetToken over gRPC-web on a WebSocket) loads on demand and
+// textile-token-provider/client: the browser SDK. Web APIs only (browsers, Deno, Node ≥ 20.12; in
+// Node, hub-challenge mode needs a global WebSocket: Node 22 has one). The hub-challenge leg (src/client/hub/: GetToken over gRPC-web on a WebSocket) loads on demand and
 // encodes GetToken's messages itself: no generated protobuf classes, nothing on a global, so it
 // cannot clash with @textile/hub's own copy of them (docs/protocol.md §5).
 //
@@ -36,6 +36,7 @@ export {
   type UserAuthErrorCode,
   type UserAuthErrorDetails,
 } from './errors.ts'
+export { withFreshAuth, type HubApi } from './fresh-auth.ts'
 export { tokenStorageKey } from './token-cache.ts'
 export type {
   CreateJwtProviderOptions,
