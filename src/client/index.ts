@@ -36,12 +36,13 @@ export {
   type UserAuthErrorCode,
   type UserAuthErrorDetails,
 } from './errors.ts'
-export { withFreshAuth, type HubApi } from './fresh-auth.ts'
+export { withFreshAuth } from './fresh-auth.ts'
 export { tokenStorageKey } from './token-cache.ts'
 export type {
   CreateJwtProviderOptions,
   CreateUserAuthProviderOptions,
   FetchLike,
+  HubApi,
   Identity,
   JwtChangeEvent,
   JwtEvent,

@@ -15,6 +15,11 @@ export interface UserAuth {
   token?: string
 }
 
+/** A `@textile/hub` API object: `Users`, `Buckets` or `Client`, made with `withUserAuth(provider)`. */
+export interface HubApi {
+  context: object
+}
+
 /** Anything that can sign as a Textile identity, such as `@textile/hub`'s `PrivateKey`. */
 export interface Identity {
   public: { toString(): string }
