@@ -32,6 +32,9 @@ const PACKAGE = ['test/package/**/*.test.ts']
 const ADOPTER = ['test/adopter/**/*.test.ts']
 
 export default defineConfig({
+  // `textile-token-provider/…` resolves to src/ through tsconfig.json's `paths`, as in the demo's
+  // build: the demo's modules that tests import use the package name.
+  resolve: { tsconfigPaths: true },
   test: {
     root: fileURLToPath(new URL('..', import.meta.url)),
     testTimeout: 20_000,

@@ -13,11 +13,12 @@ import { join } from 'node:path'
 import { PrivateKey } from '@textile/hub'
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { contentSecurityPolicy, siteConfig } from '../../scripts/build-site.ts'
 import { ERROR_SENTENCES } from '../../site/src/error-messages.ts'
 import { LEGACY_IDENTITY_KEY } from '../../site/src/identity-store.ts'
 import { ACCOUNT_PROMPT } from '../../site/src/identity-view.ts'
 import { LOGIN_STEP_TEXT } from '../../site/src/session-controller.ts'
+import { siteConfig, type SiteConfig } from '../../site/src/site-config.ts'
+import { contentSecurityPolicy } from '../../site/tools/site-headers.ts'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { SECRETS } from '../helpers/fixtures.ts'
 import { ROOT, freePort, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
@@ -91,7 +92,7 @@ async function waitForSite(dev: NetlifyDev, hubUrl: string): Promise<void> {
     try {
       const response = await fetch(`${dev.url}/build/config.json`, { cache: 'no-store' })
       const built =
-        response.ok && ((await response.json()) as { hubUrl?: string }).hubUrl === hubUrl
+        response.ok && ((await response.json()) as Partial<SiteConfig>).hubUrl === hubUrl
       if (built && response.headers.has('content-security-policy')) return
     } catch {
       // Not served yet.
@@ -103,7 +104,7 @@ async function waitForSite(dev: NetlifyDev, hubUrl: string): Promise<void> {
 
 /**
  * netlify dev in a private copy of the project (site/ without its generated files, src, functions,
- * netlify/, netlify.toml; node_modules linked), running netlify.toml's own [dev] command: the build
+ * netlify/, netlify.toml, tsconfig.json; node_modules linked), running netlify.toml's own [dev] command: the build
  * in watch mode, with netlify dev's environment. Private because netlify dev takes the publish
  * directory's _headers as it finds it at start, and other dev servers (`npm start`, its test) may
  * be writing the repository's site/ at the same time. The copy starts without _headers, as a fresh
@@ -121,6 +122,7 @@ async function startSite(emulator: Emulator, env: Record<string, string>): Promi
       'netlify',
       'package.json',
       'netlify.toml',
+      'tsconfig.json',
     ]) {
       await cp(join(ROOT, name), join(dir, name), {
         recursive: true,
