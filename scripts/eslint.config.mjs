@@ -1,6 +1,8 @@
 // ESLint, for what the type checker and prettier cannot see (`npm run lint` runs it after
 // scripts/lint.mjs's checks): promises nobody awaits or that land where a callback's result is
-// ignored, and the one-way layers of src/ (docs/architecture.md, "The map of src/").
+// ignored, and the one-way layers of src/ (docs/architecture.md, "The map of src/"), which import
+// each other by relative path, never by the package's name (tsconfig.json's `paths` map the name
+// to src/ for the demo and the tests only).
 // Kept in scripts/ because the top level holds only what the design card lists.
 import { dirname, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,6 +10,7 @@ import tseslint from 'typescript-eslint'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const src = resolve(root, 'src')
+const NAME = 'textile-token-provider'
 
 /**
  * Which src/ folders each folder may import from (its own always). The browser entries take only
@@ -37,17 +40,23 @@ const layers = {
   meta: {
     type: 'problem',
     schema: [],
-    messages: { layer: '{{from}} may not import {{to}} ({{rule}})' },
+    messages: {
+      layer: '{{from}} may not import {{to}} ({{rule}})',
+      selfName: 'src/ imports {{to}} by relative path, not by the package name',
+    },
   },
   create(context) {
     const file = context.filename
     if (!file.startsWith(src + '/')) return {}
     const [folder, ...rest] = relative(src, file).split('/')
-    if (rest.length === 0) return {} // src/index.ts: the server entry re-exports every layer
-    const allowed = LAYERS[folder]
-    if (!allowed) return {}
+    // src/index.ts, the server entry, re-exports every layer: no layer rule of its own.
+    const allowed = rest.length === 0 ? undefined : LAYERS[folder]
     const check = (node, spec) => {
-      if (typeof spec !== 'string' || !spec.startsWith('.')) return
+      if (spec === NAME || (typeof spec === 'string' && spec.startsWith(NAME + '/'))) {
+        context.report({ node, messageId: 'selfName', data: { to: spec } })
+        return
+      }
+      if (!allowed || typeof spec !== 'string' || !spec.startsWith('.')) return
       const target = relative(src, resolve(dirname(file), spec))
       if (target.startsWith('..')) {
         context.report({

@@ -68,7 +68,15 @@ for (const name of readdirSync(join(root, 'functions'))) {
   }
 }
 
-const formatted = ['src', 'functions', 'netlify', 'scripts', 'site/src', 'test'].filter((dir) => {
+const formatted = [
+  'src',
+  'functions',
+  'netlify',
+  'scripts',
+  'site/src',
+  'site/tools',
+  'test',
+].filter((dir) => {
   try {
     return [...files(join(root, dir))].length > 0
   } catch {

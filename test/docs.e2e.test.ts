@@ -1,8 +1,9 @@
 // The README, docs/ and .github/ say only what is true of this repository: every TypeScript
 // snippet runs as written (each ```ts block, indented ones included, is typechecked as its own
-// module, with `textile-token-provider` resolved to this repository's sources exactly as the
-// package's `exports` map resolves it to dist/), every relative link and anchor resolves, the
-// README stays a landing page that names every entry point, and docs/README.md lists every page.
+// module, with `textile-token-provider` resolved to this repository's sources by tsconfig.json's
+// `paths`, as the package's `exports` map resolves it to dist/), every relative link and anchor
+// resolves, the README stays a landing page that names every entry point, and docs/README.md
+// lists every page.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, normalize, relative } from 'node:path'
@@ -43,21 +44,6 @@ function snippetsOf(file: string, text: string): Snippet[] {
   })
 }
 
-/** `textile-token-provider/<subpath>` → the source file behind `exports` (dist/x.js ← src/x.ts). */
-function sourcePaths(): Record<string, string[]> {
-  const pkg = JSON.parse(read('package.json')) as {
-    name: string
-    exports: Record<string, string | { default: string }>
-  }
-  const paths: Record<string, string[]> = {}
-  for (const [subpath, target] of Object.entries(pkg.exports)) {
-    if (typeof target === 'string') continue
-    const source = target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')
-    paths[pkg.name + subpath.slice(1)] = [join(ROOT, source)]
-  }
-  return paths
-}
-
 /** Typechecks snippets; returns tsc's output ('' when all pass). File names carry doc and line. */
 function typecheckSnippets(snippets: readonly Snippet[], dir: string): string {
   rmSync(dir, { recursive: true, force: true })
@@ -69,7 +55,8 @@ function typecheckSnippets(snippets: readonly Snippet[], dir: string): string {
   }
   const tsconfig = {
     extends: join(ROOT, 'tsconfig.json'),
-    compilerOptions: { noEmit: true, noUnusedLocals: false, paths: sourcePaths() },
+    // The root config's `paths` resolve `textile-token-provider/…` (test/package-paths.test.ts).
+    compilerOptions: { noEmit: true, noUnusedLocals: false },
     include: ['*.ts'],
   }
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2))

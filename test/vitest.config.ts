@@ -21,6 +21,9 @@ const ADOPTER = 'test/adopter/**/*.test.ts'
 const E2E = 'test/**/*.e2e.test.ts'
 
 export default defineConfig({
+  // `textile-token-provider/…` resolves to src/ through tsconfig.json's `paths`, as in the demo's
+  // build: the demo's modules that tests import use the package name.
+  resolve: { tsconfigPaths: true },
   test: {
     root: fileURLToPath(new URL('..', import.meta.url)),
     testTimeout: 20_000,

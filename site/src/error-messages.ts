@@ -1,7 +1,7 @@
 // Every error the demo can show, as a stable code and a sentence a person can act on. The table is
 // a `Record` over the SDK's code union, so the compiler fails when the contract grows a code.
-import type { UserAuthErrorCode } from '../../src/client/index.ts'
-import type { IdentityErrorCode } from '../../src/identity/index.ts'
+import type { UserAuthErrorCode } from 'textile-token-provider/client'
+import type { IdentityErrorCode } from 'textile-token-provider/identity'
 
 /**
  * Codes the demo itself adds for failures outside the SDK. (`hub_unreachable` is the SDK's, for

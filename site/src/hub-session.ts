@@ -1,19 +1,20 @@
-// A logged-in identity: the SDK's provider (its login, refresh and error events go to the page;
-// the page's AbortSignal disposes it), a hub client on it, and the notes thread remembered for this
-// hub and identity (the account, for a linked browser). The thread token goes to sessionStorage
-// (it ends with the tab), the thread id to localStorage; an account whose thread this browser has
-// not seen (it was started on another device) finds it on the hub by its name. The login's steps (challenge, signing, token, hub) are read from what the SDK
-// does with the fetch and the identity it is given: it sends no per-step event. No DOM here.
-import { Client } from '@textile/hub'
+// A logged-in identity: the SDK's provider (log-in.ts; its login, refresh and error events go to
+// the page; the page's AbortSignal disposes it), a hub client on it, and the notes thread
+// remembered for this hub and identity (the account, for a linked browser). The thread token goes
+// to sessionStorage (it ends with the tab), the thread id to localStorage; an account whose thread
+// this browser has not seen (it was started on another device) finds it on the hub by its name.
+// The login's steps (challenge, signing, token, hub) are read from what the SDK does with the
+// fetch and the identity it is given: it sends no per-step event. No DOM here.
+import type { Client } from '@textile/hub'
 import {
-  createUserAuthProvider,
   tokenStorageKey,
   type FetchLike,
   type Identity,
   type LinkSource,
   type UserAuthEvent,
-} from '../../src/client/index.ts'
+} from 'textile-token-provider/client'
 import type { SafeStorage } from './browser-storage.ts'
+import { logIn } from './log-in.ts'
 import {
   createNotes,
   findNotes,
@@ -73,18 +74,14 @@ export interface HubSessionOptions {
 export async function openHubSession(options: HubSessionOptions): Promise<HubSession> {
   const { config, storage, identity } = options
   const observed = options.onStep ? observeSteps(options, options.onStep) : undefined
-  const provider = createUserAuthProvider({
-    endpoint: config.endpoint,
+  const { client } = await logIn(config, {
     identity: observed?.identity ?? identity,
     ...(observed && { fetch: observed.fetch }),
-    hubUrl: config.hubUrl,
     ...(options.link && { link: options.link }),
     storage: options.tokenStorage, // its get/set never throw
     signal: options.signal,
     onChange: options.onChange,
   })
-  await provider()
-  const client = Client.withUserAuth(provider, config.hubUrl)
   const user = options.link?.account ?? identity.public.toString()
   const threadKey = notesThreadKey(config.hubUrl, user)
   const notes = rememberedNotes(client, storage, threadKey)

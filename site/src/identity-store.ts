@@ -10,7 +10,7 @@
 // the demo left in localStorage is moved into the browser's key store and deleted, but never over
 // another stored key without the user's yes (a planted string would otherwise swap identities).
 import { PrivateKey } from '@textile/hub'
-import type { Identity } from '../../src/client/index.ts'
+import type { Identity } from 'textile-token-provider/client'
 import {
   browserIdentity,
   IdentityError,
@@ -23,7 +23,7 @@ import {
   type Eip1193Provider,
   type LinkedBrowser,
   type RenewHint,
-} from '../../src/identity/index.ts'
+} from 'textile-token-provider/identity'
 import type { SafeStorage } from './browser-storage.ts'
 import { DemoError } from './error-messages.ts'
 

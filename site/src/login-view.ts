@@ -1,6 +1,6 @@
 // Card 2, "Log in": the button and what the SDK's events said (API key, the signature's expiry
 // counting down, where the user token came from, the last event).
-import type { TokenSource, UserAuthEvent } from '../../src/client/index.ts'
+import type { TokenSource, UserAuthEvent } from 'textile-token-provider/client'
 import { formatRemaining } from './countdown.ts'
 import { shortKey } from './short-key.ts'
 

@@ -2,8 +2,8 @@
 // with this browser's identity (the same key as the demo page); with JWT_SESSION_COOKIE=true the
 // answer sets the session cookie, and the page goes back to where the gate sent it from.
 // /members/ (served only through the gate, netlify/edge-functions/gate.ts) logs out.
-import { createJwtProvider, UserAuthError } from '../../src/client/index.ts'
-import { browserIdentity, IdentityError } from '../../src/identity/index.ts'
+import { createJwtProvider, UserAuthError } from 'textile-token-provider/client'
+import { browserIdentity, IdentityError } from 'textile-token-provider/identity'
 
 const status = document.getElementById('status')
 const login = document.getElementById('login')

@@ -5,7 +5,7 @@
 // error. Each session owns an
 // AbortController: a new login, another identity or leaving the page aborts it, which disposes its
 // provider, so no prefetch timer, request or event of an old session outlives it.
-import type { TokenSource, UserAuthError, UserAuthEvent } from '../../src/client/index.ts'
+import type { TokenSource, UserAuthError, UserAuthEvent } from 'textile-token-provider/client'
 import type { SafeStorage } from './browser-storage.ts'
 import {
   addNote,

@@ -6,16 +6,6 @@
 import { readLink } from '../core/link-format.ts'
 import { UserAuthError } from './errors.ts'
 
-/**
- * Where a provider gets the account link: the link itself, an object whose `link` is the current
- * one (what `linkBrowser()` and `linkedBrowser()` of `textile-token-provider/identity` resolve
- * to), or a function returning it.
- *
- * @example
- * const link: LinkSource = () => sessionStorage.getItem('link') ?? ''
- */
-export type LinkSource = string | { readonly link: string } | (() => string | Promise<string>)
-
 /** A link and the account it names. */
 export interface CurrentLink {
   link: string

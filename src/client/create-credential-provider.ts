@@ -15,11 +15,11 @@ import { createChallengeSource } from './challenge-source.ts'
 import { UserAuthError } from './errors.ts'
 import { postJson, readChallenge } from './http.ts'
 import { createPrefetchTimer } from './prefetch-timer.ts'
-import type { Provider, ProviderSettings } from './provider-options.ts'
-import type { ProviderErrorEvent, TokenSource } from './provider-events.ts'
+import type { ProviderSettings } from './provider-options.ts'
 import { scheduleRefresh } from './refresh-schedule.ts'
 import { clockOffset } from './server-clock.ts'
 import { signWithIdentity } from './sign-with-identity.ts'
+import type { Provider, ProviderErrorEvent, TokenSource } from './types.ts'
 
 /** What one login produced. */
 export interface Credentials<T> {

@@ -2,17 +2,8 @@
 // (challenge → sign → POST), redeemed at `/jwt`, cached until shortly before `expiresAt`.
 import { readJwt, type JwtResult } from './http.ts'
 import { createCredentialProvider } from './create-credential-provider.ts'
-import { readProviderOptions, type Provider, type ProviderOptions } from './provider-options.ts'
-import type { JwtChangeEvent, JwtEvent } from './provider-events.ts'
-
-/** Options of {@link createJwtProvider}. */
-export interface CreateJwtProviderOptions extends ProviderOptions {
-  /** Told about every login, refresh and failed call; a throwing listener never fails a login. */
-  onChange?: (event: JwtEvent) => void
-}
-
-/** What {@link createJwtProvider} returns: resolves to a JWT string; has `dispose()`. */
-export type JwtProvider = Provider<string>
+import { readProviderOptions } from './provider-options.ts'
+import type { CreateJwtProviderOptions, JwtChangeEvent, JwtProvider } from './types.ts'
 
 /**
  * Creates a callback that resolves to a fresh JWT from `POST ${endpoint}/jwt`.

@@ -8,36 +8,25 @@
 // are judged on the servers' clock as the login estimated it (server-clock.ts).
 import { currentLink } from './account-link.ts'
 import { UserAuthError } from './errors.ts'
-import { readUserAuth, type UserAuth } from './http.ts'
+import { readUserAuth } from './http.ts'
 import { isSecureHubUrl } from './hub/hub-url.ts'
 import { createCredentialProvider, type LoginTools } from './create-credential-provider.ts'
-import { readProviderOptions, type Provider, type ProviderOptions } from './provider-options.ts'
-import type { TokenSource, UserAuthChangeEvent, UserAuthEvent } from './provider-events.ts'
+import { readProviderOptions } from './provider-options.ts'
 import { scheduleRefresh } from './refresh-schedule.ts'
 import {
   asKeyValueStorage,
   createTokenCache,
   type CachedToken,
   type TokenCache,
-  type TokenStorage,
 } from './token-cache.ts'
 import { readOwnToken, type TokenTimes } from './token-claims.ts'
-
-/** Options of {@link createUserAuthProvider}. */
-export interface CreateUserAuthProviderOptions extends ProviderOptions {
-  /**
-   * The hub's gRPC-web URL; required when the server runs in hub-challenge mode (no token), and
-   * then `https://`, or `http://` on loopback only (`hub_url_insecure` otherwise).
-   */
-  hubUrl?: string
-  /** Keeps the thread token across page loads: `localStorage` itself, or `{get, set}` (sync or async). */
-  storage?: TokenStorage
-  /** Told about every login, refresh and failed call; a throwing listener never fails a login. */
-  onChange?: (event: UserAuthEvent) => void
-}
-
-/** What the provider returns: a `@textile/hub` `UserAuth` callback with `dispose()`. */
-export type UserAuthProvider = Provider<UserAuth>
+import type {
+  CreateUserAuthProviderOptions,
+  TokenSource,
+  UserAuth,
+  UserAuthChangeEvent,
+  UserAuthProvider,
+} from './types.ts'
 
 /**
  * Creates a `UserAuth` callback for `Client.withUserAuth(provider, hubUrl)`.

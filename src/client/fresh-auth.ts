@@ -4,11 +4,7 @@
 // (the first call) or one whose `msg` has passed, before the provider is ever asked. `Client`
 // asks (`toMetadata()`), but its `listDBs` picks the hub's path only when the context already holds
 // a signature, so as a new client's first call it goes to the blocked `ListDBs`.
-
-/** A `@textile/hub` API object: `Users`, `Buckets` or `Client`, made with `withUserAuth(provider)`. */
-export interface HubApi {
-  context: object
-}
+import type { HubApi } from './types.ts'
 
 /** The part of `@textile/context`'s `Context` that {@link withFreshAuth} uses. */
 interface RefreshableContext {

@@ -2,17 +2,7 @@
 // (problem+json, other statuses, junk, thrown fetch, abort) to a coded UserAuthError.
 import { readEnvelopePayload } from '../core/envelope-format.ts'
 import { isContractCode, UserAuthError } from './errors.ts'
-
-/** The fetch the SDK calls: the global one, or one the app injects (tests, proxies). */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
-
-/** A `@textile/hub` `UserAuth`: API key, API signature and message, and the thread token. */
-export interface UserAuth {
-  key: string
-  sig: string
-  msg: string
-  token?: string
-}
+import type { FetchLike, UserAuth } from './types.ts'
 
 /** What POST `/challenge` returns, checked: an envelope for the SDK's own key. */
 export interface ChallengeResult {

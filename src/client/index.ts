@@ -28,37 +28,35 @@
 // used only if its `sub` is the identity's key (the account with a link); expired, foreign and unreadable entries are removed (with `delete` or
 // `removeItem`, when the storage has one). Storage errors never fail a login. Expiries are judged
 // on the servers' clock, estimated at each login from the envelope's `iat`.
-export type { LinkSource } from './account-link.ts'
-export {
-  createJwtProvider,
-  type CreateJwtProviderOptions,
-  type JwtProvider,
-} from './create-jwt-provider.ts'
-export {
-  createUserAuthProvider,
-  type CreateUserAuthProviderOptions,
-  type UserAuthProvider,
-} from './create-user-auth-provider.ts'
+export { createJwtProvider } from './create-jwt-provider.ts'
+export { createUserAuthProvider } from './create-user-auth-provider.ts'
 export {
   UserAuthError,
   type ClientErrorCode,
   type UserAuthErrorCode,
   type UserAuthErrorDetails,
 } from './errors.ts'
-export { withFreshAuth, type HubApi } from './fresh-auth.ts'
-export type { FetchLike, UserAuth } from './http.ts'
+export { withFreshAuth } from './fresh-auth.ts'
+export { tokenStorageKey } from './token-cache.ts'
 export type {
+  CreateJwtProviderOptions,
+  CreateUserAuthProviderOptions,
+  FetchLike,
+  HubApi,
+  Identity,
   JwtChangeEvent,
   JwtEvent,
+  JwtProvider,
+  KeyValueStorage,
+  LinkSource,
+  Provider,
   ProviderErrorEvent,
+  ProviderOptions,
   TokenSource,
+  TokenStorage,
+  UserAuth,
   UserAuthChangeEvent,
   UserAuthEvent,
-} from './provider-events.ts'
-export { type Identity, type Provider, type ProviderOptions } from './provider-options.ts'
-export {
-  tokenStorageKey,
-  type KeyValueStorage,
-  type TokenStorage,
-  type WebStorageLike,
-} from './token-cache.ts'
+  UserAuthProvider,
+  WebStorageLike,
+} from './types.ts'

@@ -1,67 +1,7 @@
-// The options every provider takes, checked once into the settings the login machinery runs on,
-// and the public types of a provider.
-import { readLinkSource, type LinkSource } from './account-link.ts'
-import type { FetchLike } from './http.ts'
-import type { ProviderErrorEvent } from './provider-events.ts'
-
-/** Anything that can sign as a Textile identity, such as `@textile/hub`'s `PrivateKey`. */
-export interface Identity {
-  public: { toString(): string }
-  sign(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>
-}
-
-/** Options every provider takes. */
-export interface ProviderOptions {
-  /** The functions' base URL, `'/api'` or absolute; `/challenge`, `/token`, `/jwt` are appended. */
-  endpoint: string
-  /** The user's key pair; only `public.toString()` and `sign(bytes)` are used. */
-  identity: Identity
-  /**
-   * An account link for `identity` (docs/identity.md, "One account on every device"): sent with
-   * every `/challenge` and `/token` or `/jwt` call, read afresh each time; credentials are then
-   * the link's account's, and the thread token must name the account. `linkBrowser()` and
-   * `linkedBrowser()` of `textile-token-provider/identity` give one.
-   */
-  link?: LinkSource
-  /** The fetch to use; default the global `fetch`. */
-  fetch?: FetchLike
-  /** Refresh this many seconds before expiry; default min(30, 10% of the lifetime), at most half. */
-  refreshMarginSeconds?: number
-  /** Limit for each HTTP request and for the hub's GetToken, in milliseconds; default 15000. */
-  timeoutMs?: number
-  /** The clock; default the wall clock. */
-  now?: () => Date
-  /** Aborting it disposes the provider (see `dispose()`). */
-  signal?: AbortSignal
-  /**
-   * Fetch the next envelope shortly before a refresh is due, so the refresh waits for one request;
-   * default true. `'eager'` also fetches the first envelope as soon as the provider exists, so the
-   * first login waits for `/token` only and the functions' cold start overlaps with the page:
-   * that costs one `/challenge` call (naming the identity's public key) per provider even if it
-   * never logs in, so create the provider when a login is likely. Nothing is signed early. In a
-   * page, only while it is visible (`document.visibilityState`).
-   */
-  prefetch?: boolean | 'eager'
-}
-
-/**
- * A callable provider: resolves to fresh credentials; `reset()` makes the next call log in
- * afresh, `dispose()` stops it for good.
- */
-export type Provider<T> = (() => Promise<T>) & {
-  /**
-   * Aborts pending requests, drops the credentials, the held envelope and the prefetch timer;
-   * pending and later calls reject with `aborted`. Idempotent.
-   */
-  dispose(): void
-  /**
-   * Forgets the cached credentials (and, for the UserAuth provider, the thread token, from memory
-   * and `storage`), so that the next call logs in afresh; a login already running is not reused.
-   * Call it when the service refuses what the provider gave (the hub: UNAUTHENTICATED, "invalid
-   * thread token"). Storage failures are ignored; the promise settles once storage was asked.
-   */
-  reset(): Promise<void>
-}
+// The options every provider takes (types.ts), checked once into the settings the login machinery
+// runs on.
+import { readLinkSource } from './account-link.ts'
+import type { FetchLike, Identity, ProviderErrorEvent, ProviderOptions } from './types.ts'
 
 /** Checked options, ready for `createCredentialProvider`. */
 export interface ProviderSettings<E> {

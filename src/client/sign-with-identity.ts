@@ -1,6 +1,6 @@
 // The one place the SDK asks the identity to sign, and checks what it gets back.
 import { UserAuthError } from './errors.ts'
-import type { Identity } from './provider-options.ts'
+import type { Identity } from './types.ts'
 
 /**
  * Signs `bytes` with the identity and checks the result is an Ed25519 signature.

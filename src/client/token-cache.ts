@@ -9,37 +9,7 @@
 // foreign or unreadable one is dropped at once, and never kept.
 import { isJwtShaped } from './http.ts'
 import { readOwnToken, type TokenTimes } from './token-claims.ts'
-
-/**
- * A key-value store with `get`/`set`, sync or async (an async wrapper, a `Map`).
- *
- * @example
- * const storage: KeyValueStorage = new Map<string, string>()
- */
-export interface KeyValueStorage {
-  get(key: string): string | null | undefined | Promise<string | null | undefined>
-  set(key: string, value: string): unknown
-  /**
-   * Removes an entry (expired, foreign or forgotten tokens); without it such an entry stays until
-   * overwritten (the SDK ignores it meanwhile).
-   */
-  delete?(key: string): unknown
-}
-
-/** The part of Web Storage the SDK uses: `localStorage` or `sessionStorage` themselves fit. */
-export interface WebStorageLike {
-  getItem(key: string): string | null
-  setItem(key: string, value: string): void
-  removeItem?(key: string): void
-}
-
-/**
- * Where the SDK may persist thread tokens: Web Storage (`localStorage`) or `{get, set}`.
- *
- * @example
- * const storage: TokenStorage = localStorage
- */
-export type TokenStorage = KeyValueStorage | WebStorageLike
+import type { KeyValueStorage, WebStorageLike } from './types.ts'
 
 /**
  * Reads `storage` as `{get, set}`; Web Storage when it has `getItem` and `setItem`, else its own

@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core'
 import { afterAll, afterEach, describe, expect, onTestFinished } from 'vitest'
-import { contentSecurityPolicy, siteConfig } from '../../scripts/build-site.ts'
 import { ERROR_SENTENCES } from '../../site/src/error-messages.ts'
 import { LEGACY_IDENTITY_KEY } from '../../site/src/identity-store.ts'
 import { ACCOUNT_PROMPT } from '../../site/src/identity-view.ts'
 import { LOGIN_STEP_TEXT } from '../../site/src/session-controller.ts'
+import { siteConfig, type SiteConfig } from '../../site/src/site-config.ts'
+import { contentSecurityPolicy } from '../../site/tools/site-headers.ts'
 import { type Emulator } from '../../src/emulator/index.ts'
 import {
   addAuthenticator,
@@ -96,7 +97,7 @@ async function waitForSite(dev: NetlifyDev, hubUrl: string): Promise<void> {
     try {
       const response = await fetch(`${dev.url}/build/config.json`, { cache: 'no-store' })
       const built =
-        response.ok && ((await response.json()) as { hubUrl?: string }).hubUrl === hubUrl
+        response.ok && ((await response.json()) as Partial<SiteConfig>).hubUrl === hubUrl
       if (built && response.headers.has('content-security-policy')) return
     } catch {
       // Not served yet.
@@ -108,7 +109,7 @@ async function waitForSite(dev: NetlifyDev, hubUrl: string): Promise<void> {
 
 /**
  * netlify dev in a private copy of the project (site/ without its generated files, src, functions,
- * netlify/, netlify.toml; node_modules linked), running netlify.toml's own [dev] command: the build
+ * netlify/, netlify.toml, tsconfig.json; node_modules linked), running netlify.toml's own [dev] command: the build
  * in watch mode, with netlify dev's environment. Private because netlify dev takes the publish
  * directory's _headers as it finds it at start, and other dev servers (`npm start`, its test) may
  * be writing the repository's site/ at the same time. The copy starts without _headers, as a fresh
@@ -126,6 +127,7 @@ async function startSite(emulator: Emulator, env: Record<string, string>): Promi
       'netlify',
       'package.json',
       'netlify.toml',
+      'tsconfig.json',
     ]) {
       await cp(join(ROOT, name), join(dir, name), {
         recursive: true,

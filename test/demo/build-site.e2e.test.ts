@@ -1,15 +1,11 @@
-// The demo's build script: only public values reach site/build, whatever the environment holds.
+// The demo's build (site/tools): only public values reach site/build, whatever the environment holds.
 import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi, onTestFinished } from 'vitest'
-import {
-  buildSite,
-  contentSecurityPolicy,
-  DEFAULT_HUB_URL,
-  siteConfig,
-  siteHeaders,
-} from '../../scripts/build-site.ts'
+import { DEFAULT_HUB_URL, siteConfig } from '../../site/src/site-config.ts'
+import { buildSite } from '../../site/tools/build-site.ts'
+import { contentSecurityPolicy, siteHeaders } from '../../site/tools/site-headers.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 
 describe('siteConfig()', () => {

@@ -29,7 +29,7 @@ const TABLES: Record<string, VariableTable> = {
 
 /** Variables the repository's own tools read, not the package: name → the files that read it. */
 const TOOL_VARIABLES: Record<string, string[]> = {
-  HUB_URL: ['scripts/build-site.ts', 'scripts/start.ts'],
+  HUB_URL: ['site/src/site-config.ts', 'scripts/start.ts'],
 }
 
 /** name → set by Netlify, over every table; a name in two tables must agree. */

@@ -1,5 +1,6 @@
 // The browser side of the identity tests (bundled by identity-site.ts): the identity entry, the SDK and
-// @textile/hub as an app bundles them, plus probes that read what the browser stored. Tests call
+// @textile/hub as an app imports and bundles them (by package name), plus probes that read what
+// the browser stored. Tests call
 // them through `page.evaluate(() => ttp.…)`.
 import { Client, PrivateKey, ThreadID } from '@textile/hub'
 import {
@@ -8,9 +9,9 @@ import {
   type Identity as SdkIdentity,
   type LinkSource,
   type UserAuth,
-} from '../../src/client/index.ts'
+} from 'textile-token-provider/client'
+import * as identities from 'textile-token-provider/identity'
 import { encodeBase64Url } from '../../src/core/encoding.ts'
-import * as identities from '../../src/identity/index.ts'
 
 type Identity = identities.WebCryptoIdentity
 

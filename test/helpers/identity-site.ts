@@ -42,10 +42,14 @@ export interface IdentitySite {
   close(): Promise<void>
 }
 
-/** Bundles identity-page.ts for the browser (ESM, not minified: stack traces stay readable). */
+/**
+ * Bundles identity-page.ts for the browser (ESM, not minified: stack traces stay readable); tsconfig.json's
+ * `paths` resolve its `textile-token-provider/…` imports to src/.
+ */
 export async function bundlePage(): Promise<string> {
   const result = await build({
     entryPoints: [fileURLToPath(new URL('./identity-page.ts', import.meta.url))],
+    tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
     bundle: true,
     platform: 'browser',
     format: 'esm',

@@ -11,8 +11,9 @@ import { ROOT, startNetlifyDev, type NetlifyDev } from './netlify-dev.ts'
 export const EDGE_BOOTSTRAP = `file://${ROOT}node_modules/@netlify/edge-functions-dev/dist/deno/bootstrap.mjs`
 
 /**
- * A temporary copy of the project (functions, edge functions, src, netlify.toml, the demo's
- * sources when `site` is set; node_modules linked), so netlify runs never share `.netlify/` or
+ * A temporary copy of the project (functions, edge functions, src, netlify.toml, tsconfig.json
+ * (its `paths` resolve the demo's package-name imports), the demo when `site` is set; node_modules
+ * linked), so netlify runs never share `.netlify/` or
  * `site/build` with other suites. `realPackages` (and their dependencies) are copied rather than
  * linked: nft leaves out files behind a symlink that leads out of the project, so a function zip
  * carries an npm package only when it is really there, as after `npm install` on Netlify.
@@ -22,7 +23,15 @@ export async function copyProject(
 ): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ttp-netlify-'))
   try {
-    for (const name of ['functions', 'netlify', 'scripts', 'src', 'package.json', 'netlify.toml']) {
+    for (const name of [
+      'functions',
+      'netlify',
+      'scripts',
+      'src',
+      'package.json',
+      'netlify.toml',
+      'tsconfig.json',
+    ]) {
       await cp(join(ROOT, name), join(dir, name), { recursive: true })
     }
     if (options.realPackages?.length) {

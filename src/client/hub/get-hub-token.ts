@@ -9,7 +9,7 @@
 // clear text only to loopback (hub-url.ts); the envelope format never is 32 bytes. The socket is
 // always closed and the promise always settles: on the token, an error status, close or timeout.
 import { UserAuthError } from '../errors.ts'
-import type { UserAuth } from '../http.ts'
+import type { UserAuth } from '../types.ts'
 import { decodeGetTokenReply, encodeGetTokenRequest } from './get-token-messages.ts'
 import { createFrameParser, encodeHeaders, encodeMessage, FINISH_SEND } from './grpc-web.ts'
 import { hubSocketUrl, isSecureHubUrl } from './hub-url.ts'
