@@ -1,7 +1,7 @@
 // What it takes to bundle @textile/hub for the demo page with esbuild, as two plugins: tree shaking
 // the hub packages the demo never uses, and no eval under the page's CSP. No buffer, process or
 // global shims are needed: the pre-bundled @textile packages guard every Node global with `typeof`
-// (test/demo/browser.test.ts runs the bundle in Chromium to keep it so).
+// (test/demo/browser.e2e.test.ts runs the bundle in Chromium to keep it so).
 import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'esbuild'
 

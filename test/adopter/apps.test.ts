@@ -10,7 +10,7 @@
 // The Vite app is also built on @textile/hub's CommonJS builds (vite.cjs.config.ts, the setting
 // docs/adopting.md documents), served at /cjs/. Each build carries one copy of the generated
 // GetToken classes (@textile/hub's); what each page loads is written to
-// test-artifacts/adopter-bundles.json (measured apart by test/adopter/measure-bundles.ts).
+// test-artifacts/adopter-bundles.json (measured apart by scripts/bench/adopter-bundles.ts).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -30,7 +30,7 @@ import {
   type AdopterApps,
   type AppName,
   type RunningEmulator,
-} from './adopter-apps.ts'
+} from '../helpers/adopter-apps.ts'
 
 /** API signature lifetime of the functions (their minimum): the pages wait it out once. */
 const SIG_TTL_SECONDS = 30
@@ -230,33 +230,34 @@ describe.concurrent('an app built by adopters, in Chromium', () => {
     for (const spec of pagesOf(served)) {
       it(`${served.app}, ${served.build}, ${served.mode} mode, ${spec.hub}: SDK login, then every hub call, and again after the API signature expired`, async ({
         expect,
+        onTestFinished,
       }) => {
         const context = await browser!.newContext()
-        try {
-          const dev = await served.dev!
-          const { page, problems } = await openPage(context, dev.url + spec.path)
-          const first = await runChecks(page, '#login', 'first')
-          const login = (await readChecks(page)).find((item) => item.name === 'SDK login')
-          expect(login?.outcome, `${login?.text}\n${dev.output().slice(-3000)}`).toBe('ok')
-          expect(first.map((item) => item.name)).toEqual(CHECKS.map((name) => `first: ${name}`))
-          expect.soft(failures(first), 'first run').toEqual([])
-
-          // The page's own clock passes the API signature's expiry (the emulator and the
-          // functions share the machine's clock): no fake time, no timed assertion.
-          const expiresAt = Number(await page.getAttribute('#session', 'data-expires-at'))
-          expect(expiresAt).toBeGreaterThan(0)
-          await page.waitForFunction((at) => Date.now() > at + 1000, expiresAt, {
-            polling: 1000,
-            timeout: (SIG_TTL_SECONDS + 60) * 1000,
-          })
-          const again = await runChecks(page, '#again', 'again')
-          expect(again.map((item) => item.name)).toEqual(CHECKS.map((name) => `again: ${name}`))
-          expect.soft(failures(again), 'after the API signature expired').toEqual([])
-          expect(problems, dev.output().slice(-3000)).toEqual([])
-        } finally {
+        // The test's own hook: the tests run concurrently.
+        onTestFinished(async () => {
           await context.close()
           served.done.shift()?.()
-        }
+        })
+        const dev = await served.dev!
+        const { page, problems } = await openPage(context, dev.url + spec.path)
+        const first = await runChecks(page, '#login', 'first')
+        const login = (await readChecks(page)).find((item) => item.name === 'SDK login')
+        expect(login?.outcome, `${login?.text}\n${dev.output().slice(-3000)}`).toBe('ok')
+        expect(first.map((item) => item.name)).toEqual(CHECKS.map((name) => `first: ${name}`))
+        expect.soft(failures(first), 'first run').toEqual([])
+
+        // The page's own clock passes the API signature's expiry (the emulator and the
+        // functions share the machine's clock): no fake time, no timed assertion.
+        const expiresAt = Number(await page.getAttribute('#session', 'data-expires-at'))
+        expect(expiresAt).toBeGreaterThan(0)
+        await page.waitForFunction((at) => Date.now() > at + 1000, expiresAt, {
+          polling: 1000,
+          timeout: (SIG_TTL_SECONDS + 60) * 1000,
+        })
+        const again = await runChecks(page, '#again', 'again')
+        expect(again.map((item) => item.name)).toEqual(CHECKS.map((name) => `again: ${name}`))
+        expect.soft(failures(again), 'after the API signature expired').toEqual([])
+        expect(problems, dev.output().slice(-3000)).toEqual([])
       }, 360_000)
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { STATUS } from '../../src/http/problem.ts'
-import { SECRETS } from '../helpers/fixtures.ts'
+import { SECRETS } from '../helpers/deployment.ts'
 import { CATALOGUE } from './catalogue.ts'
 import { interpret } from './interpret.ts'
 

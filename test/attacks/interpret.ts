@@ -5,7 +5,8 @@ import { PrivateKey } from '@textile/hub'
 import { decodeBase32, encodeBase32, encodeBase64Url, utf8 } from '../../src/core/encoding.ts'
 import { formatPublicKey } from '../../src/core/keys.ts'
 import type { LogRecord } from '../../src/index.ts'
-import { NOW, SECRETS, SITE, deployment, type Deployment } from '../helpers/fixtures.ts'
+import { NOW } from '../helpers/clock.ts'
+import { SECRETS, SITE, deployment, type Deployment } from '../helpers/deployment.ts'
 import type {
   BodySpec,
   EnvelopeMutation,
@@ -16,6 +17,7 @@ import type {
   Setup,
   SignatureSpec,
 } from './recipe.ts'
+import { identity } from '../helpers/identity.ts'
 
 /** What a recipe produced. */
 export interface Outcome {
@@ -41,7 +43,7 @@ const L = 2n ** 252n + 27742317777372353535851937790883648493n
 const issuerKey = PrivateKey.fromString(SECRETS.HUB_ISSUER_KEY)
 
 /** A fresh @textile/hub identity as a {@link Signer}. */
-export function textileSigner(id = PrivateKey.fromRandom()): Signer {
+export function textileSigner(id = identity()): Signer {
   return { pubkey: id.public.toString(), sign: (bytes) => id.sign(bytes) }
 }
 

@@ -43,7 +43,7 @@ export type BodySpec =
 
 /** Deployment knobs for a case. */
 export interface Setup {
-  /** Environment overrides of the target deployment (test/helpers/fixtures.ts). */
+  /** Environment overrides of the target deployment (test/helpers/deployment.ts). */
   env?: Record<string, string | undefined>
   /** `ALLOWED_PUBKEYS` = the case identity's key. */
   allowIdentity?: boolean

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { siteConfig } from '../../site/src/site-config.ts'
 import { webCryptoProvider } from '../../src/core/web-crypto.ts'
 import { textileConfig } from '../../src/http/textile-config.ts'
-import { SECRETS } from '../helpers/fixtures.ts'
+import { SECRETS } from '../helpers/deployment.ts'
 import { ROOT } from '../helpers/netlify-dev.ts'
 
 const toml = parse(readFileSync(join(ROOT, 'netlify.toml'), 'utf8')) as {

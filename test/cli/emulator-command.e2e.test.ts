@@ -1,22 +1,17 @@
 // `textile-token-provider emulator` with secrets in its environment: it runs on them, and its
 // output names them without printing them (a terminal is logged, screen-shared, pasted).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { runEmulatorCommand } from '../../src/cli/emulator-command.ts'
 import { freshDevCredentials } from '../../src/cli/env-file.ts'
 import { formatPublicKey, parsePrivateKey } from '../../src/core/keys.ts'
 import { importSigningKey } from '../../src/core/ed25519.ts'
-import type { Emulator } from '../../src/emulator/index.ts'
+import { tempFolder } from '../helpers/temp-folder.ts'
 
-const dirs: string[] = []
-const hubs: Emulator[] = []
-afterEach(async () => {
+afterEach(() => {
   vi.unstubAllEnvs()
   vi.restoreAllMocks()
-  for (const hub of hubs.splice(0)) await hub.close()
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
 async function publicKeyOf(privateKey: string): Promise<string> {
@@ -26,8 +21,7 @@ async function publicKeyOf(privateKey: string): Promise<string> {
 
 /** Runs the command on port 0 with `env` set, and returns what it printed. */
 async function run(env: Record<string, string>, envFileText?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'ttp-emulator-'))
-  dirs.push(dir)
+  const dir = tempFolder({}, 'ttp-emulator-')
   const envFile = join(dir, '.env')
   if (envFileText !== undefined) writeFileSync(envFile, envFileText)
   for (const name of ['USER_API_KEY', 'USER_API_SECRET', 'HUB_ISSUER_KEY', 'EMULATOR_HOST_KEY']) {
@@ -36,7 +30,7 @@ async function run(env: Record<string, string>, envFileText?: string) {
   const lines: string[] = []
   vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(String(line)))
   const hub = await runEmulatorCommand(['--port', '0', '--dotenv', envFile])
-  hubs.push(hub)
+  onTestFinished(() => hub.close())
   return { hub, output: lines.join('\n') }
 }
 

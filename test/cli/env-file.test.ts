@@ -1,12 +1,11 @@
 // `.env` read as the tools around it read it: the reader agrees with netlify dev's own loader
 // (netlify-cli `utils/dot-env.js`) on every case, and what the package writes reads back exactly.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 // netlify dev's own loader, as netlify-cli 27 ships it.
 import { tryLoadDotEnvFiles } from 'netlify-cli/dist/utils/dot-env.js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   ensureDevEnv,
   formatEnvLine,
@@ -14,16 +13,9 @@ import {
   parseEnvText,
   readEnvFile,
 } from '../../src/cli/env-file.ts'
+import { tempFolder } from '../helpers/temp-folder.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-const folder = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ttp-env-'))
-  dirs.push(dir)
-  return dir
-}
+const folder = () => tempFolder({}, 'ttp-env-')
 
 /** What netlify dev reads from `text` as the project's `.env`. */
 async function netlifyDevReads(text: string): Promise<Record<string, string>> {

@@ -1,20 +1,10 @@
 // What `textile-token-provider init` prints and what it does to .gitignore: site text escaped for
 // the terminal, `.env` kept out of git, the next steps (local development, Node, Deno, browser
 // headers), and the one copy of the install commands that README.md and docs/deploy.md show.
-import {
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { linkSync, lstatSync, readFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { lastRuleFor } from '../../src/cli/gitignore.ts'
 import {
   BROWSER_HEADERS,
@@ -26,23 +16,11 @@ import {
 import { runInit } from '../../src/cli/init.ts'
 import { printable } from '../../src/cli/printable.ts'
 import { ROOT } from '../helpers/netlify-dev.ts'
-
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
 
 /** A site folder with the given files (path → text), an ESM TypeScript one by default. */
-function site(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ttp-init-command-'))
-  dirs.push(dir)
-  const all = { 'package.json': '{"type":"module"}', 'tsconfig.json': '{}', ...files }
-  for (const [path, text] of Object.entries(all)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
-  return dir
-}
+const site = (files: Record<string, string> = {}) =>
+  tempFolder({ ...ESM_TS, ...files }, 'ttp-init-command-')
 
 function init(dir: string, ...args: string[]) {
   const lines: string[] = []

@@ -4,39 +4,25 @@
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { INIT_USAGE, JWT_EDDSA_KEY_GENERATOR, runInitCommand } from '../../src/cli/init-command.ts'
 import { runInit } from '../../src/cli/init.ts'
 import { webCryptoProvider } from '../../src/core/web-crypto.ts'
 import { jwtConfig } from '../../src/http/jwt-config.ts'
 import { GATE_DEFAULTS, gateFileText } from '../../src/netlify/gate-file.ts'
+import { SITE } from '../helpers/deployment.ts'
+import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-/** An ESM TypeScript site with the given files (path → text). */
-function site(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ttp-init-gate-'))
-  dirs.push(dir)
-  const all = { 'package.json': '{"type":"module"}', 'tsconfig.json': '{}', ...files }
-  for (const [path, text] of Object.entries(all)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
-  return dir
-}
+/** An ESM TypeScript site with the given files (path → text), removed after the test. */
+const site = (files: Record<string, string> = {}) =>
+  tempFolder({ ...ESM_TS, ...files }, 'ttp-init-gate-')
 
 function init(dir: string, ...args: string[]) {
   const lines: string[] = []
@@ -89,7 +75,7 @@ describe('init --gate', () => {
     let key = ''
     const stdout = { write: (text: string) => void (key += text) }
     new Function('require', 'process', program)(createRequire(import.meta.url), { stdout })
-    const env = { JWT_EDDSA_KEY: key, URL: 'https://site.example' }
+    const env = { JWT_EDDSA_KEY: key, URL: SITE }
     const config = await jwtConfig.parse({ env, crypto: webCryptoProvider, deploy: {} })
     expect(config.signer.alg).toBe('EdDSA')
     expect(config.jwks.keys).toHaveLength(1)
@@ -163,8 +149,7 @@ describe('init --gate', () => {
   })
 
   it('refuses a symbolic link where the gate goes, and writes nothing at its target', () => {
-    const out = mkdtempSync(join(tmpdir(), 'ttp-outside-'))
-    dirs.push(out)
+    const out = tempFolder({}, 'ttp-outside-')
     const dir = site()
     mkdirSync(join(dir, 'netlify/edge-functions'), { recursive: true })
     symlinkSync(join(out, 'planted.ts'), join(dir, GATE))

@@ -3,31 +3,17 @@
 // folders, never through a link and never past a bound; files only inside the site, at most
 // 1 MiB. The cases that would hang (a link to /, FIFOs, /dev/zero) run in child processes:
 // init-hostile.e2e.test.ts.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runInitCommand } from '../../src/cli/init-command.ts'
 import { runInit } from '../../src/cli/init.ts'
 import { MAX_FOLDER_ENTRIES } from '../../src/cli/site-paths.ts'
+import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-/** A folder with the given files (path → text). */
-function folder(files: Record<string, string> = {}, prefix = 'ttp-site-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  dirs.push(dir)
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
-  return dir
-}
-
-const ESM_TS = { 'package.json': '{"type":"module"}', 'tsconfig.json': '{}' }
+/** A folder with the given files (path → text), removed after the test. */
+const folder = (files: Record<string, string> = {}, prefix = 'ttp-site-') =>
+  tempFolder(files, prefix)
 const DECLARES = "export const config = { path: '/api/token' }\n"
 
 function init(dir: string, ...args: string[]) {

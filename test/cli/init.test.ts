@@ -5,7 +5,6 @@ import {
   linkSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -13,33 +12,18 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runInNewContext } from 'node:vm'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { FUNCTIONS, functionFileText, type FunctionSpec } from '../../src/cli/function-files.ts'
 import { runInitCommand } from '../../src/cli/init-command.ts'
 import { runInit } from '../../src/cli/init.ts'
 import { parseNetlifyToml, redirectCovers } from '../../src/cli/netlify-config.ts'
 import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
+import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
 
-const sites: string[] = []
-afterEach(() => {
-  for (const dir of sites.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-/** A site folder with the given files (path → text). */
-function site(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ttp-init-'))
-  sites.push(dir)
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
-  return dir
-}
-
-const ESM_TS = { 'package.json': '{"type":"module"}', 'tsconfig.json': '{}' }
+/** A site folder with the given files (path → text), removed after the test. */
+const site = (files: Record<string, string> = {}) => tempFolder(files, 'ttp-init-')
 const esmSite = () => site(ESM_TS)
 
 describe('runInit()', () => {
@@ -54,7 +38,7 @@ describe('runInit()', () => {
     expect(text).toContain("export { default } from 'textile-token-provider/netlify/login'")
     expect(text).toContain("path: ['/api/challenge', '/api/token'],")
     // Netlify counts per function: both routes share one window, which is also each route's
-    // budget alone, so it is no larger than one split function's (test/netlify/rate-limit.test.ts).
+    // budget alone, so it is no larger than one split function's (test/netlify/rate-limit.e2e.test.ts).
     expect(LOGIN_RATE_LIMIT.windowLimit).toBe(RATE_LIMIT.windowLimit)
     expect(text).toContain(
       `rateLimit: { windowLimit: ${LOGIN_RATE_LIMIT.windowLimit}, windowSize: ${LOGIN_RATE_LIMIT.windowSize}, aggregateBy: ['ip', 'domain'] }`,
@@ -242,11 +226,7 @@ describe('runInit()', () => {
 
 describe('runInit() in a hostile site (a cloned repository chooses netlify.toml and links)', () => {
   /** A folder beside the site, where nothing may be written. */
-  function outside(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'ttp-outside-'))
-    sites.push(dir)
-    return dir
-  }
+  const outside = () => tempFolder({}, 'ttp-outside-')
 
   it.each([
     ['[functions] directory', (out: string) => `[functions]\n  directory = "${out}/fns"\n`],

@@ -1,32 +1,18 @@
 // `init` reads every valid netlify.toml, as Netlify does: a corpus of real-world shapes
 // (fixtures/netlify-toml/), each run through `runInit` on a throwaway site, then the parser on
 // its own (CRLF, a BOM, errors).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runInit } from '../../src/cli/init.ts'
 import { parseNetlifyToml } from '../../src/cli/netlify-config.ts'
+import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/netlify-toml')
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8')
 
-const sites: string[] = []
-afterEach(() => {
-  for (const dir of sites.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
 /** A site folder with the given files (path → text) and an ESM TypeScript package.json. */
-function site(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ttp-toml-'))
-  sites.push(dir)
-  const all = { 'package.json': '{"type":"module"}', 'tsconfig.json': '{}', ...files }
-  for (const [path, text] of Object.entries(all)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
-  return dir
-}
+const site = (files: Record<string, string>) => tempFolder({ ...ESM_TS, ...files }, 'ttp-toml-')
 
 const taken = (by: string) => [`/api/challenge (${by})`, `/api/token (${by})`]
 

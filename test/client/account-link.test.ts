@@ -4,85 +4,53 @@
 // device as `act`; links the SDK cannot use are refused before anything is signed; the server's
 // link codes arrive as coded errors; the token cache is keyed by the account.
 import { PrivateKey } from '@textile/hub'
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeJwt, type JSONWebKeySet } from 'jose'
+import { describe, expect } from 'vitest'
 import {
-  createJwtProvider,
   createUserAuthProvider,
   tokenStorageKey,
   type FetchLike,
   type Identity,
 } from '../../src/client/index.ts'
-import { signLink, type LinkClaims } from '../../src/core/link-format.ts'
-import {
-  createChallengeHandler,
-  createJwksHandler,
-  createJwtHandler,
-  createTokenHandler,
-  type Env,
-  type HandlerOptions,
-} from '../../src/index.ts'
+import type { Env } from '../../src/index.ts'
 import { createJwtVerifier } from '../../src/verify/index.ts'
-import { NOW, SECRETS, SITE } from '../helpers/fixtures.ts'
-import { fakeHub, fakeServer, hubToken, installWebSocket } from './fakes.ts'
+import { NOW, NOW_SECONDS as seconds } from '../helpers/clock.ts'
+import { expectLinkedJwt, linkClaims, linked, signedLink } from '../helpers/account-link.ts'
+import { ENDPOINT, SITE } from '../helpers/deployment.ts'
+import { hubToken } from '../helpers/fake-server.ts'
+import { identity } from '../helpers/identity.ts'
+import { EDDSA_KEY, jwtDeployment } from '../helpers/jwt-deployment.ts'
+import { it } from '../helpers/sdk-fixtures.ts'
 
-const ENDPOINT = `${SITE}/api`
-const JWT_EDDSA_KEY = PrivateKey.fromRawEd25519Seed(new Uint8Array(32).fill(9)).toString()
-const seconds = NOW.getTime() / 1000
-
-/** The real handlers behind a fetch that sends the site's Origin, recording each body. */
+/**
+ * The real handlers (a deployment with EdDSA JWTs) behind a fetch that sends the site's Origin,
+ * recording each body.
+ */
 function functions(env: Env = {}) {
-  const state = { env: { ...SECRETS, URL: SITE, JWT_EDDSA_KEY, ...env } as Env, now: NOW }
-  const options: HandlerOptions = {
-    env: () => state.env,
-    now: () => state.now,
-    logger: () => {},
-  }
-  const routes: Record<string, (request: Request) => Promise<Response>> = {
-    '/api/challenge': (r) => createChallengeHandler(options)(r, {}),
-    '/api/token': (r) => createTokenHandler(options)(r, {}),
-    '/api/jwt': (r) => createJwtHandler(options)(r, {}),
-    '/api/jwks': (r) => createJwksHandler(options)(r, {}),
-  }
+  const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY, ...env })
   const bodies: { path: string; body: Record<string, string> }[] = []
   const fetch: FetchLike = async (url, init) => {
     const path = new URL(url).pathname
     bodies.push({ path, body: JSON.parse(String(init.body)) as Record<string, string> })
     const headers = new Headers(init.headers)
     headers.set('origin', SITE)
-    return routes[path]!(new Request(url, { ...init, headers }))
+    return t.transport(path, { ...init, headers })
   }
-  return { state, fetch, bodies, routes }
-}
-
-/** An account, a device and a link between them. */
-async function linked(change: Partial<LinkClaims> = {}) {
-  const account = PrivateKey.fromRandom()
-  const device = PrivateKey.fromRandom()
-  const claims: LinkClaims = {
-    iss: account.public.toString(),
-    sub: device.public.toString(),
-    aud: SITE,
-    iat: seconds - 60,
-    exp: seconds + 86_400,
-    ...change,
-  }
-  const link = await signLink(claims, async (bytes) => account.sign(bytes))
-  return { account, device, link, claims }
+  return { fetch, bodies, jwks: () => t.jwks(new Request(`${SITE}/api/jwks`), {}) }
 }
 
 const subOf = (token: string | undefined) => decodeJwt(token!).sub
 
 describe('createUserAuthProvider({ link })', () => {
-  it('sends the link with /challenge and /token and takes a thread token for the account', async () => {
+  it('sends the link with /challenge and /token and takes a thread token for the account', async ({
+    userAuthProvider,
+  }) => {
     const server = functions()
     const { account, device, link } = await linked()
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
+    const { provider } = userAuthProvider({
       identity: device,
       link,
       fetch: server.fetch,
-      now: () => NOW,
       prefetch: false,
     })
     const auth = await provider()
@@ -96,20 +64,20 @@ describe('createUserAuthProvider({ link })', () => {
     ])
   })
 
-  it('reads an object’s current link at each login, so a renewed link is used at once', async () => {
+  it('reads an object’s current link at each login, so a renewed link is used at once', async ({
+    userAuthProvider,
+  }) => {
     const server = functions()
     const first = await linked()
-    const renewed = await signLink(
+    const renewed = await signedLink(
       { ...first.claims, iat: seconds, exp: seconds + 172_800 },
-      async (bytes) => first.account.sign(bytes),
+      first.account,
     )
     const holder = { link: first.link }
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
+    const { provider } = userAuthProvider({
       identity: first.device,
       link: holder,
       fetch: server.fetch,
-      now: () => NOW,
       prefetch: false,
     })
     await provider()
@@ -125,50 +93,46 @@ describe('createUserAuthProvider({ link })', () => {
     ])
   })
 
-  it('takes the link from a function (sync or async)', async () => {
+  it('takes the link from a function (sync or async)', async ({ userAuthProvider }) => {
     const server = functions()
     const { account, device, link } = await linked()
     for (const source of [() => link, async () => link]) {
-      const provider = createUserAuthProvider({
-        endpoint: ENDPOINT,
+      const { provider } = userAuthProvider({
         identity: device,
         link: source,
         fetch: server.fetch,
-        now: () => NOW,
         prefetch: false,
       })
       expect(subOf((await provider()).token)).toBe(account.public.toString())
     }
   })
 
-  it.each([
+  it.for([
     ['a malformed link', async () => ({ ...(await linked()), link: 'not.a.link' })],
-    [
-      'a link for another device key',
-      async () => ({ ...(await linked()), device: PrivateKey.fromRandom() }),
-    ],
-  ])('throws invalid_link for %s before anything is sent or signed', async (_name, make) => {
-    const server = functions()
-    const { device, link } = await make()
-    let signed = 0
-    const identity: Identity = {
-      public: device.public,
-      sign: (bytes) => (signed++, device.sign(bytes)),
-    }
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
-      identity,
-      link,
-      fetch: server.fetch,
-      now: () => NOW,
-      prefetch: false,
-    })
-    await expect(provider()).rejects.toMatchObject({ code: 'invalid_link' })
-    expect(server.bodies).toEqual([])
-    expect(signed).toBe(0)
-  })
+    ['a link for another device key', async () => ({ ...(await linked()), device: identity() })],
+  ] as const)(
+    'throws invalid_link for %s before anything is sent or signed',
+    async ([, make], { userAuthProvider }) => {
+      const server = functions()
+      const { device, link } = await make()
+      let signed = 0
+      const identity: Identity = {
+        public: device.public,
+        sign: (bytes) => (signed++, device.sign(bytes)),
+      }
+      const { provider } = userAuthProvider({
+        identity,
+        link,
+        fetch: server.fetch,
+        prefetch: false,
+      })
+      await expect(provider()).rejects.toMatchObject({ code: 'invalid_link' })
+      expect(server.bodies).toEqual([])
+      expect(signed).toBe(0)
+    },
+  )
 
-  it.each([
+  it.for([
     ['link_expired', 'an expired link', { iat: seconds - 7200, exp: seconds - 3600 }, {}],
     ['invalid_link', 'a link for another site', { aud: 'https://other.example' }, {}],
     [
@@ -178,45 +142,32 @@ describe('createUserAuthProvider({ link })', () => {
       { LINK_MAX_TTL_SECONDS: '3600' },
     ],
     ['link_unsupported', 'a link without HUB_ISSUER_KEY', {}, { HUB_ISSUER_KEY: undefined }],
-  ] as const)('throws %s for %s, as the functions say', async (code, _name, claims, env) => {
-    const server = functions(env)
-    const { device, link } = await linked(claims)
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
-      identity: device,
-      link,
-      hubUrl: 'http://127.0.0.1:1',
-      fetch: server.fetch,
-      now: () => NOW,
-      prefetch: false,
-    })
-    await expect(provider()).rejects.toMatchObject({ code })
-  })
-
-  it('throws pubkey_not_allowed for a denied device while the account works on another', async () => {
-    const account = PrivateKey.fromRandom()
-    const [lost, kept] = [PrivateKey.fromRandom(), PrivateKey.fromRandom()]
-    const server = functions({ DENIED_PUBKEYS: lost.public.toString() })
-    const linkFor = (device: PrivateKey) =>
-      signLink(
-        {
-          iss: account.public.toString(),
-          sub: device.public.toString(),
-          aud: SITE,
-          iat: seconds,
-          exp: seconds + 3600,
-        },
-        async (bytes) => account.sign(bytes),
-      )
-    const provider = (device: PrivateKey, link: string) =>
-      createUserAuthProvider({
-        endpoint: ENDPOINT,
+  ] as const)(
+    'throws %s for %s, as the functions say',
+    async ([code, , claims, env], { userAuthProvider }) => {
+      const server = functions(env)
+      const { device, link } = await linked(claims)
+      const { provider } = userAuthProvider({
         identity: device,
         link,
+        hubUrl: 'http://127.0.0.1:1',
         fetch: server.fetch,
-        now: () => NOW,
         prefetch: false,
       })
+      await expect(provider()).rejects.toMatchObject({ code })
+    },
+  )
+
+  it('throws pubkey_not_allowed for a denied device while the account works on another', async ({
+    userAuthProvider,
+  }) => {
+    const account = identity()
+    const [lost, kept] = [identity(), identity()]
+    const server = functions({ DENIED_PUBKEYS: lost.public.toString() })
+    const linkFor = (device: PrivateKey) =>
+      signedLink(linkClaims(account, device, { iat: seconds, exp: seconds + 3600 }), account)
+    const provider = (device: PrivateKey, link: string) =>
+      userAuthProvider({ identity: device, link, fetch: server.fetch, prefetch: false }).provider
     await expect(provider(lost, await linkFor(lost))()).rejects.toMatchObject({
       code: 'pubkey_not_allowed',
     })
@@ -224,7 +175,9 @@ describe('createUserAuthProvider({ link })', () => {
     expect(subOf(auth.token)).toBe(account.public.toString())
   })
 
-  it('throws token_mismatch when /token mints for the device instead of the account', async () => {
+  it('throws token_mismatch when /token mints for the device instead of the account', async ({
+    userAuthProvider,
+  }) => {
     const server = functions()
     const { device, link } = await linked()
     // A proxy that drops the link on the way to /token: the functions then mint for the device.
@@ -233,68 +186,54 @@ describe('createUserAuthProvider({ link })', () => {
       const { link: _dropped, ...body } = JSON.parse(String(init.body)) as Record<string, string>
       return server.fetch(url, { ...init, body: JSON.stringify(body) })
     }
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
+    const { provider } = userAuthProvider({
       identity: device,
       link,
       fetch: dropping,
-      now: () => NOW,
       prefetch: false,
     })
     await expect(provider()).rejects.toMatchObject({ code: 'token_mismatch' })
   })
 
   describe('in hub-challenge mode', () => {
-    let restore: () => void
-    beforeAll(() => {
-      restore = installWebSocket()
-    })
-    afterAll(() => restore())
-
-    it('keys the token cache by the account: a stored token for the account is used', async () => {
-      const hub = await fakeHub('ok')
-      try {
-        const { account, device, link } = await linked()
-        const accountKey = account.public.toString()
-        const storage = new Map<string, string>()
-        const stored = hubToken(1, accountKey)
-        storage.set(tokenStorageKey(hub.url, accountKey), stored)
-        // A token for the device key under its own entry is not the account's: never used.
-        storage.set(
-          tokenStorageKey(hub.url, device.public.toString()),
-          hubToken(2, device.public.toString()),
-        )
-        const provider = createUserAuthProvider({
-          endpoint: ENDPOINT,
-          identity: device,
-          link,
-          hubUrl: hub.url,
-          storage,
-          fetch: fakeServer().fetch,
-          prefetch: false,
-        })
-        expect((await provider()).token).toBe(stored)
-        expect(hub.state.connections).toBe(0)
-        // reset() forgets the account's entry.
-        await provider.reset()
-        expect(storage.has(tokenStorageKey(hub.url, accountKey))).toBe(false)
-      } finally {
-        await hub.close()
-      }
+    it('keys the token cache by the account: a stored token for the account is used', async ({
+      hubProvider,
+    }) => {
+      const { account, device, link } = await linked()
+      const accountKey = account.public.toString()
+      const storage = new Map<string, string>()
+      const { provider, hub } = await hubProvider({
+        identity: device,
+        link,
+        storage,
+        prefetch: false,
+      })
+      const stored = hubToken(1, accountKey)
+      storage.set(tokenStorageKey(hub.url, accountKey), stored)
+      // A token for the device key under its own entry is not the account's: never used.
+      storage.set(
+        tokenStorageKey(hub.url, device.public.toString()),
+        hubToken(2, device.public.toString()),
+      )
+      expect((await provider()).token).toBe(stored)
+      expect(hub.state.connections).toBe(0)
+      // reset() forgets the account's entry.
+      await provider.reset()
+      expect(storage.has(tokenStorageKey(hub.url, accountKey))).toBe(false)
     })
   })
 })
 
 describe('createJwtProvider({ link })', () => {
-  it('gets a JWT whose sub is the account and act.sub the device, as jose and the verifier read it', async () => {
+  it('gets a JWT whose sub is the account and act.sub the device, as jose and the verifier read it', async ({
+    jwtProvider,
+  }) => {
     const server = functions()
     const { account, device, link } = await linked()
-    const jwt = createJwtProvider({
-      endpoint: ENDPOINT,
+    const { provider: jwt } = jwtProvider({
       identity: device,
       link,
       fetch: server.fetch,
-      now: () => NOW,
       prefetch: false,
     })
     const token = await jwt()
@@ -302,16 +241,12 @@ describe('createJwtProvider({ link })', () => {
       ['/api/challenge', link],
       ['/api/jwt', link],
     ])
-    const jwks = (await (
-      await server.routes['/api/jwks']!(new Request(`${SITE}/api/jwks`))
-    ).json()) as JSONWebKeySet
-    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
-      issuer: SITE,
-      audience: SITE,
-      currentDate: NOW,
+    const jwks = (await (await server.jwks()).json()) as JSONWebKeySet
+    await expectLinkedJwt(token, jwks, {
+      account: account.public.toString(),
+      device: device.public.toString(),
+      now: NOW,
     })
-    expect(payload.sub).toBe(account.public.toString())
-    expect(payload.act).toEqual({ sub: device.public.toString() })
     const verified = await createJwtVerifier({
       jwks,
       issuer: SITE,
@@ -325,15 +260,13 @@ describe('createJwtProvider({ link })', () => {
     })
   })
 
-  it('throws link_expired for an expired link', async () => {
+  it('throws link_expired for an expired link', async ({ jwtProvider }) => {
     const server = functions()
     const { device, link } = await linked({ iat: seconds - 7200, exp: seconds - 1 })
-    const jwt = createJwtProvider({
-      endpoint: ENDPOINT,
+    const { provider: jwt } = jwtProvider({
       identity: device,
       link,
       fetch: server.fetch,
-      now: () => NOW,
       prefetch: false,
     })
     await expect(jwt()).rejects.toMatchObject({ code: 'link_expired' })
@@ -345,7 +278,7 @@ describe('readProviderOptions()', () => {
     expect(() =>
       createUserAuthProvider({
         endpoint: ENDPOINT,
-        identity: PrivateKey.fromRandom(),
+        identity: identity(),
         link: 42 as never,
       }),
     ).toThrow(TypeError)

@@ -4,160 +4,142 @@
 // credential is handed out after it expired on the servers' clock. A server that claims a time
 // far off moves the estimate by 24 hours at most. Fake clocks only: `time` is the servers' clock,
 // the page's is `time` plus the skew.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createJwtProvider,
-  createUserAuthProvider,
-  type UserAuthEvent,
-} from '../../src/client/index.ts'
+import { describe, expect } from 'vitest'
 import { clockOffset, MAX_CLOCK_OFFSET_MS } from '../../src/client/server-clock.ts'
-import { clock, fakeHub, fakeJwt, fakeServer, identity, installWebSocket, T0 } from './fakes.ts'
+import { clock, NOW, type Clock } from '../helpers/clock.ts'
+import { fakeJwt, fakeServer } from '../helpers/fake-server.ts'
+import { it } from '../helpers/sdk-fixtures.ts'
 
-const endpoint = 'https://site.example/api'
 const MINUTE = 60_000
 const SKEWS = [
   ['15 minutes ahead', 15 * MINUTE],
   ['15 minutes behind', -15 * MINUTE],
 ] as const
 
-/** The servers' clock, and the page's running `skewMs` ahead of it. */
-function clocks(skewMs: number) {
-  const time = clock()
-  const page = () => new Date(time.now().getTime() + skewMs)
-  return { time, page }
+/**
+ * The page's clock, running `skewMs` ahead of the servers' (`servers`): the provider's `time`,
+ * and the fake server's `now`.
+ */
+function skewed(skewMs: number) {
+  const servers = clock()
+  const page: Clock = {
+    now: () => new Date(servers.now().getTime() + skewMs),
+    advance: servers.advance,
+    set: (date) => servers.set(new Date(date.getTime() - skewMs)),
+  }
+  return { servers, time: page, server: { now: servers.now } }
 }
 
 describe('createUserAuthProvider() on a page whose clock is off (issuer mode)', () => {
-  it.each(SKEWS)('logs in once for 20 calls when the page is %s', async (_name, skew) => {
-    const { time, page } = clocks(skew)
-    const server = fakeServer({ issuer: true, now: time.now })
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
-      now: page,
-      prefetch: false,
-    })
-    for (let call = 0; call < 20; call++) {
-      const auth = await provider()
-      expect(Date.parse(auth.msg)).toBeGreaterThan(time.now().getTime())
-      time.advance(20_000)
-    }
-    expect(server.state.calls).toEqual({ challenge: 1, token: 1 })
-  })
-
-  it.each(SKEWS)(
-    'never hands out an API signature past its msg on the servers’ clock when the page is %s',
-    async (_name, skew) => {
-      const { time, page } = clocks(skew)
-      const server = fakeServer({ issuer: true, now: time.now, tokenTtlSeconds: 400 })
-      const provider = createUserAuthProvider({
-        endpoint,
-        identity: identity(),
-        fetch: server.fetch,
-        now: page,
+  it.for(SKEWS)(
+    'logs in once for 20 calls when the page is %s',
+    async ([, skew], { userAuthProvider }) => {
+      const { servers, time, server: clocked } = skewed(skew)
+      const { provider, server } = userAuthProvider({
+        time,
         prefetch: false,
+        server: { ...clocked, issuer: true },
+      })
+      for (let call = 0; call < 20; call++) {
+        const auth = await provider()
+        expect(Date.parse(auth.msg)).toBeGreaterThan(servers.now().getTime())
+        servers.advance(20_000)
+      }
+      expect(server.state.calls).toEqual({ challenge: 1, token: 1 })
+    },
+  )
+
+  it.for(SKEWS)(
+    'never hands out an API signature past its msg on the servers’ clock when the page is %s',
+    async ([, skew], { userAuthProvider }) => {
+      const { servers, time, server: clocked } = skewed(skew)
+      const { provider, server } = userAuthProvider({
+        time,
+        prefetch: false,
+        server: { ...clocked, issuer: true, tokenTtlSeconds: 400 },
       })
       for (let call = 0; call < 40; call++) {
         const auth = await provider()
-        expect(Date.parse(auth.msg)).toBeGreaterThan(time.now().getTime())
+        expect(Date.parse(auth.msg)).toBeGreaterThan(servers.now().getTime())
         const exp = JSON.parse(Buffer.from(auth.token!.split('.')[1]!, 'base64url').toString())
           .exp as number
-        expect(exp * 1000).toBeGreaterThan(time.now().getTime())
-        time.advance(45_000)
+        expect(exp * 1000).toBeGreaterThan(servers.now().getTime())
+        servers.advance(45_000)
       }
       // 400 s tokens refreshed 30 s before exp, calls every 45 s: logins at 0, 405, 810, 1215, 1620 s.
       expect(server.state.calls.token).toBe(5)
     },
   )
 
-  it('reports expiresAt on the page’s clock, so a countdown from the page’s clock is right', async () => {
-    const { time, page } = clocks(15 * MINUTE)
-    const events: UserAuthEvent[] = []
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
-      fetch: fakeServer({ issuer: true, now: time.now }).fetch,
-      now: page,
-      onChange: (event) => void events.push(event),
-    })
+  it('reports expiresAt on the page’s clock, so a countdown from the page’s clock is right', async ({
+    userAuthProvider,
+  }) => {
+    const { time, server: clocked } = skewed(15 * MINUTE)
+    const { provider, events } = userAuthProvider({ time, server: { ...clocked, issuer: true } })
     await provider()
-    // msg is T0 + 600 s on the servers' clock: 1499 s ahead on the page's (the 900 s of skew,
+    // msg is NOW + 600 s on the servers' clock: 1499 s ahead on the page's (the 900 s of skew,
     // less the second iat cannot resolve: the SDK errs towards expiring early).
-    expect(events[0]).toMatchObject({ expiresAt: new Date(T0.getTime() + 1_499_000) })
+    expect(events[0]).toMatchObject({ expiresAt: new Date(NOW.getTime() + 1_499_000) })
   })
 })
 
 describe('createUserAuthProvider() on a page whose clock is off (hub-challenge mode)', () => {
-  let restore: () => void
-  beforeAll(() => {
-    restore = installWebSocket()
-  })
-  afterAll(() => restore())
-
-  it.each(SKEWS)(
+  it.for(SKEWS)(
     'logs in and asks the hub once for 20 calls when the page is %s, keeping a token with exp',
-    async (_name, skew) => {
-      const { time, page } = clocks(skew)
-      const seconds = () => Math.floor(time.now().getTime() / 1000)
-      const hub = await fakeHub('ok', {
-        token: (n, sub) => fakeJwt(`hub${n}`, { sub, iat: seconds(), exp: seconds() + 3600 }),
+    async ([, skew], { hubProvider }) => {
+      const { servers, time, server: clocked } = skewed(skew)
+      const seconds = () => Math.floor(servers.now().getTime() / 1000)
+      const storage = new Map<string, string>()
+      const { provider, server, hub } = await hubProvider({
+        hubOptions: {
+          token: (n, sub) => fakeJwt(`hub${n}`, { sub, iat: seconds(), exp: seconds() + 3600 }),
+        },
+        time,
+        storage,
+        prefetch: false,
+        server: clocked,
       })
-      try {
-        const storage = new Map<string, string>()
-        const server = fakeServer({ now: time.now })
-        const provider = createUserAuthProvider({
-          endpoint,
-          identity: identity(),
-          hubUrl: hub.url,
-          storage,
-          fetch: server.fetch,
-          now: page,
-          prefetch: false,
-        })
-        for (let call = 0; call < 20; call++) {
-          await provider()
-          time.advance(20_000)
-        }
-        expect(server.state.calls).toEqual({ challenge: 1, token: 1 })
-        expect(hub.state.connections).toBe(1)
-        expect(storage.size).toBe(1)
-      } finally {
-        await hub.close()
+      for (let call = 0; call < 20; call++) {
+        await provider()
+        servers.advance(20_000)
       }
+      expect(server.state.calls).toEqual({ challenge: 1, token: 1 })
+      expect(hub.state.connections).toBe(1)
+      expect(storage.size).toBe(1)
     },
   )
 })
 
 describe('createJwtProvider() on a page whose clock is off', () => {
-  it.each(SKEWS)('logs in once for 20 calls when the page is %s', async (_name, skew) => {
-    const { time, page } = clocks(skew)
-    const server = fakeServer({ now: time.now, jwtTtlSeconds: 900 })
-    const jwt = createJwtProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
-      now: page,
-      prefetch: false,
-    })
-    for (let call = 0; call < 20; call++) {
-      await jwt()
-      time.advance(20_000)
-    }
-    expect(server.state.calls.jwt).toBe(1)
-  })
+  it.for(SKEWS)(
+    'logs in once for 20 calls when the page is %s',
+    async ([, skew], { jwtProvider }) => {
+      const { servers, time, server: clocked } = skewed(skew)
+      const { provider: jwt, server } = jwtProvider({
+        time,
+        prefetch: false,
+        server: { ...clocked, jwtTtlSeconds: 900 },
+      })
+      for (let call = 0; call < 20; call++) {
+        await jwt()
+        servers.advance(20_000)
+      }
+      expect(server.state.calls.jwt).toBe(1)
+    },
+  )
 })
 
 describe('createUserAuthProvider() against servers that claim a time far off', () => {
-  it('moves its clock by 24 hours at most: an envelope a year old cannot keep credentials for ever', async () => {
+  it('moves its clock by 24 hours at most: an envelope a year old cannot keep credentials for ever', async ({
+    userAuthProvider,
+  }) => {
     // The envelopes claim a time a year back; the signatures are honest (600 s from now).
     const time = clock()
     const yearAgo = () => new Date(time.now().getTime() - 365 * 24 * 60 * MINUTE)
     const envelopes = fakeServer({ now: yearAgo })
     const tokens = fakeServer({ issuer: true, now: time.now })
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
+    const { provider } = userAuthProvider({
+      time,
       // Envelopes from the lying clock, redeemed at a server with the honest one.
       fetch: async (url, init) => {
         if (!url.endsWith('/challenge')) return tokens.fetch(url, init)
@@ -166,7 +148,6 @@ describe('createUserAuthProvider() against servers that claim a time far off', (
         tokens.state.issued.set(body.envelope, JSON.parse(String(init.body)).pubkey)
         return answer
       },
-      now: time.now,
       prefetch: false,
     })
     await provider()
@@ -182,7 +163,7 @@ describe('createUserAuthProvider() against servers that claim a time far off', (
 })
 
 describe('clockOffset()', () => {
-  const at = T0.getTime()
+  const at = NOW.getTime()
   const iat = at / 1000
 
   it('is 0 when the sample fits both clocks agreeing', () => {

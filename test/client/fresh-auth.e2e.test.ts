@@ -1,43 +1,43 @@
 // withFreshAuth() with the real @textile/hub API objects, the SDK's provider, the real functions
 // in-process (issuer mode) and the hub emulator. One process, one clock: Date is faked for all of
 // them, so "after the API signature expired" is a clock step, not a wait.
-import { Client, PrivateKey, Users } from '@textile/hub'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createUserAuthProvider, withFreshAuth } from '../../src/client/index.ts'
-import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
-import { SECRETS } from '../helpers/fixtures.ts'
-import { T0 } from './fakes.ts'
-import { ENDPOINT, functionsFetch, useFunctionEnv } from './functions-fetch.ts'
+import { Client, Users } from '@textile/hub'
+import { afterAll, afterEach, beforeAll, describe, expect, vi } from 'vitest'
+import { withFreshAuth } from '../../src/client/index.ts'
+import type { Emulator } from '../../src/emulator/index.ts'
+import { NOW } from '../helpers/clock.ts'
+import { startTestEmulator } from '../helpers/emulator.ts'
+import { it, type FunctionsFixtures } from '../helpers/functions-fetch.ts'
+import { identity as newIdentity } from '../helpers/identity.ts'
 
 const SIG_TTL_SECONDS = 30
 
 let emulator: Emulator
 beforeAll(async () => {
-  emulator = await startEmulator({
-    apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
-  })
+  emulator = await startTestEmulator()
 })
 afterAll(() => emulator?.close())
 
 describe('withFreshAuth()', () => {
-  const setEnv = useFunctionEnv({})
-  beforeEach(() => {
+  it.beforeEach(({ functionEnv }) => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    vi.setSystemTime(T0)
-    setEnv({ HUB_ISSUER_KEY: emulator.hostKey, API_SIG_TTL_SECONDS: String(SIG_TTL_SECONDS) })
+    vi.setSystemTime(NOW)
+    functionEnv({ HUB_ISSUER_KEY: emulator.hostKey, API_SIG_TTL_SECONDS: String(SIG_TTL_SECONDS) })
   })
   afterEach(() => void vi.useRealTimers())
 
-  const login = () => {
-    const { fetch, calls } = functionsFetch()
-    const identity = PrivateKey.fromRandom()
-    const provider = createUserAuthProvider({ endpoint: ENDPOINT, identity, fetch })
+  /** A provider over the real functions on the faked Date, which @textile/hub reads too. */
+  const login = (functionsProvider: FunctionsFixtures['functionsProvider']) => {
+    const identity = newIdentity()
+    const { provider, calls } = functionsProvider({ identity, now: () => new Date() })
     return { provider, identity, calls }
   }
-  const expire = () => vi.setSystemTime(T0.getTime() + (SIG_TTL_SECONDS + 1) * 1000)
+  const expire = () => vi.setSystemTime(NOW.getTime() + (SIG_TTL_SECONDS + 1) * 1000)
 
-  it('is needed: Users.withUserAuth(provider) throws "Auth expired" on its first call and after expiry', async () => {
-    const { provider } = login()
+  it('is needed: Users.withUserAuth(provider) throws "Auth expired" on its first call and after expiry', async ({
+    functionsProvider,
+  }) => {
+    const { provider } = login(functionsProvider)
     const users = Users.withUserAuth(provider, { host: emulator.url })
     await expect(users.listThreads()).rejects.toThrow(/Auth expired/)
     // Once the context holds a signature (here from another call's refresh), calls work ...
@@ -48,8 +48,10 @@ describe('withFreshAuth()', () => {
     await expect(users.listThreads()).rejects.toThrow(/Auth expired/)
   })
 
-  it('lets Users ask the provider: getThread and listThreads on the first call and after the API signature expired', async () => {
-    const { provider, calls } = login()
+  it('lets Users ask the provider: getThread and listThreads on the first call and after the API signature expired', async ({
+    functionsProvider,
+  }) => {
+    const { provider, calls } = login(functionsProvider)
     const client = Client.withUserAuth(provider, emulator.url)
     const thread = await client.newDB(undefined, 'notes')
     const users = withFreshAuth(Users.withUserAuth(provider, { host: emulator.url }))
@@ -66,16 +68,18 @@ describe('withFreshAuth()', () => {
     expect(calls).toEqual({ challenge: 2, token: 2 })
   })
 
-  it('lets Users.getToken run first and after expiry', async () => {
-    const { provider, identity } = login()
+  it('lets Users.getToken run first and after expiry', async ({ functionsProvider }) => {
+    const { provider, identity } = login(functionsProvider)
     const users = withFreshAuth(Users.withUserAuth(provider, { host: emulator.url }))
     await expect(users.getToken(identity)).resolves.toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
     expire()
     await expect(users.getToken(identity)).resolves.toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
   })
 
-  it('lets listDBs be the first call of a new Client (without it: the blocked ListDBs)', async () => {
-    const { provider } = login()
+  it('lets listDBs be the first call of a new Client (without it: the blocked ListDBs)', async ({
+    functionsProvider,
+  }) => {
+    const { provider } = login(functionsProvider)
     await expect(Client.withUserAuth(provider, emulator.url).listDBs()).rejects.toThrow(
       /Method is not accessible/,
     )
@@ -87,8 +91,10 @@ describe('withFreshAuth()', () => {
     await expect(fresh.listDBs()).resolves.toEqual([{ id: thread.toString(), name: 'notes' }])
   })
 
-  it('leaves an object made with a fixed UserAuth as it was (nothing to ask)', async () => {
-    const { provider } = login()
+  it('leaves an object made with a fixed UserAuth as it was (nothing to ask)', async ({
+    functionsProvider,
+  }) => {
+    const { provider } = login(functionsProvider)
     const users = withFreshAuth(Users.withUserAuth(await provider(), { host: emulator.url }))
     await expect(users.listThreads()).resolves.toEqual([])
     expire()

@@ -1,15 +1,16 @@
 // End to end: SDK → real functions in-process → UserAuth → the real @textile/hub Client against
 // the project's hub emulator, in issuer mode and in hub-challenge mode (the SDK runs GetToken).
-import { Client, PrivateKey } from '@textile/hub'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Client } from '@textile/hub'
+import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { WebSocket } from 'ws'
-import { createUserAuthProvider, tokenStorageKey } from '../../src/client/index.ts'
+import { tokenStorageKey } from '../../src/client/index.ts'
 import { importSigningKey } from '../../src/core/ed25519.ts'
 import { mintThreadToken } from '../../src/core/thread-token.ts'
 import { startEmulator } from '../../src/emulator/index.ts'
-import { SECRETS } from '../helpers/fixtures.ts'
-import { clock } from './fakes.ts'
-import { ENDPOINT, functionsFetch, useFunctionEnv } from './functions-fetch.ts'
+import { it } from '../helpers/functions-fetch.ts'
+import { identity } from '../helpers/identity.ts'
+import { startTestEmulator } from '../helpers/emulator.ts'
+import { installWebSocket } from '../helpers/fake-hub.ts'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
 
@@ -23,37 +24,24 @@ class CountingWebSocket extends WebSocket {
 }
 
 let emulator: Emulator
-let restoreWebSocket: PropertyDescriptor | undefined
+let restoreWebSocket: () => void
 beforeAll(async () => {
-  restoreWebSocket = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket')
-  Object.defineProperty(globalThis, 'WebSocket', {
-    value: CountingWebSocket,
-    configurable: true,
-    writable: true,
-  })
-  emulator = await startEmulator({
-    port: 0,
-    apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
-  })
+  restoreWebSocket = installWebSocket(CountingWebSocket)
+  emulator = await startTestEmulator()
 })
 afterAll(async () => {
   await emulator?.close()
-  if (restoreWebSocket) Object.defineProperty(globalThis, 'WebSocket', restoreWebSocket)
-  else delete (globalThis as { WebSocket?: unknown }).WebSocket
+  restoreWebSocket?.()
 })
 
 describe('createUserAuthProvider() with @textile/hub and the emulator, issuer mode', () => {
-  const setEnv = useFunctionEnv({})
-
-  it('gives a UserAuth the hub accepts for newDB and getDBInfo, with one login for concurrent callers', async () => {
-    setEnv({ HUB_ISSUER_KEY: emulator.hostKey })
+  it('gives a UserAuth the hub accepts for newDB and getDBInfo, with one login for concurrent callers', async ({
+    functionEnv,
+    functionsProvider,
+  }) => {
+    functionEnv({ HUB_ISSUER_KEY: emulator.hostKey })
     sockets.getToken = 0
-    const { fetch, calls } = functionsFetch()
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
-      identity: PrivateKey.fromRandom(),
-      fetch,
-    })
+    const { provider, calls } = functionsProvider()
     await Promise.all([provider(), provider(), provider()])
     expect(calls).toEqual({ challenge: 1, token: 1 })
 
@@ -66,20 +54,14 @@ describe('createUserAuthProvider() with @textile/hub and the emulator, issuer mo
 })
 
 describe('createUserAuthProvider() with @textile/hub and the emulator, hub-challenge mode', () => {
-  const setEnv = useFunctionEnv({})
+  // Hub-challenge mode: no HUB_ISSUER_KEY.
+  it.beforeEach(({ functionEnv }) => functionEnv({ HUB_ISSUER_KEY: undefined }))
 
-  it('answers GetToken once, and a refresh after expiry reuses the token', async () => {
-    setEnv({ HUB_ISSUER_KEY: undefined })
+  it('answers GetToken once, and a refresh after expiry reuses the token', async ({
+    functionsProvider,
+  }) => {
     sockets.getToken = 0
-    const time = clock(new Date())
-    const { fetch, calls } = functionsFetch()
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
-      identity: PrivateKey.fromRandom(),
-      hubUrl: emulator.url,
-      fetch,
-      now: time.now,
-    })
+    const { provider, calls, time } = functionsProvider({ hubUrl: emulator.url })
     const [first] = await Promise.all([provider(), provider(), provider()])
     expect(first!.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/)
     expect(calls).toEqual({ challenge: 1, token: 1 })
@@ -98,69 +80,50 @@ describe('createUserAuthProvider() with @textile/hub and the emulator, hub-chall
     await expect(again.getDBInfo(threadID)).resolves.toMatchObject({ addrs: expect.any(Array) })
   })
 
-  it('rejects with hub_error when the challenge signature does not verify at the hub', async () => {
-    setEnv({ HUB_ISSUER_KEY: undefined })
-    const id = PrivateKey.fromRandom()
+  it('rejects with hub_error when the challenge signature does not verify at the hub', async ({
+    functionsProvider,
+  }) => {
+    const id = identity()
     // Signs the envelope honestly but the hub's 32-byte challenge with a flipped bit.
-    const identity = {
+    const flipping = {
       public: id.public,
       sign: (bytes: Uint8Array) =>
         id.sign(bytes.length === 32 ? bytes.map((b, i) => (i === 0 ? b ^ 1 : b)) : bytes),
     }
-    const { fetch } = functionsFetch()
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
-      identity,
-      hubUrl: emulator.url,
-      fetch,
-    })
+    const { provider } = functionsProvider({ identity: flipping, hubUrl: emulator.url })
     await expect(provider()).rejects.toMatchObject({ code: 'hub_error', grpcStatus: 2 })
   })
 
-  it('is needed: the hub refuses the same API signature without the token', async () => {
-    setEnv({ HUB_ISSUER_KEY: undefined })
-    const { fetch } = functionsFetch()
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
-      identity: PrivateKey.fromRandom(),
-      hubUrl: emulator.url,
-      fetch,
-    })
+  it('is needed: the hub refuses the same API signature without the token', async ({
+    functionsProvider,
+  }) => {
+    const { provider } = functionsProvider({ hubUrl: emulator.url })
     const { token: _token, ...withoutToken } = await provider()
     const client = Client.withUserAuth(async () => withoutToken, emulator.url)
     await expect(client.newDB()).rejects.toThrow(/Token required/)
   })
 
-  it('rejects with hub_error when the hub does not know the API key', async () => {
-    setEnv({ HUB_ISSUER_KEY: undefined, USER_API_KEY: 'bunknownkey0000000000000000a' })
-    const { fetch } = functionsFetch()
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
-      identity: PrivateKey.fromRandom(),
-      hubUrl: emulator.url,
-      fetch,
-    })
+  it('rejects with hub_error when the hub does not know the API key', async ({
+    functionEnv,
+    functionsProvider,
+  }) => {
+    functionEnv({ USER_API_KEY: 'bunknownkey0000000000000000a' })
+    const { provider } = functionsProvider({ hubUrl: emulator.url })
     await expect(provider()).rejects.toMatchObject({ code: 'hub_error', grpcStatus: 5 })
   })
 
-  it('recovers through reset() when the hub no longer accepts the cached token (host key rotated)', async () => {
-    setEnv({ HUB_ISSUER_KEY: undefined })
+  it('recovers through reset() when the hub no longer accepts the cached token (host key rotated)', async ({
+    functionsProvider,
+  }) => {
     sockets.getToken = 0
-    const id = PrivateKey.fromRandom()
+    const id = identity()
     const pubkey = id.public.toString()
     // A token from before the rotation: the right sub, signed by a host key the hub no longer has.
     const oldHostKey = await importSigningKey(crypto.getRandomValues(new Uint8Array(32)))
     const stale = await mintThreadToken({ issuer: oldHostKey, subject: pubkey, now: new Date() })
     const key = tokenStorageKey(emulator.url, pubkey)
     const storage = new Map([[key, stale]])
-    const { fetch } = functionsFetch()
-    const provider = createUserAuthProvider({
-      endpoint: ENDPOINT,
-      identity: id,
-      hubUrl: emulator.url,
-      storage,
-      fetch,
-    })
+    const { provider } = functionsProvider({ identity: id, hubUrl: emulator.url, storage })
     const client = Client.withUserAuth(provider, emulator.url)
     await expect(client.newDB()).rejects.toThrow(/invalid thread token/)
     expect(sockets.getToken).toBe(0)

@@ -3,9 +3,10 @@
 // never timed. Fake timers drive the prefetch timer; the provider's clock moves with them.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createJwtProvider, createUserAuthProvider } from '../../src/client/index.ts'
-import { clock, fakeServer, identity, problem, T0, type FakeServerOptions } from './fakes.ts'
-
-const endpoint = 'https://site.example/api'
+import { clock, NOW } from '../helpers/clock.ts'
+import { ENDPOINT } from '../helpers/deployment.ts'
+import { fakeServer, problem, type FakeServerOptions } from '../helpers/fake-server.ts'
+import { identity } from '../helpers/identity.ts'
 // API signatures live 600 s: refresh due at 570 s (30 s margin), prefetch at 565 s (5 s lead).
 const PREFETCH_AT = 565_000
 const REFRESH_AT = 570_000
@@ -25,7 +26,12 @@ async function settle() {
 
 /** A provider over a fake server whose clock and timers move together. */
 function setup(
-  options: { prefetch?: boolean | 'eager'; server?: FakeServerOptions; jwt?: boolean } = {},
+  options: {
+    prefetch?: boolean | 'eager'
+    server?: FakeServerOptions
+    jwt?: boolean
+    signal?: AbortSignal
+  } = {},
 ) {
   const time = clock()
   const id = identity()
@@ -36,11 +42,12 @@ function setup(
   }
   const server = fakeServer({ issuer: true, now: time.now, ...options.server })
   const common = {
-    endpoint,
+    endpoint: ENDPOINT,
     identity: signer,
     fetch: server.fetch,
     now: time.now,
     ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }),
+    ...(options.signal && { signal: options.signal }),
   }
   const provider = options.jwt ? createJwtProvider(common) : createUserAuthProvider(common)
   const paths = () => server.state.bodies.map((b) => b.path.replace('/api/', ''))
@@ -163,7 +170,7 @@ describe('createUserAuthProvider() prefetch', () => {
     for (const failure of [
       'throw' as const,
       { status: 503, body: 'busy', type: 'text/plain' },
-      { body: { envelope: 'not an envelope', expiresAt: T0.toISOString() } },
+      { body: { envelope: 'not an envelope', expiresAt: NOW.toISOString() } },
     ]) {
       const t = setup({ server: { script: { challenge: ['pass', failure] } } })
       await t.provider()
@@ -371,19 +378,10 @@ describe("createUserAuthProvider({ prefetch: 'eager' })", () => {
   })
 
   it('fetches nothing for a provider whose signal is already aborted', async () => {
-    const time = clock()
-    const server = fakeServer({ issuer: true, now: time.now })
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
-      now: time.now,
-      prefetch: 'eager',
-      signal: AbortSignal.abort(),
-    })
+    const t = setup({ prefetch: 'eager', signal: AbortSignal.abort() })
     await settle()
-    expect(server.state.bodies).toEqual([])
-    await expect(provider()).rejects.toMatchObject({ code: 'aborted' })
+    expect(t.server.state.bodies).toEqual([])
+    await expect(t.provider()).rejects.toMatchObject({ code: 'aborted' })
   })
 })
 

@@ -1,17 +1,18 @@
 // What an app needs around the login: cancellation (dispose() and signal), onChange
 // events for a UI, and storage that takes Web Storage itself.
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest'
+import { describe, expect, expectTypeOf, vi } from 'vitest'
 import {
-  createJwtProvider,
   createUserAuthProvider,
-  tokenStorageKey,
   UserAuthError,
   type TokenStorage,
   type UserAuthEvent,
 } from '../../src/client/index.ts'
-import { clock, fakeHub, fakeServer, identity, installWebSocket, T0, hubToken } from './fakes.ts'
-
-const endpoint = 'https://site.example/api'
+import { NOW } from '../helpers/clock.ts'
+import { ENDPOINT } from '../helpers/deployment.ts'
+import { hubToken } from '../helpers/fake-server.ts'
+import { identity } from '../helpers/identity.ts'
+import { it } from '../helpers/sdk-fixtures.ts'
+import { until } from '../helpers/until.ts'
 
 /** Web Storage as browsers implement it: getItem/setItem, no get/set. */
 class MemoryStorage {
@@ -27,16 +28,13 @@ class MemoryStorage {
   }
 }
 
-/** Resolves when `check` holds, polling on real timers. */
-async function until(check: () => boolean) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5))
-  expect(check()).toBe(true)
-}
-
 describe('createUserAuthProvider() dispose() and signal', () => {
-  it('rejects a pending login with aborted and aborts its request', async () => {
-    const server = fakeServer({ issuer: true, script: { token: ['hang'] } })
-    const provider = createUserAuthProvider({ endpoint, identity: identity(), fetch: server.fetch })
+  it('rejects a pending login with aborted and aborts its request', async ({
+    userAuthProvider,
+  }) => {
+    const { provider, server } = userAuthProvider({
+      server: { issuer: true, script: { token: ['hang'] } },
+    })
     const pending = provider()
     await until(() => server.state.calls.token === 1)
     provider.dispose()
@@ -50,9 +48,10 @@ describe('createUserAuthProvider() dispose() and signal', () => {
     expect(server.state.signals.map((s) => s?.aborted)).toEqual([false, true])
   })
 
-  it('rejects later calls with aborted without a request, even with fresh credentials', async () => {
-    const server = fakeServer({ issuer: true })
-    const provider = createUserAuthProvider({ endpoint, identity: identity(), fetch: server.fetch })
+  it('rejects later calls with aborted without a request, even with fresh credentials', async ({
+    userAuthProvider,
+  }) => {
+    const { provider, server } = userAuthProvider({ server: { issuer: true } })
     await provider()
     provider.dispose()
     provider.dispose() // idempotent
@@ -60,7 +59,9 @@ describe('createUserAuthProvider() dispose() and signal', () => {
     expect(server.state.bodies).toHaveLength(2)
   })
 
-  it('rejects at once when disposed while the identity is still signing, and posts nothing', async () => {
+  it('rejects at once when disposed while the identity is still signing, and posts nothing', async ({
+    userAuthProvider,
+  }) => {
     const id = identity()
     let release!: () => void
     const slowSigner = {
@@ -70,8 +71,10 @@ describe('createUserAuthProvider() dispose() and signal', () => {
         return id.sign(bytes)
       },
     }
-    const server = fakeServer({ issuer: true })
-    const provider = createUserAuthProvider({ endpoint, identity: slowSigner, fetch: server.fetch })
+    const { provider, server } = userAuthProvider({
+      identity: slowSigner,
+      server: { issuer: true },
+    })
     const pending = provider()
     await until(() => release !== undefined)
     provider.dispose()
@@ -81,14 +84,11 @@ describe('createUserAuthProvider() dispose() and signal', () => {
     expect(server.state.calls.token).toBe(0)
   })
 
-  it('stops when its signal aborts, with the reason as cause', async () => {
+  it('stops when its signal aborts, with the reason as cause', async ({ userAuthProvider }) => {
     const controller = new AbortController()
-    const server = fakeServer({ issuer: true, script: { challenge: ['hang'] } })
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
+    const { provider, server } = userAuthProvider({
       signal: controller.signal,
+      server: { issuer: true, script: { challenge: ['hang'] } },
     })
     const pending = provider()
     const reason = new Error('component unmounted')
@@ -99,21 +99,19 @@ describe('createUserAuthProvider() dispose() and signal', () => {
     expect(server.state.signals[0]?.aborted).toBe(true)
   })
 
-  it('never sends a request when the signal was aborted before the first call', async () => {
-    const server = fakeServer({ issuer: true })
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
+  it('never sends a request when the signal was aborted before the first call', async ({
+    userAuthProvider,
+  }) => {
+    const { provider, server } = userAuthProvider({
       signal: AbortSignal.abort(),
+      server: { issuer: true },
     })
     await expect(provider()).rejects.toMatchObject({ code: 'aborted' })
     expect(server.state.bodies).toEqual([])
   })
 
-  it('rejects a JWT provider the same way', async () => {
-    const server = fakeServer({ script: { jwt: ['hang'] } })
-    const jwt = createJwtProvider({ endpoint, identity: identity(), fetch: server.fetch })
+  it('rejects a JWT provider the same way', async ({ jwtProvider }) => {
+    const { provider: jwt, server } = jwtProvider({ server: { script: { jwt: ['hang'] } } })
     const pending = jwt()
     await until(() => server.state.calls.jwt === 1)
     jwt.dispose()
@@ -123,17 +121,12 @@ describe('createUserAuthProvider() dispose() and signal', () => {
 })
 
 describe('createUserAuthProvider() onChange', () => {
-  it('reports login and refresh with the signature expiry, the token source and a copy of the UserAuth', async () => {
-    const time = clock()
-    const events: UserAuthEvent[] = []
-    const server = fakeServer({ issuer: true, now: time.now })
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
-      now: time.now,
+  it('reports login and refresh with the signature expiry, the token source and a copy of the UserAuth', async ({
+    userAuthProvider,
+  }) => {
+    const { provider, events, time } = userAuthProvider({
       prefetch: false,
-      onChange: (event) => events.push(event),
+      server: { issuer: true },
     })
     const first = await provider()
     await provider() // from the cache: no event
@@ -148,21 +141,12 @@ describe('createUserAuthProvider() onChange', () => {
     await expect(provider()).resolves.toMatchObject({ key: 'bkey' })
   })
 
-  it('reports one error per failed login, with the expiry of the credentials still held', async () => {
-    const time = clock()
-    const events: UserAuthEvent[] = []
-    const server = fakeServer({
-      issuer: true,
-      now: time.now,
-      script: { challenge: ['throw', 'pass', 'throw'] },
-    })
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
-      now: time.now,
+  it('reports one error per failed login, with the expiry of the credentials still held', async ({
+    userAuthProvider,
+  }) => {
+    const { provider, events, time } = userAuthProvider({
       prefetch: false,
-      onChange: (event) => events.push(event),
+      server: { issuer: true, script: { challenge: ['throw', 'pass', 'throw'] } },
     })
     await Promise.allSettled([provider(), provider(), provider()])
     const auth = await provider()
@@ -177,7 +161,7 @@ describe('createUserAuthProvider() onChange', () => {
     })
   })
 
-  it('still logs in when the listener throws or rejects', async () => {
+  it('still logs in when the listener throws or rejects', async ({ userAuthProvider }) => {
     // Plain functions, not vi.fn(): a spy handles the promises its function returns, which would
     // hide an unhandled rejection (vitest fails the run on one).
     let calls = 0
@@ -191,13 +175,10 @@ describe('createUserAuthProvider() onChange', () => {
         throw new Error('async listener bug')
       },
     ]) {
-      const server = fakeServer({ issuer: true })
-      const provider = createUserAuthProvider({
-        endpoint,
-        identity: identity(),
-        fetch: server.fetch,
+      const { provider } = userAuthProvider({
         // eslint-disable-next-line @typescript-eslint/no-misused-promises -- on purpose: one listener rejects
         onChange,
+        server: { issuer: true },
       })
       await expect(provider()).resolves.toMatchObject({ sig: 'bsig1' })
     }
@@ -205,14 +186,11 @@ describe('createUserAuthProvider() onChange', () => {
     expect(calls).toBe(2)
   })
 
-  it('sends no event after dispose()', async () => {
+  it('sends no event after dispose()', async ({ userAuthProvider }) => {
     const listener = vi.fn()
-    const server = fakeServer({ issuer: true, script: { token: ['hang'] } })
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
+    const { provider, server } = userAuthProvider({
       onChange: listener,
+      server: { issuer: true, script: { token: ['hang'] } },
     })
     const pending = provider()
     await until(() => server.state.calls.token === 1)
@@ -222,21 +200,13 @@ describe('createUserAuthProvider() onChange', () => {
     expect(listener).not.toHaveBeenCalled()
   })
 
-  it('reports JWT logins with the JWT and its expiry', async () => {
-    const events: unknown[] = []
-    const server = fakeServer({ now: () => T0 })
-    const jwt = createJwtProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
-      now: () => T0,
-      onChange: (event) => events.push(event),
-    })
+  it('reports JWT logins with the JWT and its expiry', async ({ jwtProvider }) => {
+    const { provider: jwt, events } = jwtProvider()
     await jwt()
     expect(events).toEqual([
       {
         type: 'login',
-        expiresAt: new Date(T0.getTime() + 900_000),
+        expiresAt: new Date(NOW.getTime() + 900_000),
         tokenSource: 'function',
         token: 'eyJh.jwt1.c2ln',
       },
@@ -257,90 +227,55 @@ describe('createUserAuthProvider() storage', () => {
     ['null', null],
   ])('throws TypeError for %s', (_, storage) => {
     expect(() =>
-      createUserAuthProvider({ endpoint, identity: identity(), storage: storage as never }),
+      createUserAuthProvider({
+        endpoint: ENDPOINT,
+        identity: identity(),
+        storage: storage as never,
+      }),
     ).toThrow(/^createUserAuthProvider: storage/)
   })
 })
 
 describe('createUserAuthProvider() in hub-challenge mode: events, storage, dispose', () => {
-  let restore: () => void
-  beforeAll(() => {
-    restore = installWebSocket()
-  })
-  afterAll(() => restore())
-
-  it('reports the token source: hub, then cache on refresh, and cache from Web Storage in a new provider', async () => {
-    const hub = await fakeHub('ok')
-    try {
-      const id = identity()
-      const time = clock()
-      const storage = new MemoryStorage()
-      const events: UserAuthEvent[] = []
-      const options = {
-        endpoint,
-        identity: id,
-        hubUrl: hub.url,
-        storage,
-        now: time.now,
-        prefetch: false,
-        onChange: (event: UserAuthEvent) => events.push(event),
-      }
-      const provider = createUserAuthProvider({ ...options, fetch: fakeServer().fetch })
-      await provider()
-      expect([...storage.items]).toEqual([
-        [tokenStorageKey(hub.url, id.public.toString()), hubToken(1, id.public.toString())],
-      ])
-      time.advance(600_000)
-      await provider()
-      const again = createUserAuthProvider({ ...options, fetch: fakeServer().fetch })
-      await expect(again()).resolves.toMatchObject({ token: hubToken(1, id.public.toString()) })
-      expect(events.map((e) => [e.type, 'tokenSource' in e && e.tokenSource])).toEqual([
-        ['login', 'hub'],
-        ['refresh', 'cache'],
-        ['login', 'cache'],
-      ])
-      expect(hub.state.connections).toBe(1)
-    } finally {
-      await hub.close()
-    }
+  it('reports the token source: hub, then cache on refresh, and cache from Web Storage in a new provider', async ({
+    hubProvider,
+    userAuthProvider,
+  }) => {
+    const storage = new MemoryStorage()
+    const events: UserAuthEvent[] = []
+    const onChange = (event: UserAuthEvent) => void events.push(event)
+    const setup = await hubProvider({ storage, prefetch: false, onChange })
+    const { provider, hub, key, pubkey, time } = setup
+    await provider()
+    expect([...storage.items]).toEqual([[key, hubToken(1, pubkey)]])
+    time.advance(600_000)
+    await provider()
+    const { identity } = setup
+    const again = userAuthProvider({ identity, hubUrl: hub.url, storage, time, onChange }).provider
+    await expect(again()).resolves.toMatchObject({ token: hubToken(1, pubkey) })
+    expect(events.map((e) => [e.type, 'tokenSource' in e && e.tokenSource])).toEqual([
+      ['login', 'hub'],
+      ['refresh', 'cache'],
+      ['login', 'cache'],
+    ])
+    expect(hub.state.connections).toBe(1)
   })
 
-  it('takes a Map as {get, set} storage', async () => {
-    const hub = await fakeHub('ok')
-    try {
-      const storage = new Map<string, string>()
-      const id = identity()
-      const provider = createUserAuthProvider({
-        endpoint,
-        identity: id,
-        hubUrl: hub.url,
-        storage,
-        fetch: fakeServer().fetch,
-      })
-      await provider()
-      expect([...storage.values()]).toEqual([hubToken(1, id.public.toString())])
-    } finally {
-      await hub.close()
-    }
+  it('takes a Map as {get, set} storage', async ({ hubProvider }) => {
+    const storage = new Map<string, string>()
+    const { provider, pubkey } = await hubProvider({ storage })
+    await provider()
+    expect([...storage.values()]).toEqual([hubToken(1, pubkey)])
   })
 
-  it('closes the hub socket and rejects with aborted when disposed during the hub GetToken', async () => {
-    const hub = await fakeHub('silent')
-    try {
-      const provider = createUserAuthProvider({
-        endpoint,
-        identity: identity(),
-        hubUrl: hub.url,
-        fetch: fakeServer().fetch,
-        timeoutMs: 10_000,
-      })
-      const pending = provider()
-      await until(() => hub.state.connections === 1)
-      provider.dispose()
-      await expect(pending).rejects.toMatchObject({ code: 'aborted' })
-      await until(() => hub.state.closed === 1) // long before the 10 s timeout
-    } finally {
-      await hub.close()
-    }
+  it('closes the hub socket and rejects with aborted when disposed during the hub GetToken', async ({
+    hubProvider,
+  }) => {
+    const { provider, hub } = await hubProvider({ hub: 'silent', timeoutMs: 10_000 })
+    const pending = provider()
+    await until(() => hub.state.connections === 1)
+    provider.dispose()
+    await expect(pending).rejects.toMatchObject({ code: 'aborted' })
+    await until(() => hub.state.closed === 1) // long before the 10 s timeout
   })
 })

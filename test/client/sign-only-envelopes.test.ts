@@ -1,8 +1,7 @@
 // The SDK is no signing oracle. Whatever `/challenge` answers, the identity signs it only
 // when it is an envelope (ttp1, four base64url segments, ≤ 2048 characters, a well-formed payload)
 // whose `sub` is this identity's key; anything else is `bad_response` and `sign` is never called.
-import { describe, expect, it, vi } from 'vitest'
-import { createJwtProvider, createUserAuthProvider } from '../../src/client/index.ts'
+import { describe, expect } from 'vitest'
 import {
   ENVELOPE_VERSION,
   MAX_ENVELOPE_LENGTH,
@@ -10,21 +9,16 @@ import {
   splitEnvelope,
 } from '../../src/core/envelope-format.ts'
 import { createChallengeKeyring, issueChallenge, openChallenge } from '../../src/core/envelope.ts'
-import { fakeEnvelope, fakeServer, identity, T0 } from './fakes.ts'
+import { NOW } from '../helpers/clock.ts'
+import { fakeEnvelope } from '../helpers/fake-server.ts'
+import { identity, spiedIdentity } from '../helpers/identity.ts'
+import { it } from '../helpers/sdk-fixtures.ts'
 
-const endpoint = 'https://site.example/api'
 const b64url = (text: string) => Buffer.from(text).toString('base64url')
-
-/** An identity whose `sign` is a spy over a real key. */
-function spiedIdentity() {
-  const id = identity()
-  const sign = vi.fn((bytes: Uint8Array) => id.sign(bytes))
-  return { identity: { public: id.public, sign }, sign, pubkey: id.public.toString() }
-}
 
 /** Challenge answers a hostile or broken endpoint might give, for the key `pubkey`. */
 function hostileEnvelopes(pubkey: string): Array<[string, string]> {
-  const own = fakeEnvelope(pubkey, T0).envelope
+  const own = fakeEnvelope(pubkey, NOW).envelope
   const [, kid, payload, mac] = own.split('.')
   const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<
     string,
@@ -36,10 +30,13 @@ function hostileEnvelopes(pubkey: string): Array<[string, string]> {
     ['a JWT', `${b64url('{"alg":"EdDSA"}')}.${b64url(`{"sub":"${pubkey}"}`)}.${mac}`],
     ['a 32-byte hub challenge, base64url', Buffer.alloc(32, 7).toString('base64url')],
     ['a 32-character hub-challenge-looking string', 'a'.repeat(32)],
-    ['an envelope for another public key', fakeEnvelope(identity().public.toString(), T0).envelope],
+    [
+      'an envelope for another public key',
+      fakeEnvelope(identity().public.toString(), NOW).envelope,
+    ],
     [
       'an overlong envelope for this key',
-      fakeEnvelope(pubkey, T0, 60, { nonce: 'n'.repeat(2100) }).envelope,
+      fakeEnvelope(pubkey, NOW, 60, { nonce: 'n'.repeat(2100) }).envelope,
     ],
     ['another version', own.replace(/^ttp1\./, 'ttp2.')],
     ['five segments', `${own}.${mac}`],
@@ -72,26 +69,28 @@ function hostileEnvelopes(pubkey: string): Array<[string, string]> {
 }
 
 describe('createUserAuthProvider()', () => {
-  it.each(hostileEnvelopes('placeholder').map(([name]) => name))(
+  it.for(hostileEnvelopes('placeholder').map(([name]) => name))(
     'rejects with bad_response and never signs when /challenge answers %s',
-    async (name) => {
+    async (name, { userAuthProvider }) => {
       const { identity: id, sign, pubkey } = spiedIdentity()
       const envelope = new Map(hostileEnvelopes(pubkey)).get(name)!
-      const server = fakeServer({
-        issuer: true,
-        script: { challenge: [{ body: { envelope, expiresAt: T0.toISOString() } }] },
+      const { provider, server } = userAuthProvider({
+        identity: id,
+        server: {
+          issuer: true,
+          script: { challenge: [{ body: { envelope, expiresAt: NOW.toISOString() } }] },
+        },
       })
-      const provider = createUserAuthProvider({ endpoint, identity: id, fetch: server.fetch })
       await expect(provider()).rejects.toMatchObject({ code: 'bad_response', status: 200 })
       expect(sign).not.toHaveBeenCalled()
       expect(server.state.calls.token).toBe(0)
     },
   )
 
-  it('signs an envelope for its own key, byte for byte', async () => {
+  it('signs an envelope for its own key, byte for byte', async ({ userAuthProvider }) => {
     const { identity: id, sign } = spiedIdentity()
-    const server = fakeServer({ issuer: true })
-    await createUserAuthProvider({ endpoint, identity: id, fetch: server.fetch })()
+    const { provider, server } = userAuthProvider({ identity: id, server: { issuer: true } })
+    await provider()
     const envelope = server.state.bodies[1]!.body.envelope!
     expect(sign).toHaveBeenCalledOnce()
     expect(new TextDecoder().decode(sign.mock.calls[0]![0])).toBe(envelope)
@@ -99,15 +98,15 @@ describe('createUserAuthProvider()', () => {
 })
 
 describe('createJwtProvider()', () => {
-  it.each(['a JWT', 'an envelope for another public key', 'an overlong envelope for this key'])(
+  it.for(['a JWT', 'an envelope for another public key', 'an overlong envelope for this key'])(
     'rejects with bad_response and never signs when /challenge answers %s',
-    async (name) => {
+    async (name, { jwtProvider }) => {
       const { identity: id, sign, pubkey } = spiedIdentity()
       const envelope = new Map(hostileEnvelopes(pubkey)).get(name)!
-      const server = fakeServer({
-        script: { challenge: [{ body: { envelope, expiresAt: T0.toISOString() } }] },
+      const { provider: jwt, server } = jwtProvider({
+        identity: id,
+        server: { script: { challenge: [{ body: { envelope, expiresAt: NOW.toISOString() } }] } },
       })
-      const jwt = createJwtProvider({ endpoint, identity: id, fetch: server.fetch })
       await expect(jwt()).rejects.toMatchObject({ code: 'bad_response', status: 200 })
       expect(sign).not.toHaveBeenCalled()
       expect(server.state.calls.jwt).toBeUndefined()
@@ -123,10 +122,10 @@ describe('readEnvelopePayload()', () => {
       keyring,
       pubkey,
       audience: 'https://site.example',
-      now: T0,
+      now: NOW,
       ttlSeconds: 60,
     })
-    const opened = await openChallenge({ keyring, envelope, now: T0 })
+    const opened = await openChallenge({ keyring, envelope, now: NOW })
     expect(envelope.startsWith(`${ENVELOPE_VERSION}.`)).toBe(true)
     expect(readEnvelopePayload(envelope)).toEqual({
       sub: pubkey,
@@ -152,11 +151,11 @@ describe('readEnvelopePayload()', () => {
 
   it('accepts an envelope of exactly MAX_ENVELOPE_LENGTH characters and refuses one more', () => {
     const pubkey = identity().public.toString()
-    const base = fakeEnvelope(pubkey, T0, 60, { nonce: '' }).envelope
+    const base = fakeEnvelope(pubkey, NOW, 60, { nonce: '' }).envelope
     // Each 3 nonce characters add 4 payload characters; pad the kid for the remainder.
     const pad = (extra: number) => {
       const nonce = 'n'.repeat(Math.floor(extra / 4) * 3)
-      const envelope = fakeEnvelope(pubkey, T0, 60, { nonce }).envelope
+      const envelope = fakeEnvelope(pubkey, NOW, 60, { nonce }).envelope
       const [, kid, payload, mac] = envelope.split('.')
       return `ttp1.${kid}${'k'.repeat(MAX_ENVELOPE_LENGTH - envelope.length)}.${payload}.${mac}`
     }

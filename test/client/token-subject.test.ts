@@ -2,25 +2,11 @@
 // wherever it comes from: a token planted in its storage (an earlier XSS, another user of a shared
 // browser profile) is dropped and deleted; one in a `/token` answer or from the hub's GetToken is
 // refused with token_mismatch and never stored, so the user is never fixed to another identity.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createUserAuthProvider,
-  tokenStorageKey,
-  UserAuthError,
-  type KeyValueStorage,
-  type UserAuthEvent,
-} from '../../src/client/index.ts'
-import {
-  fakeHub,
-  fakeJwt,
-  fakeServer,
-  hubToken,
-  identity,
-  installWebSocket,
-  issuedToken,
-} from './fakes.ts'
-
-const endpoint = 'https://site.example/api'
+import { describe, expect } from 'vitest'
+import { UserAuthError, type KeyValueStorage } from '../../src/client/index.ts'
+import { fakeJwt, hubToken, issuedToken } from '../helpers/fake-server.ts'
+import { identity } from '../helpers/identity.ts'
+import { it } from '../helpers/sdk-fixtures.ts'
 
 /** A Map-backed storage that records what the SDK deletes. */
 function recordingStorage(withDelete = true) {
@@ -40,76 +26,51 @@ function recordingStorage(withDelete = true) {
 }
 
 describe('createUserAuthProvider() and the sub of tokens from storage', () => {
-  let restore: () => void
-  beforeAll(() => {
-    restore = installWebSocket()
-  })
-  afterAll(() => restore())
-
-  it.each([
+  it.for([
     ['a token for another key', (_own: string) => hubToken(7, identity().public.toString())],
     ['a token without sub', (_own: string) => fakeJwt('planted')],
     ['a token whose sub is not a string', (_own: string) => fakeJwt('planted', { sub: 42 })],
-  ])('drops and deletes %s, and asks the hub for its own', async (_name, planted) => {
-    const hub = await fakeHub('ok')
-    try {
-      const id = identity()
-      const pubkey = id.public.toString()
-      const key = tokenStorageKey(hub.url, pubkey)
+  ] as const)(
+    'drops and deletes %s, and asks the hub for its own',
+    async ([, planted], { hubProvider }) => {
       const { items, deleted, storage } = recordingStorage()
+      const { provider, events, pubkey, key, hub } = await hubProvider({ storage })
       items.set(key, planted(pubkey))
-      const events: UserAuthEvent[] = []
-      const provider = createUserAuthProvider({
-        endpoint,
-        identity: id,
-        hubUrl: hub.url,
-        storage,
-        fetch: fakeServer().fetch,
-        onChange: (event) => void events.push(event),
-      })
       const auth = await provider()
       expect(auth.token).toBe(hubToken(1, pubkey))
       expect(events[0]).toMatchObject({ type: 'login', tokenSource: 'hub' })
       expect(deleted).toEqual([key])
       expect(items.get(key)).toBe(hubToken(1, pubkey))
       expect(hub.state.connections).toBe(1)
-    } finally {
-      await hub.close()
-    }
-  })
+    },
+  )
 
-  it('ignores a foreign token that a storage without delete keeps', async () => {
-    const hub = await fakeHub('ok')
-    try {
-      const id = identity()
-      const key = tokenStorageKey(hub.url, id.public.toString())
-      const { items, storage } = recordingStorage(false)
-      const foreign = hubToken(7, identity().public.toString())
-      items.set(key, foreign)
-      const options = { endpoint, identity: id, hubUrl: hub.url, storage }
-      // Each new provider (a page load) reads the foreign token again and does not use it.
-      const first = await createUserAuthProvider({ ...options, fetch: fakeServer().fetch })()
-      expect(first.token).toBe(hubToken(1, id.public.toString()))
-      items.set(key, foreign)
-      const second = await createUserAuthProvider({ ...options, fetch: fakeServer().fetch })()
-      expect(second.token).toBe(hubToken(2, id.public.toString()))
-      expect(hub.state.connections).toBe(2)
-    } finally {
-      await hub.close()
-    }
+  it('ignores a foreign token that a storage without delete keeps', async ({
+    hubProvider,
+    userAuthProvider,
+  }) => {
+    const { items, storage } = recordingStorage(false)
+    const foreign = hubToken(7, identity().public.toString())
+    const { provider, identity: id, pubkey, key, hub } = await hubProvider({ storage })
+    items.set(key, foreign)
+    // Each new provider (a page load) reads the foreign token again and does not use it.
+    const first = await provider()
+    expect(first.token).toBe(hubToken(1, pubkey))
+    items.set(key, foreign)
+    const again = userAuthProvider({ identity: id, hubUrl: hub.url, storage }).provider
+    const second = await again()
+    expect(second.token).toBe(hubToken(2, pubkey))
+    expect(hub.state.connections).toBe(2)
   })
 })
 
 describe('createUserAuthProvider() and the sub of tokens from /token (issuer mode)', () => {
-  it('rejects with token_mismatch a token for another key, keeping nothing', async () => {
+  it('rejects with token_mismatch a token for another key, keeping nothing', async ({
+    userAuthProvider,
+  }) => {
     const other = identity().public.toString()
-    const server = fakeServer({ issuer: true, tokenSubject: () => other })
-    const events: UserAuthEvent[] = []
-    const provider = createUserAuthProvider({
-      endpoint,
-      identity: identity(),
-      fetch: server.fetch,
-      onChange: (event) => void events.push(event),
+    const { provider, server, events } = userAuthProvider({
+      server: { issuer: true, tokenSubject: () => other },
     })
     const error = await provider().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UserAuthError)
@@ -124,41 +85,25 @@ describe('createUserAuthProvider() and the sub of tokens from /token (issuer mod
     expect(server.state.calls.token).toBe(2)
   })
 
-  it('takes a token whose sub is its own key', async () => {
-    const id = identity()
-    const server = fakeServer({ issuer: true })
-    const provider = createUserAuthProvider({ endpoint, identity: id, fetch: server.fetch })
-    await expect(provider()).resolves.toMatchObject({
-      token: issuedToken(1, id.public.toString()),
-    })
+  it('takes a token whose sub is its own key', async ({ userAuthProvider }) => {
+    const { provider, pubkey } = userAuthProvider({ server: { issuer: true } })
+    await expect(provider()).resolves.toMatchObject({ token: issuedToken(1, pubkey) })
   })
 })
 
 describe('createUserAuthProvider() and the sub of tokens from the hub', () => {
-  let restore: () => void
-  beforeAll(() => {
-    restore = installWebSocket()
-  })
-  afterAll(() => restore())
-
-  it('rejects with token_mismatch a hub token for another key, and stores nothing', async () => {
+  it('rejects with token_mismatch a hub token for another key, and stores nothing', async ({
+    hubProvider,
+  }) => {
     const other = identity().public.toString()
-    const hub = await fakeHub('ok', { token: (n) => hubToken(n, other) })
-    try {
-      const { items, storage } = recordingStorage()
-      const provider = createUserAuthProvider({
-        endpoint,
-        identity: identity(),
-        hubUrl: hub.url,
-        storage,
-        fetch: fakeServer().fetch,
-      })
-      await expect(provider()).rejects.toMatchObject({ code: 'token_mismatch' })
-      expect(items.size).toBe(0)
-      await expect(provider()).rejects.toMatchObject({ code: 'token_mismatch' })
-      expect(hub.state.connections).toBe(2)
-    } finally {
-      await hub.close()
-    }
+    const { items, storage } = recordingStorage()
+    const { provider, hub } = await hubProvider({
+      hubOptions: { token: (n) => hubToken(n, other) },
+      storage,
+    })
+    await expect(provider()).rejects.toMatchObject({ code: 'token_mismatch' })
+    expect(items.size).toBe(0)
+    await expect(provider()).rejects.toMatchObject({ code: 'token_mismatch' })
+    expect(hub.state.connections).toBe(2)
   })
 })

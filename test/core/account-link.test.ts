@@ -6,28 +6,22 @@ import { LINK_MAX_TTL, verifyAccountLink } from '../../src/core/account-link.ts'
 import { encodeBase64Url } from '../../src/core/encoding.ts'
 import { importSigningKey, sign } from '../../src/core/ed25519.ts'
 import { readLink, signLink, type LinkClaims } from '../../src/core/link-format.ts'
+import { linkClaims, signedLink } from '../helpers/account-link.ts'
+import { NOW } from '../helpers/clock.ts'
+import { identity } from '../helpers/identity.ts'
 
 const hex = (text: string) => Uint8Array.from(text.match(/../g)!, (b) => parseInt(b, 16))
 const AUD = 'https://app.example'
-const NOW = new Date('2030-01-01T00:00:00.000Z')
 const now = NOW.getTime() / 1000
 
 /** A link signed by `signer` (the account, unless a test says otherwise). */
-function linkOf(signer: PrivateKey, claims: LinkClaims): Promise<string> {
-  return signLink(claims, async (bytes) => signer.sign(bytes))
-}
+const linkOf = (signer: PrivateKey, claims: LinkClaims) => signedLink(claims, signer)
 
+/** An account, a device and the claims of a valid link between them for AUD. */
 function keys() {
-  const account = PrivateKey.fromRandom()
-  const device = PrivateKey.fromRandom()
-  const claims: LinkClaims = {
-    iss: account.public.toString(),
-    sub: device.public.toString(),
-    aud: AUD,
-    iat: now - 60,
-    exp: now + 86_400,
-  }
-  return { account, device, claims }
+  const account = identity()
+  const device = identity()
+  return { account, device, claims: linkClaims(account, device, { aud: AUD }) }
 }
 
 const verify = (link: string, device: string, overrides: { audience?: string; now?: Date } = {}) =>
@@ -161,7 +155,7 @@ describe('verifyAccountLink()', () => {
 
   it('throws invalid_link when the link is for another device key', async () => {
     const { account, claims } = keys()
-    const other = PrivateKey.fromRandom().public.toString()
+    const other = identity().public.toString()
     await expect(verify(await linkOf(account, claims), other)).rejects.toMatchObject({
       code: 'invalid_link',
     })

@@ -10,8 +10,8 @@ import {
 } from '../../src/core/envelope.ts'
 import { MAX_ENVELOPE_LENGTH } from '../../src/core/envelope-format.ts'
 import { hmacSha256 } from '../../src/core/hmac.ts'
+import { NOW } from '../helpers/clock.ts'
 
-const NOW = new Date('2030-01-01T00:00:00.000Z')
 const PUBKEY = 'bbaareiekrdr525aj6gk72uw3fu6luxlszjtqtpy5sqjbx43uraa3id3plq'
 const keyring = await createChallengeKeyring([utf8('envelope-test-secret-0123456789abcdef')])
 const otherKeyring = await createChallengeKeyring([utf8('another-secret-0123456789abcdef0123')])

@@ -1,4 +1,3 @@
-import { PrivateKey } from '@textile/hub'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -14,11 +13,12 @@ import {
   parsePrivateKey,
   parsePublicKey,
 } from '../../src/core/keys.ts'
+import { identity } from '../helpers/identity.ts'
 
 describe('parsePublicKey()', () => {
   it('decodes identities made by @textile/hub PrivateKey, and signatures they make verify', async () => {
     for (let i = 0; i < 20; i++) {
-      const id = PrivateKey.fromRandom()
+      const id = identity()
       const raw = parsePublicKey(id.public.toString())
       expect(Buffer.from(raw)).toEqual(Buffer.from(id.public.pubKey))
       expect(formatPublicKey(raw)).toBe(id.public.toString())
@@ -31,7 +31,7 @@ describe('parsePublicKey()', () => {
   })
 
   it('reads @textile/hub private key strings', async () => {
-    const id = PrivateKey.fromRandom()
+    const id = identity()
     const parsed = parsePrivateKey(id.toString())!
     const signer = await importSigningKey(parsed.seed)
     expect(formatPublicKey(signer.publicKey)).toBe(id.public.toString())

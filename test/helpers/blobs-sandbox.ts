@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BlobsServer } from '@netlify/blobs/server'
-import { serveHandlers } from '../load/http-adapter.ts'
+import { serveHandlers } from './serve-handlers.ts'
 
 /** A running sandbox: where it listens and the credentials a client needs. */
 export interface BlobsSandbox {

@@ -2,17 +2,11 @@
 // log, the keys the suites sign with, and the JWKS as a counting `fetch`, so verifier tests see the
 // tokens and key sets the functions really produce.
 import { PrivateKey } from '@textile/hub'
-import type { Env, HandlerOptions } from '../../src/index.ts'
+import type { Env, HandlerOptions, RequestHandler } from '../../src/index.ts'
 import { createJwksHandler, createJwtHandler } from '../../src/index.ts'
-import {
-  SITE,
-  challengeFor,
-  deployment,
-  identity,
-  post,
-  signEnvelope,
-  type Deployment,
-} from './fixtures.ts'
+import { SITE, deployment, post, signedBody } from './deployment.ts'
+import type { Transport } from './login.ts'
+import { identity } from './identity.ts'
 
 export const HS256_SECRET = 'jwt-hs256-secret-for-tests-0123456789abcdef'
 export const EDDSA_SEED = new Uint8Array(32).fill(7)
@@ -34,20 +28,22 @@ export function jwtDeployment(
     logger: (record) => d.logs.push(record),
     ...options,
   }
-  return { ...d, jwt: createJwtHandler(shared), jwks: createJwksHandler(shared), d }
+  const jwt = createJwtHandler(shared)
+  const routes: Record<string, RequestHandler> = {
+    '/api/challenge': d.challenge,
+    '/api/token': d.token,
+    '/api/jwt': jwt,
+  }
+  /** The three minting endpoints as a transport for the one login (paths below {@link SITE}). */
+  const transport: Transport = (path, init) => {
+    const handler = routes[path]
+    if (!handler) throw new Error(`no handler for ${path}`)
+    return handler(new Request(SITE + path, init), {})
+  }
+  return { ...d, jwt, jwks: createJwksHandler(shared), d, transport }
 }
 
 export type JwtDeployment = ReturnType<typeof jwtDeployment>
-
-/** A signed envelope for `id`, ready for POST /api/jwt. */
-export async function signedBody(
-  d: Deployment,
-  id = identity(),
-  headers: Record<string, string> = {},
-) {
-  const envelope = await challengeFor(d, id, headers)
-  return { envelope, signature: await signEnvelope(id, envelope) }
-}
 
 /** A JWT from the deployment's /api/jwt for `id` (asserting 200). */
 export async function mint(t: JwtDeployment, id = identity()): Promise<string> {

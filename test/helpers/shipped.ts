@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { unzipSync } from 'fflate'
+import type { Transport } from './login.ts'
 import { ROOT } from './netlify-dev.ts'
 
 /** Netlify's function manifest (`.netlify/functions/manifest.json`), the parts tests read. */
@@ -313,4 +314,28 @@ export async function callShipped(
     })
   }
   return answers
+}
+
+/**
+ * The one login's {@link Transport} (test/helpers/login.ts) over shipped functions: each request
+ * goes to `origin` + path through `serve` (one process's `call`, or a fresh process of the zip
+ * that serves the path), and its answer comes back as a Response.
+ *
+ * @example
+ * const transport = shippedTransport(SITE, (call) => running.call(call))
+ * const { redeemed } = await login({ transport, signer: signerOf(identity()) })
+ */
+export function shippedTransport(
+  origin: string,
+  serve: (call: ShippedCall) => Promise<ShippedAnswer>,
+): Transport {
+  return async (path, init) => {
+    const answer = await serve({
+      url: origin + path,
+      method: init.method ?? 'GET',
+      headers: init.headers as Record<string, string>,
+      body: String(init.body),
+    })
+    return new Response(answer.body, { status: answer.status, headers: answer.headers })
+  }
 }

@@ -2,58 +2,23 @@
 // (docs/http-api.md, "Account links"). Each refusal is checked at each endpoint, since each runs
 // the link check on its own input.
 import { PrivateKey } from '@textile/hub'
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose'
+import { decodeJwt, type JSONWebKeySet } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { LINK_MAX_TTL } from '../../src/core/account-link.ts'
-import { signLink, type LinkClaims } from '../../src/core/link-format.ts'
-import {
-  createJwksHandler,
-  createJwtHandler,
-  type Env,
-  type HandlerOptions,
-  type PolicyInput,
-} from '../../src/index.ts'
-import { NOW, SITE, deployment, problem } from '../helpers/fixtures.ts'
+import type { LinkClaims } from '../../src/core/link-format.ts'
+import type { Env, HandlerOptions, PolicyInput } from '../../src/index.ts'
+import { expectLinkedJwt, linked } from '../helpers/account-link.ts'
+import { NOW, NOW_SECONDS as now } from '../helpers/clock.ts'
+import { SITE, problem } from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
+import { EDDSA_KEY, jwtDeployment } from '../helpers/jwt-deployment.ts'
 import { jsonPost, login, signerOf, type Transport } from '../helpers/login.ts'
 
 const ORIGIN = { origin: SITE }
-const now = NOW.getTime() / 1000
-const JWT_EDDSA_KEY = PrivateKey.fromRawEd25519Seed(new Uint8Array(32).fill(7)).toString()
 
-/** A deployment with the JWT and JWKS endpoints beside challenge and token. */
-function linkDeployment(env: Env = {}, options: Pick<HandlerOptions, 'policy'> = {}) {
-  const d = deployment({ JWT_EDDSA_KEY, ...env }, options)
-  const shared: HandlerOptions = {
-    env: () => d.env,
-    now: () => d.clock.now,
-    logger: (record) => d.logs.push(record),
-    ...options,
-  }
-  const jwt = createJwtHandler(shared)
-  const jwks = createJwksHandler(shared)
-  const transport: Transport = (path, init) => {
-    const handler = { '/api/challenge': d.challenge, '/api/token': d.token, '/api/jwt': jwt }[path]
-    if (!handler) throw new Error(`no handler for ${path}`)
-    return handler(new Request(SITE + path, init), {})
-  }
-  return { d, transport, jwks }
-}
-
-/** An account, a device and a valid link between them (one day, issued a minute ago). */
-async function linked(change: Partial<LinkClaims> = {}, signer?: PrivateKey) {
-  const account = PrivateKey.fromRandom()
-  const device = PrivateKey.fromRandom()
-  const claims: LinkClaims = {
-    iss: account.public.toString(),
-    sub: device.public.toString(),
-    aud: SITE,
-    iat: now - 60,
-    exp: now + 86_400,
-    ...change,
-  }
-  const link = await signLink(claims, async (bytes) => (signer ?? account).sign(bytes))
-  return { account, device, link }
-}
+/** A deployment with the JWT and JWKS endpoints beside challenge and token (EdDSA JWTs). */
+const linkDeployment = (env: Env = {}, options: Pick<HandlerOptions, 'policy'> = {}) =>
+  jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY, ...env }, options)
 
 async function loginAt(
   t: { transport: Transport },
@@ -76,7 +41,7 @@ describe('account links: /api/token', () => {
 
   it('changes nothing without a link: the token is for the key that signed', async () => {
     const t = linkDeployment()
-    const device = PrivateKey.fromRandom()
+    const device = identity()
     const { redeemed } = await login({
       transport: t.transport,
       signer: signerOf(device),
@@ -104,13 +69,11 @@ describe('account links: /api/jwt', () => {
     expect(redeemed?.status).toBe(200)
     const { token } = (await redeemed!.json()) as { token: string }
     const jwks = (await (await t.jwks(new Request(SITE + '/api/jwks'), {})).json()) as JSONWebKeySet
-    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
-      issuer: SITE,
-      audience: SITE,
-      currentDate: NOW,
+    await expectLinkedJwt(token, jwks, {
+      account: account.public.toString(),
+      device: device.public.toString(),
+      now: NOW,
     })
-    expect(payload.sub).toBe(account.public.toString())
-    expect(payload.act).toEqual({ sub: device.public.toString() })
   })
 
   it('works in hub-challenge mode too (the JWT needs no hub)', async () => {
@@ -124,7 +87,7 @@ describe('account links: /api/jwt', () => {
 
   it('carries no act claim without a link', async () => {
     const t = linkDeployment()
-    const device = PrivateKey.fromRandom()
+    const device = identity()
     const { redeemed } = await login({
       transport: t.transport,
       signer: signerOf(device),
@@ -174,24 +137,20 @@ const BAD_LINKS: [string, () => Promise<{ device: PrivateKey; link: string }>, s
     'for another device',
     async () => {
       const { link } = await linked()
-      return { device: PrivateKey.fromRandom(), link }
+      return { device: identity(), link }
     },
     'invalid_link',
   ],
   [
     'signed by the device, not the account',
     async () => {
-      const device = PrivateKey.fromRandom()
+      const device = identity()
       const { link } = await linked({ sub: device.public.toString() }, device)
       return { device, link }
     },
     'invalid_link',
   ],
-  [
-    'not a JWS',
-    async () => ({ device: PrivateKey.fromRandom(), link: 'not-a-link' }),
-    'invalid_link',
-  ],
+  ['not a JWS', async () => ({ device: identity(), link: 'not-a-link' }), 'invalid_link'],
 ]
 
 describe.each(BAD_LINKS)('a link that is %s', (_name, make, code) => {
@@ -239,7 +198,7 @@ describe('account links: origins, lists and the policy', () => {
     const t = linkDeployment()
     const response = await t.transport(
       '/api/challenge',
-      jsonPost({ pubkey: PrivateKey.fromRandom().public.toString(), link: 42 }, ORIGIN),
+      jsonPost({ pubkey: identity().public.toString(), link: 42 }, ORIGIN),
     )
     expect(await problem(response)).toMatchObject({ code: 'invalid_request' })
   })

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { encodeBase32 } from '../../src/core/encoding.ts'
-import {
-  NOW,
-  SITE,
-  deployment,
-  identity,
-  post,
-  problem,
-  signEnvelope,
-} from '../helpers/fixtures.ts'
+import { NOW } from '../helpers/clock.ts'
+import { SITE, deployment, post, problem, signEnvelope } from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
 
 /** A libp2p public key string of another type (1 = Ed25519; 0 RSA, 2 Secp256k1, 3 ECDSA). */
 const keyOfType = (type: number, length: number) =>

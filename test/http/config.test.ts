@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/index.ts'
-import { SECRETS, deployment, identity, login, post, problem } from '../helpers/fixtures.ts'
+import { SECRETS, deployment, login, post, problem } from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
 
 describe('configuration', () => {
   it.each<[string, Record<string, string | undefined>, string]>([

@@ -10,16 +10,17 @@ import {
   type JSONWebKeySet,
 } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { NOW } from '../helpers/clock.ts'
 import {
-  NOW,
   SECRETS,
   SITE,
   challengeFor,
-  identity,
   post,
   problem,
+  signedBody,
   signEnvelope,
-} from '../helpers/fixtures.ts'
+} from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
 import {
   EDDSA_KEY,
   EDDSA_SEED,
@@ -28,7 +29,6 @@ import {
   ES256_D_2,
   HS256_SECRET,
   jwtDeployment,
-  signedBody,
 } from '../helpers/jwt-deployment.ts'
 
 const secretKey = new TextEncoder().encode(HS256_SECRET)

@@ -1,7 +1,9 @@
 import { createAPISig } from '@textile/security'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLoginHandler, type LogRecord } from '../../src/index.ts'
-import { NOW, SECRETS, SITE, identity, problem } from '../helpers/fixtures.ts'
+import { NOW } from '../helpers/clock.ts'
+import { SECRETS, SITE, problem } from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
 import { jsonPost, login, signerOf, type Transport } from '../helpers/login.ts'
 
 /** One login function over a fixed env and clock, with captured logs. */

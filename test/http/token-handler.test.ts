@@ -3,18 +3,18 @@ import { createAPISig } from '@textile/security'
 import { describe, expect, it } from 'vitest'
 import { encodeBase64Url, utf8 } from '../../src/core/encoding.ts'
 import { THREAD_TOKEN_BACKDATE_SECONDS } from '../../src/core/thread-token.ts'
+import { NOW } from '../helpers/clock.ts'
 import {
-  NOW,
   SECRETS,
   SITE,
   challengeFor,
   deployment,
-  identity,
   login,
   post,
   problem,
   signEnvelope,
-} from '../helpers/fixtures.ts'
+} from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
 
 const decodeJwtPart = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString())
 

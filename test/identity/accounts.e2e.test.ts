@@ -1,5 +1,5 @@
 // One account on every device, in a real browser: headless Chromium (test/demo/launch-chromium.ts)
-// on the identity page (harness.ts), the real challenge, token, JWT and JWKS handlers in issuer
+// on the identity page (test/helpers/identity-site.ts), the real challenge, token, JWT and JWKS handlers in issuer
 // mode, and @textile/hub's own client writing and reading threads on the hub emulator, which
 // keeps each thread for the `sub` of the token that made it. Passkeys come from DevTools' virtual
 // authenticator (PRF, user verification), whose uses are counted from its CDP events.
@@ -13,63 +13,43 @@
 // serves both, while IndexedDB is per origin, so each "device" has its own device key and link,
 // exactly as two browsers do. The wallet account, whose signer lives in this process, uses two
 // real browser contexts.
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose'
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeJwt, type JSONWebKeySet } from 'jose'
+import type { Page } from 'playwright-core'
+import { afterAll, describe, expect, onTestFinished } from 'vitest'
 import { createJwtVerifier } from '../../src/verify/index.ts'
-import { launchChromium } from '../demo/launch-chromium.ts'
-import { startIdentitySite, type IdentitySite } from './harness.ts'
-import { testWallet } from './test-wallet.ts'
+import { expectLinkedJwt } from '../helpers/account-link.ts'
+import {
+  addAuthenticator,
+  it as browserIt,
+  type BrowserFixtures,
+} from '../helpers/browser-fixtures.ts'
+import { startIdentitySite, type IdentitySite } from '../helpers/identity-site.ts'
+import { testWallet } from '../helpers/test-wallet.ts'
 
-let browser: Browser
 let site: IdentitySite
 
-beforeAll(async () => {
-  const [launched, started] = await Promise.all([launchChromium(), startIdentitySite()])
-  browser = launched.browser
-  site = started
+// Naming `browser` launches Chromium here, under the hook timeout, not in the first test.
+browserIt.beforeAll(async ({ browser: _launched }) => {
+  site = await startIdentitySite()
 }, 90_000)
 
 afterAll(async () => {
-  await browser?.close()
   await site?.close()
 })
 
-/** A virtual platform authenticator on `page`, and how often it made or used a passkey. */
-interface Authenticator {
-  cdp: CDPSession
-  id: string
-  uses: { created: number; asserted: number }
-}
-
-async function addAuthenticator(context: BrowserContext, page: Page): Promise<Authenticator> {
-  const cdp = await context.newCDPSession(page)
-  await cdp.send('WebAuthn.enable')
-  const { authenticatorId } = (await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-      hasPrf: true,
-    } as never,
-  })) as { authenticatorId: string }
-  const uses = { created: 0, asserted: 0 }
-  cdp.on('WebAuthn.credentialAdded', () => void uses.created++)
-  cdp.on('WebAuthn.credentialAsserted', () => void uses.asserted++)
-  return { cdp, id: authenticatorId, uses }
-}
-
-/** A fresh profile with the page open at `origin` and, unless `authenticator` is false, a passkey store. */
-async function openDevice(origin = site.origin) {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  const authenticator = await addAuthenticator(context, page)
-  await goTo(page, origin)
-  return { context, page, authenticator }
-}
+/**
+ * `it` with `openDevice(origin?)`: a fresh profile with the page open at `origin` (default the
+ * site's) and a passkey store, closed after the test.
+ */
+const it = browserIt.extend('openDevice', async ({ newContext }) => {
+  return async (origin = site.origin) => {
+    const context = await newContext()
+    const page = await context.newPage()
+    const authenticator = await addAuthenticator(context, page)
+    await goTo(page, origin)
+    return { context, page, authenticator }
+  }
+})
 
 async function goTo(page: Page, url: string): Promise<void> {
   await page.goto(url)
@@ -77,116 +57,114 @@ async function goTo(page: Page, url: string): Promise<void> {
 }
 
 describe('linkBrowser() and linkedBrowser() with a passkey account', () => {
-  it('links with one passkey prompt; after a reload the device logs in with no authenticator use', async () => {
-    const { context, page, authenticator } = await openDevice()
-    try {
-      const first = await page.evaluate(async () => {
-        const account = await ttp.passkeyIdentity({ create: true, userName: 'alice' })
-        const linked = await ttp.linkBrowser({ account })
-        const auth = await ttp.logInLinked(linked)
-        return {
-          account: account.public.toString(),
-          linked: { account: linked.account, device: linked.device, link: linked.link },
-          token: auth.token!,
-        }
-      })
-      expect(authenticator.uses).toEqual({ created: 1, asserted: 0 })
-      expect(first.linked.account).toBe(first.account)
-      expect(first.linked.device).not.toBe(first.account)
-      expect(decodeJwt(first.token).sub).toBe(first.account)
+  it('links with one passkey prompt; after a reload the device logs in with no authenticator use', async ({
+    openDevice,
+  }) => {
+    const { page, authenticator } = await openDevice()
+    const first = await page.evaluate(async () => {
+      const account = await ttp.passkeyIdentity({ create: true, userName: 'alice' })
+      const linked = await ttp.linkBrowser({ account })
+      const auth = await ttp.logInLinked(linked)
+      return {
+        account: account.public.toString(),
+        linked: { account: linked.account, device: linked.device, link: linked.link },
+        token: auth.token!,
+      }
+    })
+    expect(authenticator.uses).toEqual({ created: 1, asserted: 0 })
+    expect(first.linked.account).toBe(first.account)
+    expect(first.linked.device).not.toBe(first.account)
+    expect(decodeJwt(first.token).sub).toBe(first.account)
 
-      // What the origin keeps: the device key as CryptoKeys and the link as text; no account key.
-      const records = await page.evaluate(() => ttp.storedRecords())
-      expect(Object.keys(records).sort()).toEqual([
-        'textile-token-provider/identities/account-device',
-        'textile-token-provider/identities/link,account-device',
-      ])
-      expect(records['textile-token-provider/identities/link,account-device']).toEqual({
-        version: 1,
-        link: first.linked.link,
-        credentialId: expect.stringMatching(/^[\w-]+$/),
-      })
-      await expect(page.evaluate(() => ttp.webStorage())).resolves.toEqual({
-        local: {},
-        session: {},
-      })
+    // What the origin keeps: the device key as CryptoKeys and the link as text; no account key.
+    const records = await page.evaluate(() => ttp.storedRecords())
+    expect(Object.keys(records).sort()).toEqual([
+      'textile-token-provider/identities/account-device',
+      'textile-token-provider/identities/link,account-device',
+    ])
+    expect(records['textile-token-provider/identities/link,account-device']).toEqual({
+      version: 1,
+      link: first.linked.link,
+      credentialId: expect.stringMatching(/^[\w-]+$/),
+    })
+    await expect(page.evaluate(() => ttp.webStorage())).resolves.toEqual({
+      local: {},
+      session: {},
+    })
 
-      await goTo(page, site.origin)
-      const again = await page.evaluate(async () => {
-        // renew is asked only near the link's end: not now.
-        const linked = await ttp.linkedBrowser({ renew: (hint) => ttp.passkeyIdentity(hint) })
-        const auth = await ttp.logInLinked(linked!)
-        return { account: linked!.account, device: linked!.device, token: auth.token! }
-      })
-      expect(again).toMatchObject({ account: first.account, device: first.linked.device })
-      expect(decodeJwt(again.token).sub).toBe(first.account)
-      expect(authenticator.uses).toEqual({ created: 1, asserted: 0 })
-    } finally {
-      await context.close()
-    }
+    await goTo(page, site.origin)
+    const again = await page.evaluate(async () => {
+      // renew is asked only near the link's end: not now.
+      const linked = await ttp.linkedBrowser({ renew: (hint) => ttp.passkeyIdentity(hint) })
+      const auth = await ttp.logInLinked(linked!)
+      return { account: linked!.account, device: linked!.device, token: auth.token! }
+    })
+    expect(again).toMatchObject({ account: first.account, device: first.linked.device })
+    expect(decodeJwt(again.token).sub).toBe(first.account)
+    expect(authenticator.uses).toEqual({ created: 1, asserted: 0 })
   })
 
-  it('gives two devices of one passkey one account: each writes and reads the same thread', async () => {
-    const { context, page, authenticator } = await openDevice()
-    try {
-      const hubUrl = site.emulator.url
-      const one = await page.evaluate(async (hub) => {
-        const linked = await ttp.linkBrowser({
-          account: await ttp.passkeyIdentity({ create: true }),
-        })
-        const threadId = await ttp.writeNote(linked.identity, hub, 'from device one', {
+  it('gives two devices of one passkey one account: each writes and reads the same thread', async ({
+    openDevice,
+  }) => {
+    const { page, authenticator } = await openDevice()
+    const hubUrl = site.emulator.url
+    const one = await page.evaluate(async (hub) => {
+      const linked = await ttp.linkBrowser({
+        account: await ttp.passkeyIdentity({ create: true }),
+      })
+      const threadId = await ttp.writeNote(linked.identity, hub, 'from device one', {
+        link: linked,
+      })
+      return { account: linked.account, device: linked.device, threadId }
+    }, hubUrl)
+
+    // The second device: its own storage (no link yet), the same passkey.
+    await goTo(page, site.secondOrigin)
+    const two = await page.evaluate(
+      async ([hub, threadId]) => {
+        const before = await ttp.linkedBrowser()
+        const linked = await ttp.linkBrowser({ account: await ttp.passkeyIdentity() })
+        const read = await ttp.readNotes(linked.identity, hub!, threadId!, linked)
+        await ttp.writeNote(linked.identity, hub!, 'from device two', {
           link: linked,
+          threadId: threadId!,
         })
-        return { account: linked.account, device: linked.device, threadId }
-      }, hubUrl)
+        // This origin's own key without the link is another user: the thread is not its own.
+        const alone = await ttp.readNotes(await ttp.browserIdentity(), hub!, threadId!)
+        return {
+          before: before ?? null,
+          account: linked.account,
+          device: linked.device,
+          read,
+          alone,
+        }
+      },
+      [hubUrl, one.threadId],
+    )
+    expect(two.before).toBeNull()
+    expect(two.account).toBe(one.account)
+    expect(two.device).not.toBe(one.device)
+    expect(two.read).toEqual(['from device one'])
+    expect(two.alone).toMatch(/^error: .*does not own thread/i)
+    expect(authenticator.uses).toEqual({ created: 1, asserted: 1 })
 
-      // The second device: its own storage (no link yet), the same passkey.
-      await goTo(page, site.secondOrigin)
-      const two = await page.evaluate(
-        async ([hub, threadId]) => {
-          const before = await ttp.linkedBrowser()
-          const linked = await ttp.linkBrowser({ account: await ttp.passkeyIdentity() })
-          const read = await ttp.readNotes(linked.identity, hub!, threadId!, linked)
-          await ttp.writeNote(linked.identity, hub!, 'from device two', {
-            link: linked,
-            threadId: threadId!,
-          })
-          // This origin's own key without the link is another user: the thread is not its own.
-          const alone = await ttp.readNotes(await ttp.browserIdentity(), hub!, threadId!)
-          return {
-            before: before ?? null,
-            account: linked.account,
-            device: linked.device,
-            read,
-            alone,
-          }
-        },
-        [hubUrl, one.threadId],
-      )
-      expect(two.before).toBeNull()
-      expect(two.account).toBe(one.account)
-      expect(two.device).not.toBe(one.device)
-      expect(two.read).toEqual(['from device one'])
-      expect(two.alone).toMatch(/^error: .*does not own thread/i)
-      expect(authenticator.uses).toEqual({ created: 1, asserted: 1 })
-
-      await goTo(page, site.origin)
-      const back = await page.evaluate(
-        async ([hub, threadId]) => {
-          const linked = await ttp.linkedBrowser()
-          return ttp.readNotes(linked!.identity, hub!, threadId!, linked!)
-        },
-        [hubUrl, one.threadId],
-      )
-      expect(back).toEqual(['from device one', 'from device two'])
-      expect(authenticator.uses).toEqual({ created: 1, asserted: 1 })
-    } finally {
-      await context.close()
-    }
+    await goTo(page, site.origin)
+    const back = await page.evaluate(
+      async ([hub, threadId]) => {
+        const linked = await ttp.linkedBrowser()
+        return ttp.readNotes(linked!.identity, hub!, threadId!, linked!)
+      },
+      [hubUrl, one.threadId],
+    )
+    expect(back).toEqual(['from device one', 'from device two'])
+    expect(authenticator.uses).toEqual({ created: 1, asserted: 1 })
   })
 
-  it('refuses a device whose key is in DENIED_PUBKEYS while the other device keeps working', async () => {
-    const { context, page } = await openDevice()
+  it('refuses a device whose key is in DENIED_PUBKEYS while the other device keeps working', async ({
+    openDevice,
+  }) => {
+    const { page } = await openDevice()
     const link = () =>
       page.evaluate(async () => {
         const existing = await ttp.linkedBrowser()
@@ -198,166 +176,153 @@ describe('linkBrowser() and linkedBrowser() with a passkey account', () => {
         const linked = (await ttp.linkedBrowser())!
         return ttp.codeOf(ttp.logInLinked(linked))
       })
-    try {
-      await page.evaluate(() => ttp.passkeyIdentity({ create: true }))
-      const lost = await link()
-      await goTo(page, site.secondOrigin)
-      const kept = await link()
-      site.setEnv({ DENIED_PUBKEYS: lost })
-      await expect(logIn()).resolves.toBe('resolved')
-      await goTo(page, site.origin)
-      await expect(logIn()).resolves.toBe('pubkey_not_allowed')
-      site.setEnv({ DENIED_PUBKEYS: kept })
-      await expect(logIn()).resolves.toBe('resolved')
-    } finally {
-      site.setEnv({ DENIED_PUBKEYS: undefined })
-      await context.close()
-    }
+    onTestFinished(() => site.setEnv({ DENIED_PUBKEYS: undefined }))
+    await page.evaluate(() => ttp.passkeyIdentity({ create: true }))
+    const lost = await link()
+    await goTo(page, site.secondOrigin)
+    const kept = await link()
+    site.setEnv({ DENIED_PUBKEYS: lost })
+    await expect(logIn()).resolves.toBe('resolved')
+    await goTo(page, site.origin)
+    await expect(logIn()).resolves.toBe('pubkey_not_allowed')
+    site.setEnv({ DENIED_PUBKEYS: kept })
+    await expect(logIn()).resolves.toBe('resolved')
   })
 
-  it('throws passkey_identity_mismatch for another passkey on a linked device, and switches only when asked', async () => {
-    const { context, page } = await openDevice()
-    try {
-      const result = await page.evaluate(async () => {
-        const first = await ttp.passkeyIdentity({ create: true, userName: 'first' })
-        const other = await ttp.passkeyIdentity({ create: true, userName: 'other' })
-        const linked = await ttp.linkBrowser({ account: first })
-        const link = linked.link
-        const refused = await ttp.codeOf(ttp.linkBrowser({ account: other }))
-        const renewRefused = await ttp.codeOf(linked.renew(other))
-        // linkedBrowser's renewal, when due: the link still good is kept, the mismatch reported.
-        const dueSoon = new Date(linked.renewAt.getTime() + 1000)
-        const kept = await ttp.linkedBrowser({ renew: async () => other, now: () => dueSoon })
-        const afterEnd = new Date(linked.expiresAt.getTime() + 1000)
-        const ended = await ttp.codeOf(
-          ttp.linkedBrowser({ renew: async () => other, now: () => afterEnd }),
-        )
-        const unchanged = (await ttp.linkedBrowser())!
-        const switched = await ttp.linkBrowser({ account: other, switchAccount: true })
-        return {
-          first: first.public.toString(),
-          other: other.public.toString(),
-          device: linked.device,
-          refused,
-          renewRefused,
-          keptCode: (kept!.renewError as { code?: string }).code,
-          keptLink: kept!.link === link,
-          ended,
-          unchanged: [unchanged.account, unchanged.link === link],
-          switched: [switched.account, switched.device],
-          now: (await ttp.linkedBrowser())!.account,
-        }
-      })
-      expect(result.refused).toBe('passkey_identity_mismatch')
-      expect(result.renewRefused).toBe('passkey_identity_mismatch')
-      expect(result.keptCode).toBe('passkey_identity_mismatch')
-      expect(result.keptLink).toBe(true)
-      expect(result.ended).toBe('passkey_identity_mismatch')
-      expect(result.unchanged).toEqual([result.first, true])
-      // Switching is explicit and gives the new account a new device key.
-      expect(result.switched[0]).toBe(result.other)
-      expect(result.switched[1]).not.toBe(result.device)
-      expect(result.now).toBe(result.other)
-    } finally {
-      await context.close()
-    }
-  })
-
-  it('renews with one prompt once a third of the lifetime is left, and keeps a good link when the prompt is refused', async () => {
-    const { context, page, authenticator } = await openDevice()
-    try {
-      await page.evaluate(async () => {
-        await ttp.linkBrowser({ account: await ttp.passkeyIdentity({ create: true }) })
-      })
-      const before = { ...authenticator.uses }
-      const renewAt = await page.evaluate(async () =>
-        (await ttp.linkedBrowser())!.renewAt.getTime(),
+  it('throws passkey_identity_mismatch for another passkey on a linked device, and switches only when asked', async ({
+    openDevice,
+  }) => {
+    const { page } = await openDevice()
+    const result = await page.evaluate(async () => {
+      const first = await ttp.passkeyIdentity({ create: true, userName: 'first' })
+      const other = await ttp.passkeyIdentity({ create: true, userName: 'other' })
+      const linked = await ttp.linkBrowser({ account: first })
+      const link = linked.link
+      const refused = await ttp.codeOf(ttp.linkBrowser({ account: other }))
+      const renewRefused = await ttp.codeOf(linked.renew(other))
+      // linkedBrowser's renewal, when due: the link still good is kept, the mismatch reported.
+      const dueSoon = new Date(linked.renewAt.getTime() + 1000)
+      const kept = await ttp.linkedBrowser({ renew: async () => other, now: () => dueSoon })
+      const afterEnd = new Date(linked.expiresAt.getTime() + 1000)
+      const ended = await ttp.codeOf(
+        ttp.linkedBrowser({ renew: async () => other, now: () => afterEnd }),
       )
-      const at = (ms: number) =>
-        page.evaluate(async (time) => {
-          const linked = await ttp.linkedBrowser({
-            renew: (hint) => ttp.passkeyIdentity(hint),
-            now: () => new Date(time),
-          })
-          const claims = JSON.parse(
-            atob(linked!.link.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')),
-          )
-          return {
-            account: linked!.account,
-            iat: claims.iat as number,
-            exp: claims.exp as number,
-            renewError: (linked!.renewError as { code?: string } | undefined)?.code ?? null,
-          }
-        }, ms)
-      const early = await at(renewAt - 1000)
-      expect(authenticator.uses).toEqual(before)
-      const due = await at(renewAt + 1000)
-      expect(authenticator.uses).toEqual({ ...before, asserted: before.asserted + 1 })
-      expect(due.account).toBe(early.account)
-      expect(due.exp).toBeGreaterThan(early.exp)
-      // iat backdated a day from the clock the renewal ran on; 30 days of lifetime.
-      expect(due.iat).toBe(Math.floor((renewAt + 1000) / 1000) - 86_400)
-      expect(due.exp - due.iat).toBe(2_592_000)
-
-      // The user refuses the next prompt (no user verification): a still-good link is kept.
-      await authenticator.cdp.send('WebAuthn.setUserVerified', {
-        authenticatorId: authenticator.id,
-        isUserVerified: false,
-      })
-      const nextDue = due.exp * 1000 - 864_000_000 + 1000
-      const refused = await at(nextDue)
-      expect(refused).toMatchObject({ exp: due.exp, renewError: 'passkey_cancelled' })
-      await expect(
-        page.evaluate(
-          (time) =>
-            ttp.codeOf(
-              ttp.linkedBrowser({
-                renew: (hint) => ttp.passkeyIdentity(hint),
-                now: () => new Date(time),
-              }),
-            ),
-          due.exp * 1000 + 1000,
-        ),
-      ).resolves.toBe('passkey_cancelled')
-    } finally {
-      await context.close()
-    }
+      const unchanged = (await ttp.linkedBrowser())!
+      const switched = await ttp.linkBrowser({ account: other, switchAccount: true })
+      return {
+        first: first.public.toString(),
+        other: other.public.toString(),
+        device: linked.device,
+        refused,
+        renewRefused,
+        keptCode: (kept!.renewError as { code?: string }).code,
+        keptLink: kept!.link === link,
+        ended,
+        unchanged: [unchanged.account, unchanged.link === link],
+        switched: [switched.account, switched.device],
+        now: (await ttp.linkedBrowser())!.account,
+      }
+    })
+    expect(result.refused).toBe('passkey_identity_mismatch')
+    expect(result.renewRefused).toBe('passkey_identity_mismatch')
+    expect(result.keptCode).toBe('passkey_identity_mismatch')
+    expect(result.keptLink).toBe(true)
+    expect(result.ended).toBe('passkey_identity_mismatch')
+    expect(result.unchanged).toEqual([result.first, true])
+    // Switching is explicit and gives the new account a new device key.
+    expect(result.switched[0]).toBe(result.other)
+    expect(result.switched[1]).not.toBe(result.device)
+    expect(result.now).toBe(result.other)
   })
 
-  it('mints a JWT whose sub is the account and act.sub the device, as jose and createJwtVerifier read it', async () => {
-    const { context, page } = await openDevice()
-    try {
-      const result = await page.evaluate(async () => {
-        const linked = await ttp.linkBrowser({
-          account: await ttp.passkeyIdentity({ create: true }),
+  it('renews with one prompt once a third of the lifetime is left, and keeps a good link when the prompt is refused', async ({
+    openDevice,
+  }) => {
+    const { page, authenticator } = await openDevice()
+    await page.evaluate(async () => {
+      await ttp.linkBrowser({ account: await ttp.passkeyIdentity({ create: true }) })
+    })
+    const before = { ...authenticator.uses }
+    const renewAt = await page.evaluate(async () => (await ttp.linkedBrowser())!.renewAt.getTime())
+    const at = (ms: number) =>
+      page.evaluate(async (time) => {
+        const linked = await ttp.linkedBrowser({
+          renew: (hint) => ttp.passkeyIdentity(hint),
+          now: () => new Date(time),
         })
+        const claims = JSON.parse(
+          atob(linked!.link.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')),
+        )
         return {
-          token: await ttp.jwtLinked(linked),
-          account: linked.account,
-          device: linked.device,
+          account: linked!.account,
+          iat: claims.iat as number,
+          exp: claims.exp as number,
+          renewError: (linked!.renewError as { code?: string } | undefined)?.code ?? null,
         }
+      }, ms)
+    const early = await at(renewAt - 1000)
+    expect(authenticator.uses).toEqual(before)
+    const due = await at(renewAt + 1000)
+    expect(authenticator.uses).toEqual({ ...before, asserted: before.asserted + 1 })
+    expect(due.account).toBe(early.account)
+    expect(due.exp).toBeGreaterThan(early.exp)
+    // iat backdated a day from the clock the renewal ran on; 30 days of lifetime.
+    expect(due.iat).toBe(Math.floor((renewAt + 1000) / 1000) - 86_400)
+    expect(due.exp - due.iat).toBe(2_592_000)
+
+    // The user refuses the next prompt (no user verification): a still-good link is kept.
+    await authenticator.cdp.send('WebAuthn.setUserVerified', {
+      authenticatorId: authenticator.id,
+      isUserVerified: false,
+    })
+    const nextDue = due.exp * 1000 - 864_000_000 + 1000
+    const refused = await at(nextDue)
+    expect(refused).toMatchObject({ exp: due.exp, renewError: 'passkey_cancelled' })
+    await expect(
+      page.evaluate(
+        (time) =>
+          ttp.codeOf(
+            ttp.linkedBrowser({
+              renew: (hint) => ttp.passkeyIdentity(hint),
+              now: () => new Date(time),
+            }),
+          ),
+        due.exp * 1000 + 1000,
+      ),
+    ).resolves.toBe('passkey_cancelled')
+  })
+
+  it('mints a JWT whose sub is the account and act.sub the device, as jose and createJwtVerifier read it', async ({
+    openDevice,
+  }) => {
+    const { page } = await openDevice()
+    const result = await page.evaluate(async () => {
+      const linked = await ttp.linkBrowser({
+        account: await ttp.passkeyIdentity({ create: true }),
       })
-      const jwks = (await (await fetch(`${site.origin}/api/jwks`)).json()) as JSONWebKeySet
-      const { payload, protectedHeader } = await jwtVerify(result.token, createLocalJWKSet(jwks), {
-        issuer: site.origin,
-        audience: site.origin,
-      })
-      expect(protectedHeader.alg).toBe('EdDSA')
-      expect(payload.sub).toBe(result.account)
-      expect(payload.act).toEqual({ sub: result.device })
-      const verified = await createJwtVerifier({
-        jwks,
-        issuer: site.origin,
-        audience: site.origin,
-      }).verify(result.token)
-      expect(verified).toMatchObject({
-        account: result.account,
-        device: result.device,
-        linked: true,
-      })
-    } finally {
-      await context.close()
-    }
+      return {
+        token: await ttp.jwtLinked(linked),
+        account: linked.account,
+        device: linked.device,
+      }
+    })
+    const jwks = (await (await fetch(`${site.origin}/api/jwks`)).json()) as JSONWebKeySet
+    const { protectedHeader } = await expectLinkedJwt(result.token, jwks, {
+      account: result.account,
+      device: result.device,
+      site: site.origin,
+    })
+    expect(protectedHeader.alg).toBe('EdDSA')
+    const verified = await createJwtVerifier({
+      jwks,
+      issuer: site.origin,
+      audience: site.origin,
+    }).verify(result.token)
+    expect(verified).toMatchObject({
+      account: result.account,
+      device: result.device,
+      linked: true,
+    })
   })
 })
 
@@ -365,8 +330,8 @@ describe('linkBrowser() with a wallet account', () => {
   const wallet = testWallet([new Uint8Array(32).fill(21), new Uint8Array(32).fill(22)])
 
   /** A browser context of its own (its own IndexedDB), with the test wallet. */
-  async function walletDevice() {
-    const context = await browser.newContext()
+  async function walletDevice(newContext: BrowserFixtures['newContext']) {
+    const context = await newContext()
     await context.exposeFunction('walletAnswer', (method: string, params: readonly unknown[]) =>
       wallet.answer(method, params),
     )
@@ -375,47 +340,44 @@ describe('linkBrowser() with a wallet account', () => {
     return { context, page }
   }
 
-  it('links two browser contexts to one wallet account that share a thread, and refuses another wallet account', async () => {
-    const [one, two] = await Promise.all([walletDevice(), walletDevice()])
-    try {
-      const hubUrl = site.emulator.url
-      const [first, second] = wallet.accounts
-      const a = await one.page.evaluate(
-        async ([hub, account, otherAccount]) => {
-          const id = await ttp.walletIdentity(ttp.wallet(), { account: account! })
-          const linked = await ttp.linkBrowser({ account: id })
-          const threadId = await ttp.writeNote(linked.identity, hub!, 'signed by a wallet', {
-            link: linked,
-          })
-          const other = await ttp.walletIdentity(ttp.wallet(), { account: otherAccount! })
-          return {
-            account: linked.account,
-            device: linked.device,
-            threadId,
-            mismatch: await ttp.codeOf(ttp.linkBrowser({ account: other })),
-          }
-        },
-        [hubUrl, first, second],
-      )
-      expect(a.mismatch).toBe('wallet_identity_mismatch')
-      const b = await two.page.evaluate(
-        async ([hub, account, threadId]) => {
-          const id = await ttp.walletIdentity(ttp.wallet(), { account: account! })
-          const linked = await ttp.linkBrowser({ account: id })
-          return {
-            account: linked.account,
-            device: linked.device,
-            read: await ttp.readNotes(linked.identity, hub!, threadId!, linked),
-          }
-        },
-        [hubUrl, first, a.threadId],
-      )
-      expect(b.account).toBe(a.account)
-      expect(b.device).not.toBe(a.device)
-      expect(b.read).toEqual(['signed by a wallet'])
-    } finally {
-      await one.context.close()
-      await two.context.close()
-    }
+  it('links two browser contexts to one wallet account that share a thread, and refuses another wallet account', async ({
+    newContext,
+  }) => {
+    const [one, two] = await Promise.all([walletDevice(newContext), walletDevice(newContext)])
+    const hubUrl = site.emulator.url
+    const [first, second] = wallet.accounts
+    const a = await one.page.evaluate(
+      async ([hub, account, otherAccount]) => {
+        const id = await ttp.walletIdentity(ttp.wallet(), { account: account! })
+        const linked = await ttp.linkBrowser({ account: id })
+        const threadId = await ttp.writeNote(linked.identity, hub!, 'signed by a wallet', {
+          link: linked,
+        })
+        const other = await ttp.walletIdentity(ttp.wallet(), { account: otherAccount! })
+        return {
+          account: linked.account,
+          device: linked.device,
+          threadId,
+          mismatch: await ttp.codeOf(ttp.linkBrowser({ account: other })),
+        }
+      },
+      [hubUrl, first, second],
+    )
+    expect(a.mismatch).toBe('wallet_identity_mismatch')
+    const b = await two.page.evaluate(
+      async ([hub, account, threadId]) => {
+        const id = await ttp.walletIdentity(ttp.wallet(), { account: account! })
+        const linked = await ttp.linkBrowser({ account: id })
+        return {
+          account: linked.account,
+          device: linked.device,
+          read: await ttp.readNotes(linked.identity, hub!, threadId!, linked),
+        }
+      },
+      [hubUrl, first, a.threadId],
+    )
+    expect(b.account).toBe(a.account)
+    expect(b.device).not.toBe(a.device)
+    expect(b.read).toEqual(['signed by a wallet'])
   })
 })

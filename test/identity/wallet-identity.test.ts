@@ -1,15 +1,15 @@
 // walletIdentity() in Node (Web Crypto has Ed25519 and HKDF here; the identity code is the
-// browser's, byte for byte): a test wallet that really signs (test-wallet.ts), the real challenge
+// browser's, byte for byte): a test wallet that really signs (test/helpers/test-wallet.ts), the real challenge
 // and token handlers in-process, and @textile/hub's PublicKey as the judge of keys and signatures.
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { PublicKey } from '@textile/hub'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { createUserAuthProvider } from '../../src/client/index.ts'
 import { walletIdentity, walletMessage, type WalletIdentity } from '../../src/identity/index.ts'
-import { deployment, SITE } from '../helpers/fixtures.ts'
-import { testWallet } from './test-wallet.ts'
+import { deployment, SITE } from '../helpers/deployment.ts'
+import { testWallet } from '../helpers/test-wallet.ts'
 
 const ORIGIN = 'https://app.example'
 const keys = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)]
@@ -113,13 +113,12 @@ describe('walletIdentity()', () => {
         return handler(request, {})
       },
     })
-    try {
-      const auth = await provider()
-      const payload = JSON.parse(Buffer.from(auth.token!.split('.')[1]!, 'base64url').toString())
-      expect(payload.sub).toBe(identity.public.toString())
-    } finally {
+    onTestFinished(async () => {
       provider.dispose()
-    }
+    })
+    const auth = await provider()
+    const payload = JSON.parse(Buffer.from(auth.token!.split('.')[1]!, 'base64url').toString())
+    expect(payload.sub).toBe(identity.public.toString())
   })
 
   it('throws wallet_rejected when the user refuses to connect or to sign', async () => {

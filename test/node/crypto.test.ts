@@ -20,9 +20,9 @@ import { formatPublicKey, parsePrivateKey } from '../../src/core/keys.ts'
 import { mintThreadToken } from '../../src/core/thread-token.ts'
 import { webCryptoProvider } from '../../src/core/web-crypto.ts'
 import { nodeCryptoProvider } from '../../src/node/crypto.ts'
+import { NOW } from '../helpers/clock.ts'
 
 const hex = (text: string) => Uint8Array.from(text.match(/../g)!, (b) => parseInt(b, 16))
-const NOW = new Date('2030-01-01T00:00:00.000Z')
 const PUBKEY = vectors.threadToken.subjectPublicKeyString
 
 /** A provider that records what reaches it. */
@@ -185,7 +185,8 @@ describe('crypto providers', () => {
   })
 
   it('are per handler: a node:crypto handler and a Web Crypto handler in one process', async () => {
-    const { deployment, login, identity } = await import('../helpers/fixtures.ts')
+    const { deployment, login } = await import('../helpers/deployment.ts')
+    const { identity } = await import('../helpers/identity.ts')
     const spy = spyProvider(nodeCryptoProvider)
     const withSpy = deployment({}, { crypto: spy })
     const plain = deployment()

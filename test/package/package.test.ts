@@ -11,22 +11,24 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PrivateKey } from '@textile/hub'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest'
 import { FUNCTIONS } from '../../src/cli/function-files.ts'
 import { gateFileText } from '../../src/netlify/gate-file.ts'
 import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
-import { signEnvelope, signerOf } from '../helpers/login.ts'
+import { expectValidUserAuth } from '../helpers/expect-user-auth.ts'
+import { identity } from '../helpers/identity.ts'
+import { login, signerOf } from '../helpers/login.ts'
 import { freePort, ROOT, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
 import {
   callShipped,
   netlifyBuild,
   openShipped,
   run,
+  shippedTransport,
   unpackFunction,
   type FunctionManifest,
 } from '../helpers/shipped.ts'
-import { createFixtureSite } from './fixture-site.ts'
+import { createFixtureSite } from '../helpers/fixture-site.ts'
 
 const tarball = inject('tarball')
 const bin = (site: string) => join(site, 'node_modules/.bin/textile-token-provider')
@@ -197,36 +199,26 @@ describe.each([
     USER_API_KEY: 'bk44oyfuzqnvd6mlhbhyyjvq5qai',
     USER_API_SECRET: 'baibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaq',
   }
-  const post = (path: string, body: unknown) => ({
-    url: env.URL + path,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
   const zip = (name: string) =>
     unpackFunction(manifest.functions.find((fn) => fn.name === `textile-${name}`)!.path)
 
   it('the login zip serves a whole login in one process, with only the run-time environment', async () => {
-    const login = zip('login')
+    const loginZip = zip('login')
     // The package arrives compiled and pre-bundled: nft traced one dist file of it, nothing else.
-    const packaged = login.files.filter((file) => file.includes('textile-token-provider/'))
+    const packaged = loginZip.files.filter((file) => file.includes('textile-token-provider/'))
     expect(packaged.filter((file) => file.endsWith('.js'))).toEqual([
       expect.stringMatching(/node_modules\/textile-token-provider\/dist\/netlify\/login\.js$/),
     ])
-    const id = PrivateKey.fromRandom()
-    const running = openShipped(login, { env, deployContext: 'production' })
-    try {
-      const issued = await running.call(post('/api/challenge', { pubkey: id.public.toString() }))
-      expect(issued.status).toBe(200)
-      const { envelope } = JSON.parse(issued.body) as { envelope: string }
-      const signature = await signEnvelope(signerOf(id), envelope)
-      const auth = await running.call(post('/api/token', { envelope, signature }))
-      expect(auth.status).toBe(200)
-      expect(JSON.parse(auth.body)).toMatchObject({ key: env.USER_API_KEY })
-    } finally {
+    const running = openShipped(loginZip, { env, deployContext: 'production' })
+    onTestFinished(async () => {
       await running.close()
-      await rm(login.dir, { recursive: true, force: true })
-    }
+      await rm(loginZip.dir, { recursive: true, force: true })
+    })
+    const transport = shippedTransport(env.URL, (call) => running.call(call))
+    const { challenge, redeemed } = await login({ transport, signer: signerOf(identity()) })
+    expect(challenge.status).toBe(200)
+    expect(redeemed!.status).toBe(200)
+    await expectValidUserAuth(await redeemed!.json(), { token: false, secrets: env })
   }, 60_000)
 
   it('each shipped zip of the split layout runs on its own with only the run-time environment', async () => {
@@ -236,22 +228,18 @@ describe.each([
     const packaged = token.files.filter((file) => file.includes('textile-token-provider/'))
     expect(packaged.some((file) => file.endsWith('dist/netlify/token.js'))).toBe(true)
     expect(packaged.filter((file) => /\/(emulator|client|ws|cli)\//.test(file))).toEqual([])
-    const id = PrivateKey.fromRandom()
-    const [issued] = await callShipped(challenge, {
-      env,
-      deployContext: 'production',
-      calls: [post('/split/challenge', { pubkey: id.public.toString() })],
+    const transport = shippedTransport(env.URL, async (call) => {
+      const fn = call.url.endsWith('/challenge') ? challenge : token
+      const [answer] = await callShipped(fn, { env, deployContext: 'production', calls: [call] })
+      return answer!
     })
-    expect(issued!.status).toBe(200)
-    const { envelope } = JSON.parse(issued!.body) as { envelope: string }
-    const signature = await signEnvelope(signerOf(id), envelope)
-    const [auth] = await callShipped(token, {
-      env,
-      deployContext: 'production',
-      calls: [post('/split/token', { envelope, signature })],
+    const { challenge: issued, redeemed } = await login({
+      transport: (path, init) => transport(path.replace('/api/', '/split/'), init),
+      signer: signerOf(identity()),
     })
-    expect(auth!.status).toBe(200)
-    expect(JSON.parse(auth!.body)).toMatchObject({ key: env.USER_API_KEY })
+    expect(issued.status).toBe(200)
+    expect(redeemed!.status).toBe(200)
+    await expectValidUserAuth(await redeemed!.json(), { token: false, secrets: env })
     await rm(challenge.dir, { recursive: true, force: true })
     await rm(token.dir, { recursive: true, force: true })
   }, 60_000)

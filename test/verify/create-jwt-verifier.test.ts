@@ -14,7 +14,9 @@ import {
 } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createJwtVerifier, type JwtVerifierOptions } from '../../src/verify/index.ts'
-import { NOW, SITE, identity } from '../helpers/fixtures.ts'
+import { NOW } from '../helpers/clock.ts'
+import { SITE } from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
 import {
   EDDSA_KEY,
   EDDSA_SEED,

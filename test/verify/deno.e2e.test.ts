@@ -1,6 +1,6 @@
 // The verify entry in Deno (the edge runtime; the pinned npm `deno`), from source: tokens minted
 // in Node by the real /api/jwt, a JWKS served over loopback by the real /api/jwks (which rotates
-// after its first answer), and test/verify/deno-verifier.ts verifying them. The Node side counts
+// after its first answer), and test/helpers/deno-verifier.ts verifying them. The Node side counts
 // the JWKS requests: 100 verifications are one fetch, the rotation one more.
 import { execFile } from 'node:child_process'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -10,7 +10,9 @@ import { promisify } from 'node:util'
 import { PrivateKey } from '@textile/hub'
 import { base64url, importJWK, SignJWT, type JSONWebKeySet } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NOW, SITE, identity } from '../helpers/fixtures.ts'
+import { NOW } from '../helpers/clock.ts'
+import { SITE } from '../helpers/deployment.ts'
+import { identity } from '../helpers/identity.ts'
 import {
   EDDSA_KEY,
   EDDSA_SEED,
@@ -22,7 +24,7 @@ import {
   type JwtDeployment,
 } from '../helpers/jwt-deployment.ts'
 import { ROOT } from '../helpers/netlify-dev.ts'
-import type { DenoInput, DenoOutput } from './deno-verifier.ts'
+import type { DenoInput, DenoOutput } from '../helpers/deno-verifier.ts'
 
 const AUDIENCE = 'https://api.example'
 const TTL = 900
@@ -123,7 +125,7 @@ beforeAll(async () => {
       'run',
       '--no-prompt',
       `--allow-net=${new URL(jwksUrl).host}`,
-      join(ROOT, 'test/verify/deno-verifier.ts'),
+      join(ROOT, 'test/helpers/deno-verifier.ts'),
       JSON.stringify(input),
     ],
     { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },

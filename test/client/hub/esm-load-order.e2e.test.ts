@@ -1,23 +1,21 @@
 // The SDK's hub leg beside `@textile/hub` as browsers load it (issue: the generated classes of
 // GetToken live on one global `proto`, and `@textile/threads-client`'s ESM build inlines its own
 // copy, so whichever loads last broke the other: "Key is required"). In a child process standing
-// in for the page (esm-load-order.child.ts), in both load orders, against the hub emulator
+// in for the page (test/helpers/esm-load-order.child.ts), in both load orders, against the hub emulator
 // (which runs here, with the npm generated classes): the SDK touches no global, its logins work,
 // the ESM build still serialises a GetTokenRequest with its key, and its own getToken works.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator } from '../../../src/emulator/index.ts'
-import { SECRETS } from '../../helpers/fixtures.ts'
+import { SECRETS } from '../../helpers/deployment.ts'
+import { startTestEmulator } from '../../helpers/emulator.ts'
 
-const CHILD = fileURLToPath(new URL('./esm-load-order.child.ts', import.meta.url))
+const CHILD = fileURLToPath(new URL('../../helpers/esm-load-order.child.ts', import.meta.url))
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    apiKeys: [{ key: SECRETS.USER_API_KEY, secret: SECRETS.USER_API_SECRET }],
-  })
+  emulator = await startTestEmulator()
 })
 afterAll(() => emulator?.close())
 
