@@ -9,6 +9,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { NOW, clock } from '../helpers/clock.ts'
 import {
   apiHeaders,
+  keyAuth,
   keyRequest,
   rawGetToken,
   signatureRequest,
@@ -32,10 +33,7 @@ describe('GetToken', () => {
 
   it('gives the real client a go-threads token signed by the host key', async () => {
     const identity = PrivateKey.fromRandom()
-    const client = Client.withUserAuth(async () => {
-      const headers = await apiHeaders(key, secret)
-      return { key, sig: headers['x-textile-api-sig'], msg: headers['x-textile-api-sig-msg'] }
-    }, hub.url)
+    const client = Client.withUserAuth(keyAuth(key, secret), hub.url)
     const token = await client.getToken(identity)
 
     const [header, payload, signature] = token.split('.') as [string, string, string]
@@ -92,10 +90,7 @@ describe('GetToken', () => {
   it('rejects a signature by another key with code 2 "bad signature" (the real client\'s error)', async () => {
     const identity = PrivateKey.fromRandom()
     const impostor = PrivateKey.fromRandom()
-    const client = Client.withUserAuth(async () => {
-      const headers = await apiHeaders(key, secret)
-      return { key, sig: headers['x-textile-api-sig'], msg: headers['x-textile-api-sig-msg'] }
-    }, hub.url)
+    const client = Client.withUserAuth(keyAuth(key, secret), hub.url)
     const pretending = {
       public: identity.public as PublicKey,
       sign: (bytes: Uint8Array) => impostor.sign(bytes),

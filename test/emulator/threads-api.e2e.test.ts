@@ -5,7 +5,7 @@ import threads from '@textile/threads-client-grpc/threads_pb.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts'
 import { NOW, clock } from '../helpers/clock.ts'
-import { apiHeaders, descriptor, hostToken, rawUnary } from '../helpers/emulator-calls.ts'
+import { descriptor, keyAuth, rawUnary, tokenHeaders } from '../helpers/emulator-calls.ts'
 
 describe('threads API', () => {
   let hub: Emulator
@@ -22,10 +22,7 @@ describe('threads API', () => {
 
   /** A real client for a fresh identity that went through GetToken. */
   async function userClient(identity = PrivateKey.fromRandom()) {
-    const client = Client.withUserAuth(async () => {
-      const headers = await apiHeaders(key, secret)
-      return { key, sig: headers['x-textile-api-sig'], msg: headers['x-textile-api-sig-msg'] }
-    }, hub.url)
+    const client = Client.withUserAuth(keyAuth(key, secret), hub.url)
     await client.getToken(identity)
     return client
   }
@@ -80,10 +77,7 @@ describe('threads API', () => {
     const identity = PrivateKey.fromRandom()
     const request = new threads.NewDBRequest()
     request.setDbid(new Uint8Array([0x02, 0x55, 1]))
-    const headers = {
-      ...(await apiHeaders(key, secret)),
-      authorization: `bearer ${await hostToken(hub, identity)}`,
-    }
+    const headers = await tokenHeaders(hub, key, secret, identity)
     const method = descriptor('/threads.pb.API/NewDB', threads.NewDBRequest, threads.NewDBReply)
     expect(await rawUnary(hub.url, method, request, headers)).toMatchObject({
       status: 3,
@@ -116,10 +110,7 @@ describe('threads API', () => {
     const method = descriptor('/threads.pb.API/Verify', threads.VerifyRequest, threads.VerifyReply)
     const request = new threads.VerifyRequest()
     expect(await rawUnary(hub.url, method, request, {})).toMatchObject({ status: 16 })
-    const headers = {
-      ...(await apiHeaders(key, secret)),
-      authorization: `bearer ${await hostToken(hub, identity)}`,
-    }
+    const headers = await tokenHeaders(hub, key, secret, identity)
     expect(await rawUnary(hub.url, method, request, headers)).toMatchObject({
       status: 12,
       message: 'method Verify not implemented',
