@@ -21,6 +21,7 @@ import { runInit } from '../../src/cli/init.ts'
 import { parseNetlifyToml, redirectCovers } from '../../src/cli/netlify-config.ts'
 import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
+import { init } from '../helpers/run-init.ts'
 
 /** A site folder with the given files (path → text), removed after the test. */
 const site = (files: Record<string, string> = {}) => tempFolder(files, 'ttp-init-')
@@ -438,12 +439,6 @@ describe('parseNetlifyToml()', () => {
     expect(parseNetlifyToml('[functions]\n  publish = "x"\n').publish).toBeUndefined()
   })
 })
-
-function init(dir: string, ...args: string[]) {
-  const lines: string[] = []
-  const code = runInitCommand(['--dir', dir, ...args], (line) => lines.push(line))
-  return { code, output: lines.join('\n') }
-}
 
 const spec = (name: string) => FUNCTIONS.find((entry) => entry.name === name)!
 const written = (dir: string): string[] => readdirSync(join(dir, 'netlify/functions')).sort()
