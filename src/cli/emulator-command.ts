@@ -5,7 +5,7 @@
 // It prints the values it generated and only the names of those it found: a terminal is no place
 // for a secret someone else put in the environment (USER_API_SECRET, HUB_ISSUER_KEY).
 import { parseArgs } from 'node:util'
-import { startEmulator, type Emulator } from '../emulator/index.ts'
+import type { Emulator } from '../emulator/index.ts'
 import { EMULATOR_PORT, ensureDevEnv, readEnvFile } from './env-file.ts'
 import { printable } from './printable.ts'
 
@@ -60,6 +60,9 @@ export async function runEmulatorCommand(
   const hostKeyName = pick('EMULATOR_HOST_KEY') ? 'EMULATOR_HOST_KEY' : 'HUB_ISSUER_KEY'
   const hostKey = pick(hostKeyName)
 
+  // Loaded here, not at the top: `init` shares this module graph (bin.ts) and needs none of the
+  // emulator's generated protobuf classes and websocket server.
+  const { startEmulator } = await import('../emulator/index.ts')
   const hub = await startEmulator({
     port,
     host: args.host,

@@ -2,9 +2,11 @@
 // `/dev/zero` behind package.json, netlify.toml and _redirects, FIFOs where files should be, and
 // error messages carrying the site's text. Before the fix each of these walked the disk, blocked
 // on a FIFO for ever or read /dev/zero until memory ran out; now each ends at once, with a clear
-// line. The command is bundled once with esbuild and run on plain Node, so `ulimit -v` bounds it.
+// line. The command is bundled once with esbuild and run on plain Node, watched for its resident
+// memory (Linux /proc): `ulimit -v` bounded it once, but Node 22 reserves address space for
+// WebAssembly (its bundled undici) and dies under any cap small enough to matter.
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -30,29 +32,47 @@ afterAll(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
-/** Runs the command in `cwd` with at most 20 s and 2 GB of address space. */
+/** Most resident memory the command may reach before it is killed (a correct run needs ~60 MB). */
+const MAX_RSS_BYTES = 1024 * 1024 * 1024
+
+/** Resident memory of a process, from /proc; 0 once it is gone. */
+function residentBytes(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * Runs the command in `cwd` for at most 20 s and {@link MAX_RSS_BYTES} of resident memory; a run
+ * over either is killed, so its exit code is null and every assertion on its output fails.
+ */
 function cli(
   cwd: string,
   ...args: string[]
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const quoted = args.map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(' ')
-    const child = spawn(
-      'sh',
-      ['-c', `ulimit -v 2000000; exec "${process.execPath}" "${bin}" ${quoted}`],
-      {
-        cwd,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
     child.stderr.on('data', (chunk) => (stderr += chunk))
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+    const watch = setInterval(() => {
+      if (child.pid !== undefined && residentBytes(child.pid) > MAX_RSS_BYTES) {
+        stderr += `\n[killed: over ${MAX_RSS_BYTES} bytes resident]`
+        child.kill('SIGKILL')
+      }
+    }, 20)
     child.once('error', reject)
     child.once('close', (code) => {
       clearTimeout(timer)
+      clearInterval(watch)
       resolve({ code, stdout, stderr })
     })
   })
