@@ -283,22 +283,10 @@ function findGateConflicts(input: {
 }): { conflicts: string[]; unread: string[] } {
   const edgeDir = dirname(input.gate.path)
   const folder = listFunctionsFolder(edgeDir, input.dir)
-  const conflicts: string[] = []
-  const unread = [...folder.unread]
-  for (const file of folder.entries) {
-    if (input.ours.has(file)) continue
-    const read = readRegularFile(file)
-    if (read === undefined) continue
-    if (!('text' in read)) {
-      unread.push(file)
-      continue
-    }
-    for (const path of input.gate.routes) {
-      if (read.text.includes(`'${path}'`) || read.text.includes(`"${path}"`)) {
-        conflicts.push(`${path} (declared by edge function ${relative(input.dir, file)})`)
-      }
-    }
-  }
+  const { declared, unread } = pathsDeclaredIn(folder, input.ours, input.gate.routes)
+  const conflicts = declared.map(
+    ({ path, file }) => `${path} (declared by edge function ${relative(input.dir, file)})`,
+  )
   const ourName = GATE_DEFAULTS.fileName.replace(/\.ts$/, '')
   for (const edge of input.config.edgeFunctions) {
     if (edge.function === ourName) continue
@@ -313,6 +301,34 @@ function findGateConflicts(input: {
     }
   }
   return { conflicts, unread: unread.map((file) => relative(input.dir, file)) }
+}
+
+/**
+ * The paths that files of a functions folder (ours aside) declare: a path quoted in a file's text.
+ * A file it cannot read as text goes to `unread`, beside the folder's own.
+ */
+function pathsDeclaredIn(
+  folder: FunctionsFolder,
+  ours: ReadonlySet<string>,
+  paths: readonly string[],
+): { declared: { path: string; file: string }[]; unread: string[] } {
+  const declared: { path: string; file: string }[] = []
+  const unread = [...folder.unread]
+  for (const file of folder.entries) {
+    if (ours.has(file)) continue
+    const read = readRegularFile(file)
+    if (read === undefined) continue
+    if (!('text' in read)) {
+      unread.push(file)
+      continue
+    }
+    for (const path of paths) {
+      if (read.text.includes(`'${path}'`) || read.text.includes(`"${path}"`)) {
+        declared.push({ path, file })
+      }
+    }
+  }
+  return { declared, unread }
 }
 
 /** Whether two URL patterns share a path: each covers a path the other stands for. */
@@ -415,23 +431,11 @@ function findConflicts(input: {
   routes: readonly string[]
 }): { conflicts: string[]; unread: string[] } {
   const paths = input.routes.map((route) => route.split(' ')[1]!)
-  const conflicts: string[] = []
-  const unread = [...input.folder.unread]
   // Other functions in the folder that declare one of our paths.
-  for (const file of input.folder.entries) {
-    if (input.ours.has(file)) continue
-    const read = readRegularFile(file)
-    if (read === undefined) continue
-    if (!('text' in read)) {
-      unread.push(file)
-      continue
-    }
-    for (const path of paths) {
-      if (read.text.includes(`'${path}'`) || read.text.includes(`"${path}"`)) {
-        conflicts.push(`${path} (declared by ${relative(input.dir, file)})`)
-      }
-    }
-  }
+  const { declared, unread } = pathsDeclaredIn(input.folder, input.ours, paths)
+  const conflicts = declared.map(
+    ({ path, file }) => `${path} (declared by ${relative(input.dir, file)})`,
+  )
   // Redirects and rewrites (netlify.toml and _redirects) whose `from` covers one of our paths.
   for (const { from, force, where } of siteRedirects(input.dir, input.config, input.publishDir)) {
     if (!force && !namesPlace(from)) continue

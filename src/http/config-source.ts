@@ -92,6 +92,12 @@ export interface TableConfigSource<T extends VariableTable, C> extends ConfigSou
   readonly table: T
 }
 
+/** A table's parser: the table's values (read on access), the crypto provider and the deploy facts. */
+export type ConfigParser<T extends VariableTable, C> = (
+  vars: VariableValues<T>,
+  input: Omit<ConfigInput, 'env'>,
+) => Promise<C>
+
 /**
  * Makes a configuration source of a table and a parser of its values: the names and the secrets
  * derive from the table, and the parser reads no variable the table does not hold.
@@ -103,7 +109,7 @@ export interface TableConfigSource<T extends VariableTable, C> extends ConfigSou
  */
 export function configSource<T extends VariableTable, C>(
   table: T,
-  parse: (vars: VariableValues<T>, input: Omit<ConfigInput, 'env'>) => Promise<C>,
+  parse: ConfigParser<T, C>,
 ): TableConfigSource<T, C> {
   const names = Object.keys(table)
   return {

@@ -10,9 +10,8 @@ import { parsePrivateKey } from '../core/keys.ts'
 import {
   configSource,
   SITE_URL_VARIABLE,
-  type ConfigInput,
+  type ConfigParser,
   type VariableTable,
-  type VariableValues,
 } from './config-source.ts'
 import { flag, list, misconfigured, seconds, value, type Env } from './env-values.ts'
 import { originOf } from './origin.ts'
@@ -91,23 +90,10 @@ export const JWT_VARIABLES = {
   URL: SITE_URL_VARIABLE,
 } as const satisfies VariableTable
 
-/**
- * The configuration of the JWT minter (docs/jwt.md): its table and a parser that imports the keys
- * with the handler's crypto provider.
- *
- * @throws (from `parse`) `server_misconfigured` naming the first bad variable (never its value):
- *   no key, `JWT_HS256_SECRET` beside an asymmetric key, a short secret, an unreadable key, a
- *   `JWT_ALG` without its key, a bad TTL, or a `JWT_CLAIMS` that is not a JSON object or names a
- *   reserved claim.
- * @example
- * const { signer, ttlSeconds } = await jwtConfig.parse({ env: process.env, crypto, deploy: {} })
- */
-export const jwtConfig = configSource(JWT_VARIABLES, parseJwtConfig)
-
-async function parseJwtConfig(
-  vars: VariableValues<typeof JWT_VARIABLES>,
-  { crypto, deploy }: Omit<ConfigInput, 'env'>,
-): Promise<JwtConfig> {
+const parseJwtConfig: ConfigParser<typeof JWT_VARIABLES, JwtConfig> = async (
+  vars,
+  { crypto, deploy },
+) => {
   const secret = vars.JWT_HS256_SECRET
   const eddsa = vars.JWT_EDDSA_KEY
   const es256 = vars.JWT_ES256_KEY
@@ -155,6 +141,19 @@ async function parseJwtConfig(
     sessionCookie: vars.JWT_SESSION_COOKIE,
   }
 }
+
+/**
+ * The configuration of the JWT minter (docs/jwt.md): its table and a parser that imports the keys
+ * with the handler's crypto provider.
+ *
+ * @throws (from `parse`) `server_misconfigured` naming the first bad variable (never its value):
+ *   no key, `JWT_HS256_SECRET` beside an asymmetric key, a short secret, an unreadable key, a
+ *   `JWT_ALG` without its key, a bad TTL, or a `JWT_CLAIMS` that is not a JSON object or names a
+ *   reserved claim.
+ * @example
+ * const { signer, ttlSeconds } = await jwtConfig.parse({ env: process.env, crypto, deploy: {} })
+ */
+export const jwtConfig = configSource(JWT_VARIABLES, parseJwtConfig)
 
 function jwtAlg(env: Env, name: string): JwtAlg | undefined {
   const alg = value(env, name)

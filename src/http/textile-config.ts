@@ -17,9 +17,8 @@ import { formatPublicKey, parsePrivateKey, parsePublicKey } from '../core/keys.t
 import {
   configSource,
   SITE_URL_VARIABLE,
-  type ConfigInput,
+  type ConfigParser,
   type VariableTable,
-  type VariableValues,
 } from './config-source.ts'
 import type { OriginRules } from './cors.ts'
 import {
@@ -109,20 +108,10 @@ export const TEXTILE_VARIABLES = {
   DEPLOY_URL: { netlify: true, read: value },
 } as const satisfies VariableTable
 
-/**
- * The configuration of /api/challenge and /api/token (docs/configuration.md): its table and a
- * parser that imports every key once with the handler's crypto provider.
- *
- * @throws (from `parse`) `server_misconfigured` naming the first bad variable (never its value).
- * @example
- * const config = await textileConfig.parse({ env: process.env, crypto: webCryptoProvider, deploy: {} })
- */
-export const textileConfig = configSource(TEXTILE_VARIABLES, parseTextileConfig)
-
-async function parseTextileConfig(
-  vars: VariableValues<typeof TEXTILE_VARIABLES>,
-  { crypto, deploy }: Omit<ConfigInput, 'env'>,
-): Promise<TextileConfig> {
+const parseTextileConfig: ConfigParser<typeof TEXTILE_VARIABLES, TextileConfig> = async (
+  vars,
+  { crypto, deploy },
+) => {
   const apiKey = vars.USER_API_KEY
   if (!apiKey) throw misconfigured('USER_API_KEY is not set.')
   if (!/^[\x21-\x7e]{1,256}$/.test(apiKey)) throw misconfigured('USER_API_KEY is not a hub key.')
@@ -179,6 +168,16 @@ async function parseTextileConfig(
   if (allowed.size > 0) config.allowedPubkeys = allowed
   return config
 }
+
+/**
+ * The configuration of /api/challenge and /api/token (docs/configuration.md): its table and a
+ * parser that imports every key once with the handler's crypto provider.
+ *
+ * @throws (from `parse`) `server_misconfigured` naming the first bad variable (never its value).
+ * @example
+ * const config = await textileConfig.parse({ env: process.env, crypto: webCryptoProvider, deploy: {} })
+ */
+export const textileConfig = configSource(TEXTILE_VARIABLES, parseTextileConfig)
 
 /**
  * A comma list of origin patterns (`scheme://host[:port]`, `*` in the host: origin.ts).

@@ -142,14 +142,9 @@ export interface LinkedBrowser {
  */
 export async function linkBrowser(options: LinkBrowserOptions): Promise<LinkedBrowser> {
   const fn = 'linkBrowser'
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${fn}: options must be an object`)
-  }
+  const { name, lifetime, now } = readCommonOptions(fn, options)
   const account = readAccount(fn, options.account)
-  const name = readName(fn, options.name)
-  const lifetime = readLifetime(fn, options.lifetimeSeconds)
   const origin = readOrigin(fn, options.origin)
-  const now = readNow(fn, options.now)
   if (options.switchAccount !== undefined && typeof options.switchAccount !== 'boolean') {
     throw new TypeError(`${fn}: switchAccount must be a boolean`)
   }
@@ -184,12 +179,7 @@ export async function linkedBrowser(
   options: LinkedBrowserOptions = {},
 ): Promise<LinkedBrowser | undefined> {
   const fn = 'linkedBrowser'
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${fn}: options must be an object`)
-  }
-  const name = readName(fn, options.name)
-  const lifetime = readLifetime(fn, options.lifetimeSeconds)
-  const now = readNow(fn, options.now)
+  const { name, lifetime, now } = readCommonOptions(fn, options)
   if (options.renew !== undefined && typeof options.renew !== 'function') {
     throw new TypeError(`${fn}: renew must be a function`)
   }
@@ -329,6 +319,22 @@ function linkedView(input: {
     failedRenewal: (error) => {
       renewError = error
     },
+  }
+}
+
+/** The options both calls take, checked: the object itself, `name`, `lifetimeSeconds` and `now`. */
+function readCommonOptions(
+  fn: string,
+  options: unknown,
+): { name: string; lifetime: number; now: () => Date } {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${fn}: options must be an object`)
+  }
+  const { name, lifetimeSeconds, now } = options as LinkedBrowserOptions
+  return {
+    name: readName(fn, name),
+    lifetime: readLifetime(fn, lifetimeSeconds),
+    now: readNow(fn, now),
   }
 }
 

@@ -1,5 +1,6 @@
 // Apps built the way adopters build them, run in Chromium. The fixture apps (a Vite vanilla-ts
-// app as `npm create vite` makes it, and a webpack 5 app) wire the SDK as the README shows; they
+// app as `npm create vite` makes it, and a webpack 5 app whose JavaScript is the Vite app's with
+// the types stripped: test/helpers/adopter-apps.ts) wire the SDK as the README shows; they
 // get the packed tarball, @textile/hub and their bundler from the registry, `init` writes their
 // function, the package's emulator is the hub. Each app is served by `netlify dev --offline` with
 // the function `init` wrote: the Vite dev server through netlify dev's Vite detection (its

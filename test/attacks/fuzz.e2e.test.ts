@@ -104,37 +104,39 @@ const method = fc.oneof(
   },
 )
 const headerValue = fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,60}$/)
-const contentType = fc.oneof(
-  { weight: 8, arbitrary: fc.constant('application/json') },
-  {
-    weight: 3,
-    arbitrary: fc.constantFrom(
-      'Application/JSON; charset=utf-8',
-      'text/plain',
-      'application/json-seq',
-      'application/json, text/plain',
-      'application/x-www-form-urlencoded',
-      'multipart/form-data; boundary=x',
-    ),
-  },
-  { weight: 1, arbitrary: headerValue },
+/** A header's value: `usual` (weight `w[0]`), one of `known` (`w[1]`) or any printable one (`w[2]`). */
+function headerOf<T>(usual: T, known: string[], w: [number, number, number]) {
+  return fc.oneof(
+    { weight: w[0], arbitrary: fc.constant(usual) },
+    { weight: w[1], arbitrary: fc.constantFrom(...known) },
+    { weight: w[2], arbitrary: headerValue },
+  )
+}
+const contentType = headerOf(
+  'application/json',
+  [
+    'Application/JSON; charset=utf-8',
+    'text/plain',
+    'application/json-seq',
+    'application/json, text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+  ],
+  [8, 3, 1],
 )
-const origin = fc.oneof(
-  { weight: 4, arbitrary: fc.constant(undefined) },
-  {
-    weight: 4,
-    arbitrary: fc.constantFrom(
-      SITE,
-      APP,
-      PREVIEW,
-      'null',
-      'https://evil.example',
-      'http://site.example',
-      'https://site.example.evil.example',
-      'https://deploy-preview-1--evil--site.netlify.app',
-    ),
-  },
-  { weight: 1, arbitrary: headerValue },
+const origin = headerOf(
+  undefined,
+  [
+    SITE,
+    APP,
+    PREVIEW,
+    'null',
+    'https://evil.example',
+    'http://site.example',
+    'https://site.example.evil.example',
+    'https://deploy-preview-1--evil--site.netlify.app',
+  ],
+  [4, 4, 1],
 )
 const extraHeaders = fc.array(
   fc.tuple(

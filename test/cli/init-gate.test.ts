@@ -19,16 +19,11 @@ import { jwtConfig } from '../../src/http/jwt-config.ts'
 import { GATE_DEFAULTS, gateFileText } from '../../src/netlify/gate-file.ts'
 import { SITE } from '../helpers/deployment.ts'
 import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
+import { init } from '../helpers/run-init.ts'
 
 /** An ESM TypeScript site with the given files (path → text), removed after the test. */
 const site = (files: Record<string, string> = {}) =>
   tempFolder({ ...ESM_TS, ...files }, 'ttp-init-gate-')
-
-function init(dir: string, ...args: string[]) {
-  const lines: string[] = []
-  const code = runInitCommand(['--dir', dir, ...args], (line) => lines.push(line))
-  return { code, output: lines.join('\n') }
-}
 
 const FROM = 'textile-token-provider/netlify/gate'
 const GATE = 'netlify/edge-functions/textile-gate.ts'

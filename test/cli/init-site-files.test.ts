@@ -6,21 +6,15 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runInitCommand } from '../../src/cli/init-command.ts'
 import { runInit } from '../../src/cli/init.ts'
 import { MAX_FOLDER_ENTRIES } from '../../src/cli/site-paths.ts'
 import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
+import { init } from '../helpers/run-init.ts'
 
 /** A folder with the given files (path → text), removed after the test. */
 const folder = (files: Record<string, string> = {}, prefix = 'ttp-site-') =>
   tempFolder(files, prefix)
 const DECLARES = "export const config = { path: '/api/token' }\n"
-
-function init(dir: string, ...args: string[]) {
-  const lines: string[] = []
-  const code = runInitCommand(['--dir', dir, ...args], (line) => lines.push(line))
-  return { code, output: lines.join('\n') }
-}
 
 describe('runInit() reads the functions folder by hand', () => {
   it('never follows a link to a folder outside the site, nor names what is there', () => {

@@ -21,6 +21,7 @@ import { runInit } from '../../src/cli/init.ts'
 import { parseNetlifyToml, redirectCovers } from '../../src/cli/netlify-config.ts'
 import { LOGIN_RATE_LIMIT, RATE_LIMIT } from '../../src/netlify/rate-limit.ts'
 import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
+import { init } from '../helpers/run-init.ts'
 
 /** A site folder with the given files (path → text), removed after the test. */
 const site = (files: Record<string, string> = {}) => tempFolder(files, 'ttp-init-')
@@ -279,26 +280,19 @@ describe('runInit() in a hostile site (a cloned repository chooses netlify.toml 
     expect(readdirSync(join(out, 'fns'))).toEqual(['textile-login.ts'])
   })
 
-  it('refuses a dangling symbolic link at the login function file, and creates nothing at its target', () => {
+  it.each([
+    ['at the login function file', 'textile-login.ts'],
+    ['where it would write', 'textile-token.ts'],
+  ])('refuses a dangling symbolic link %s, and creates nothing at its target', (_where, file) => {
     const out = outside()
     const dir = site(ESM_TS)
     mkdirSync(join(dir, 'netlify/functions'), { recursive: true })
-    symlinkSync(join(out, 'planted.ts'), join(dir, 'netlify/functions/textile-login.ts'))
-    expect(() => runInit({ dir })).toThrow(/textile-login\.ts is a symbolic link/)
-    expect(() => runInit({ dir, force: true })).toThrow(/symbolic link/)
-    expect(readdirSync(out)).toEqual([])
-  })
-
-  it('refuses a dangling symbolic link where it would write, and creates nothing at its target', () => {
-    const out = outside()
-    const dir = site(ESM_TS)
-    mkdirSync(join(dir, 'netlify/functions'), { recursive: true })
-    symlinkSync(join(out, 'planted.ts'), join(dir, 'netlify/functions/textile-token.ts'))
-    expect(() => runInit({ dir })).toThrow(/textile-token\.ts is a symbolic link/)
+    symlinkSync(join(out, 'planted.ts'), join(dir, 'netlify/functions', file))
+    expect(() => runInit({ dir })).toThrow(`${file} is a symbolic link`)
     expect(() => runInit({ dir, force: true })).toThrow(/symbolic link/)
     expect(readdirSync(out)).toEqual([])
     // Nothing else was written either: the check runs before any write.
-    expect(readdirSync(join(dir, 'netlify/functions'))).toEqual(['textile-token.ts'])
+    expect(readdirSync(join(dir, 'netlify/functions'))).toEqual([file])
   })
 
   it('never overwrites the target of a symbolic link, even with --force', () => {
@@ -438,12 +432,6 @@ describe('parseNetlifyToml()', () => {
     expect(parseNetlifyToml('[functions]\n  publish = "x"\n').publish).toBeUndefined()
   })
 })
-
-function init(dir: string, ...args: string[]) {
-  const lines: string[] = []
-  const code = runInitCommand(['--dir', dir, ...args], (line) => lines.push(line))
-  return { code, output: lines.join('\n') }
-}
 
 const spec = (name: string) => FUNCTIONS.find((entry) => entry.name === name)!
 const written = (dir: string): string[] => readdirSync(join(dir, 'netlify/functions')).sort()

@@ -79,6 +79,24 @@ function listeningAddresses(pids: number[]): string[] {
   return addresses
 }
 
+/**
+ * Runs `command` in the repository as CI does (`CI=true`): the child, all it has printed so far
+ * (stdout and stderr), and its exit code once it exits.
+ */
+function spawnInRepo(command: string, args: string[], options: { detached?: boolean } = {}) {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: 'true' },
+    ...options,
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  return { child, output: () => output, exited }
+}
+
 const LOOPBACK = [/^127\./, /^0{31}1 /, /^0{20}ffff7f/]
 
 describe('npm start', () => {
@@ -91,7 +109,7 @@ describe('npm start', () => {
     const emulatorPort = await freePort()
     // As on a fresh clone: no page script yet (issue 23: "ready" came before it was built).
     rmSync(join(ROOT, 'site', 'build'), { recursive: true, force: true })
-    const child = spawn(
+    const { child, output, exited } = spawnInRepo(
       'npm',
       [
         'start',
@@ -103,21 +121,12 @@ describe('npm start', () => {
         '--dotenv',
         envFile,
       ],
-      {
-        cwd: ROOT,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, CI: 'true' },
-      },
+      { detached: true },
     )
-    let output = ''
-    child.stdout.on('data', (chunk) => (output += chunk))
-    child.stderr.on('data', (chunk) => (output += chunk))
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     try {
       const deadline = Date.now() + 80_000
-      while (!output.includes('textile-token-provider is ready')) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(output)
+      while (!output().includes('textile-token-provider is ready')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(output())
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
       // At "ready" the page's script and its config are served, built before the line was printed.
@@ -130,11 +139,11 @@ describe('npm start', () => {
       await expect(config.json()).resolves.toMatchObject({
         hubUrl: `http://127.0.0.1:${emulatorPort}`,
       })
-      expect(output.indexOf('build-site: config.json')).toBeGreaterThan(-1)
-      expect(output.indexOf('build-site: config.json')).toBeLessThan(
-        output.indexOf('textile-token-provider is ready'),
+      expect(output().indexOf('build-site: config.json')).toBeGreaterThan(-1)
+      expect(output().indexOf('build-site: config.json')).toBeLessThan(
+        output().indexOf('textile-token-provider is ready'),
       )
-      expect(output).toContain(`Wrote ${envFile}`)
+      expect(output()).toContain(`Wrote ${envFile}`)
       const env = parseEnvText(readFileSync(envFile, 'utf8'))
       expect(Object.keys(env)).toEqual(
         expect.arrayContaining([
@@ -157,11 +166,11 @@ describe('npm start', () => {
       const client = Client.withUserAuth(async () => auth, `http://127.0.0.1:${emulatorPort}`)
       await expect(client.newDB()).resolves.toBeDefined()
       // A clean start: the edge functions load offline too, and no line reads like a failure.
-      const lines = output.split('\n')
+      const lines = output().split('\n')
       expect(lines.filter((line) => /error|fail/i.test(line))).toEqual([])
       // Secrets never reach the console.
       for (const name of ['USER_API_SECRET', 'CHALLENGE_SECRET', 'HUB_ISSUER_KEY']) {
-        expect(output).not.toContain(env[name])
+        expect(output()).not.toContain(env[name])
       }
       // Nothing listens beyond this machine: not the site, not the emulator, not any port of
       // netlify dev (its functions server, the Deno edge server).
@@ -189,16 +198,15 @@ describe('npm start', () => {
 
   /** Runs scripts/start.ts (what `npm start` runs) until it exits; its output, npm's lines aside. */
   async function startUntilExit(args: string[]): Promise<{ code: number | null; lines: string[] }> {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: 'true' },
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => (output += chunk))
-    child.stderr.on('data', (chunk) => (output += chunk))
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-    return { code, lines: output.split('\n').filter((line) => line.trim() !== '') }
+    const tsx = join(ROOT, 'node_modules', '.bin', 'tsx')
+    const { output, exited } = spawnInRepo(tsx, ['scripts/start.ts', ...args])
+    const code = await exited
+    return {
+      code,
+      lines: output()
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    }
   }
 
   async function occupy(port: number): Promise<Server> {

@@ -11,6 +11,7 @@ import {
   tokenStorageKey,
   type FetchLike,
   type Identity,
+  type LinkSource,
 } from '../../src/client/index.ts'
 import type { Env } from '../../src/index.ts'
 import { createJwtVerifier } from '../../src/verify/index.ts'
@@ -36,7 +37,10 @@ function functions(env: Env = {}) {
     headers.set('origin', SITE)
     return t.transport(path, { ...init, headers })
   }
-  return { fetch, bodies, jwks: () => t.jwks(new Request(`${SITE}/api/jwks`), {}) }
+  /** A provider's options for a linked device over these functions (no prefetch). */
+  const linkedDevice = (identity: Identity, link: LinkSource) =>
+    ({ identity, link, fetch, prefetch: false }) as const
+  return { fetch, bodies, linkedDevice, jwks: () => t.jwks(new Request(`${SITE}/api/jwks`), {}) }
 }
 
 const subOf = (token: string | undefined) => decodeJwt(token!).sub
@@ -47,12 +51,7 @@ describe('createUserAuthProvider({ link })', () => {
   }) => {
     const server = functions()
     const { account, device, link } = await linked()
-    const { provider } = userAuthProvider({
-      identity: device,
-      link,
-      fetch: server.fetch,
-      prefetch: false,
-    })
+    const { provider } = userAuthProvider(server.linkedDevice(device, link))
     const auth = await provider()
     expect(subOf(auth.token)).toBe(account.public.toString())
     expect(server.bodies).toEqual([
@@ -97,12 +96,7 @@ describe('createUserAuthProvider({ link })', () => {
     const server = functions()
     const { account, device, link } = await linked()
     for (const source of [() => link, async () => link]) {
-      const { provider } = userAuthProvider({
-        identity: device,
-        link: source,
-        fetch: server.fetch,
-        prefetch: false,
-      })
+      const { provider } = userAuthProvider(server.linkedDevice(device, source))
       expect(subOf((await provider()).token)).toBe(account.public.toString())
     }
   })
@@ -167,7 +161,7 @@ describe('createUserAuthProvider({ link })', () => {
     const linkFor = (device: PrivateKey) =>
       signedLink(linkClaims(account, device, { iat: seconds, exp: seconds + 3600 }), account)
     const provider = (device: PrivateKey, link: string) =>
-      userAuthProvider({ identity: device, link, fetch: server.fetch, prefetch: false }).provider
+      userAuthProvider(server.linkedDevice(device, link)).provider
     await expect(provider(lost, await linkFor(lost))()).rejects.toMatchObject({
       code: 'pubkey_not_allowed',
     })
@@ -230,12 +224,7 @@ describe('createJwtProvider({ link })', () => {
   }) => {
     const server = functions()
     const { account, device, link } = await linked()
-    const { provider: jwt } = jwtProvider({
-      identity: device,
-      link,
-      fetch: server.fetch,
-      prefetch: false,
-    })
+    const { provider: jwt } = jwtProvider(server.linkedDevice(device, link))
     const token = await jwt()
     expect(server.bodies.map(({ path, body }) => [path, body.link])).toEqual([
       ['/api/challenge', link],
@@ -263,12 +252,7 @@ describe('createJwtProvider({ link })', () => {
   it('throws link_expired for an expired link', async ({ jwtProvider }) => {
     const server = functions()
     const { device, link } = await linked({ iat: seconds - 7200, exp: seconds - 1 })
-    const { provider: jwt } = jwtProvider({
-      identity: device,
-      link,
-      fetch: server.fetch,
-      prefetch: false,
-    })
+    const { provider: jwt } = jwtProvider(server.linkedDevice(device, link))
     await expect(jwt()).rejects.toMatchObject({ code: 'link_expired' })
   })
 })

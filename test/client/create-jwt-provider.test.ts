@@ -7,7 +7,7 @@ import { NOW } from '../helpers/clock.ts'
 import { ENDPOINT, SECRETS, SITE } from '../helpers/deployment.ts'
 import { problem, utf8 } from '../helpers/fake-server.ts'
 import { identity } from '../helpers/identity.ts'
-import { it } from '../helpers/sdk-fixtures.ts'
+import { expectRenewal, it } from '../helpers/sdk-fixtures.ts'
 
 describe('createJwtProvider()', () => {
   it('returns the JWT of /jwt, signing the envelope with the identity', async ({ jwtProvider }) => {
@@ -36,22 +36,13 @@ describe('createJwtProvider()', () => {
   })
 
   it('honours refreshMarginSeconds, capped at half the lifetime', async ({ jwtProvider }) => {
-    const {
-      provider: jwt,
-      server,
-      time,
-    } = jwtProvider({
+    const setup = jwtProvider({
       refreshMarginSeconds: 3600,
       prefetch: false,
       server: { jwtTtlSeconds: 60 },
     })
-    await jwt()
-    time.advance(29_999)
-    await jwt()
-    expect(server.state.calls.jwt).toBe(1)
-    time.advance(1)
-    await jwt()
-    expect(server.state.calls.jwt).toBe(2)
+    const logins = () => setup.server.state.calls.jwt
+    await expectRenewal(setup, logins, { cachedAt: 29_999, renewedAt: 30_000 })
   })
 
   it('shares one login between concurrent callers', async ({ jwtProvider }) => {

@@ -6,7 +6,7 @@ import { NOW } from '../helpers/clock.ts'
 import { ENDPOINT } from '../helpers/deployment.ts'
 import { hubToken, issuedToken, problem, utf8 } from '../helpers/fake-server.ts'
 import { identity } from '../helpers/identity.ts'
-import { it } from '../helpers/sdk-fixtures.ts'
+import { expectRenewal, it } from '../helpers/sdk-fixtures.ts'
 
 describe('createUserAuthProvider()', () => {
   it('returns the UserAuth of /token, signing the envelope with the identity', async ({
@@ -188,33 +188,26 @@ describe('createUserAuthProvider()', () => {
   })
 
   it('honours refreshMarginSeconds and refreshes after expiry', async ({ userAuthProvider }) => {
-    const { provider, server, time } = userAuthProvider({
+    const setup = userAuthProvider({
       refreshMarginSeconds: 50,
       server: { issuer: true, ttlSeconds: 120 },
     })
-    await provider()
-    time.advance(69_000)
-    await provider()
-    expect(server.state.calls.token).toBe(1)
-    time.advance(2_000)
-    await provider()
-    expect(server.state.calls.token).toBe(2)
+    const { provider, server, time } = setup
+    await expectRenewal(setup, () => server.state.calls.token, {
+      cachedAt: 69_000,
+      renewedAt: 71_000,
+    })
     time.advance(3_600_000)
     await expect(provider()).resolves.toMatchObject({ sig: 'bsig3' })
   })
 
   it('caps the refresh margin at half the lifetime', async ({ userAuthProvider }) => {
-    const { provider, server, time } = userAuthProvider({
+    const setup = userAuthProvider({
       refreshMarginSeconds: 600,
       server: { issuer: true, ttlSeconds: 120 },
     })
-    await provider()
-    time.advance(59_000)
-    await provider()
-    expect(server.state.calls.token).toBe(1)
-    time.advance(1_000)
-    await provider()
-    expect(server.state.calls.token).toBe(2)
+    const logins = () => setup.server.state.calls.token
+    await expectRenewal(setup, logins, { cachedAt: 59_000, renewedAt: 60_000 })
   })
 
   it('does not cache a failed login: the next call retries', async ({ userAuthProvider }) => {

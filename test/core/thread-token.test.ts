@@ -13,16 +13,19 @@ const v = vectors.threadToken
 const NOW = new Date('2030-01-01T00:00:00.700Z') // a fraction of a second past a whole second
 const NOW_SECONDS = Math.floor(NOW.getTime() / 1000)
 const issuer = () => importSigningKey(parsePrivateKey(v.issuerPrivateKeyString)!.seed)
+/** The vector's issuer and subject, minted at NOW with a lifetime of `ttlSeconds`. */
+const mintAtNow = async (ttlSeconds: number) =>
+  mintThreadToken({
+    issuer: await issuer(),
+    subject: v.subjectPublicKeyString,
+    now: NOW,
+    ttlSeconds,
+  })
 const payloadText = (token: string) => Buffer.from(token.split('.')[1]!, 'base64url').toString()
 
 describe('mintThreadToken()', () => {
   it('puts exp = now (whole seconds) + ttlSeconds first in the payload, as StandardClaims orders it', async () => {
-    const token = await mintThreadToken({
-      issuer: await issuer(),
-      subject: v.subjectPublicKeyString,
-      now: NOW,
-      ttlSeconds: 3600,
-    })
+    const token = await mintAtNow(3600)
     const iat = NOW_SECONDS - THREAD_TOKEN_BACKDATE_SECONDS
     // Counted from now, not from the backdated iat: the token lives the full hour.
     expect(payloadText(token)).toBe(
@@ -41,12 +44,7 @@ describe('mintThreadToken()', () => {
   })
 
   it('reads back exp as an integer NumericDate (RFC 7519 §2), as a client would', async () => {
-    const token = await mintThreadToken({
-      issuer: await issuer(),
-      subject: v.subjectPublicKeyString,
-      now: NOW,
-      ttlSeconds: 60,
-    })
+    const token = await mintAtNow(60)
     const { exp } = JSON.parse(payloadText(token)) as { exp: unknown }
     expect(Number.isSafeInteger(exp)).toBe(true)
     expect(new Date((exp as number) * 1000).toISOString()).toBe('2030-01-01T00:01:00.000Z')

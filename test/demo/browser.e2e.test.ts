@@ -958,19 +958,24 @@ describe('demo page', () => {
       expect(watched.problems).toEqual([])
     })
 
+    /** The demo in a fresh profile, logged in once: its page, watched, and its challenge count. */
+    async function loggedInPage(newContext: NewContext) {
+      const watched = await watchedPage(await newContext())
+      const { page } = watched
+      const challenges = countChallenges(page)
+      await page.goto(site.dev.url)
+      await logIn(page)
+      return { watched, page, challenges }
+    }
+
     /**
      * One signature lifetime in a fresh profile: the prefetch comes on its own, a refresh the
      * token function refuses shows its code, the next refresh moves the countdown.
      */
     async function followRefreshAndError(newContext: NewContext): Promise<void> {
-      const context = await newContext()
-      const watched = await watchedPage(context)
-      const { page } = watched
-      const challenges = countChallenges(page)
+      const { watched, page, challenges } = await loggedInPage(newContext)
       const status = () => page.locator('#status').textContent()
       const saveNote = page.getByRole('button', { name: 'Save note' })
-      await page.goto(site.dev.url)
-      await logIn(page)
       const first = await loginCard(page)
       expect(first).toMatchObject({ source: 'hub', event: 'login' })
       expect(challenges()).toBe(1)
@@ -1017,12 +1022,7 @@ describe('demo page', () => {
      * provider sends no prefetch (it would, as followRefreshAndError shows, within the lifetime).
      */
     async function disposeReplacedProviders(newContext: NewContext): Promise<void> {
-      const context = await newContext()
-      const watched = await watchedPage(context)
-      const { page } = watched
-      const challenges = countChallenges(page)
-      await page.goto(site.dev.url)
-      await logIn(page)
+      const { watched, page, challenges } = await loggedInPage(newContext)
       await expect(loginCard(page)).resolves.toMatchObject({ source: 'hub', event: 'login' })
       await logIn(page)
       // A new provider, with the token its predecessor stored.

@@ -13,6 +13,7 @@ import {
   apiHeaders,
   descriptor,
   hostToken,
+  keyAuth,
   rawUnary,
   VALID_UNTIL,
 } from '../helpers/emulator-calls.ts'
@@ -177,24 +178,13 @@ describe('emulator auth', () => {
         status: 16,
         message: 'Token required',
       })
-      const client = Client.withUserAuth(async () => {
-        const headers = await apiHeaders(key, secret)
-        return { key, sig: headers['x-textile-api-sig'], msg: headers['x-textile-api-sig-msg'] }
-      }, hub.url)
+      const client = Client.withUserAuth(keyAuth(key, secret), hub.url)
       await expect(client.newDB(undefined, 'nope')).rejects.toThrow(/^Token required$/)
     })
 
     it('accepts a token minted by mintThreadToken with the host key (the real client, end to end)', async () => {
       const token = await hostToken(hub, identity)
-      const client = Client.withUserAuth(async () => {
-        const headers = await apiHeaders(key, secret)
-        return {
-          key,
-          sig: headers['x-textile-api-sig'],
-          msg: headers['x-textile-api-sig-msg'],
-          token,
-        }
-      }, hub.url)
+      const client = Client.withUserAuth(keyAuth(key, secret, token), hub.url)
       const thread = await client.newDB(undefined, 'minted')
       expect(await client.listDBs()).toEqual([{ id: thread.toString(), name: 'minted' }])
     })

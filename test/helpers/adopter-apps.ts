@@ -30,7 +30,8 @@ export interface AdopterApps {
  * Copies the fixture apps, installs their dependencies once (`npm install --prefer-offline` of
  * the union of their package.json files, with `textile-token-provider` as `file:<tarball>`, as
  * `npm i <tarball>` writes it), links that node_modules into each app, copies the shared notes
- * feature in (TypeScript for Vite, JavaScript for webpack) and runs `init` in each app.
+ * feature into the Vite app, writes its late.html from its index.html, writes the webpack app's
+ * JavaScript from the Vite app's TypeScript ({@link webpackSource}) and runs `init` in each app.
  *
  * @throws when npm install or init fails (with its output).
  */
@@ -51,10 +52,15 @@ export async function installApps(tarball: string): Promise<AdopterApps> {
     Object.assign(dependencies, pkg.dependencies)
     Object.assign(devDependencies, pkg.devDependencies)
   }
-  const notes = readFileSync(join(FIXTURES, 'shared/notes.ts'), 'utf8')
-  writeFileSync(join(dir['vite-app'], 'src/notes.ts'), notes)
-  const { code } = await transform(notes, { loader: 'ts', format: 'esm' })
-  writeFileSync(join(dir['webpack-app'], 'src/notes.js'), code)
+  const vite = dir['vite-app']
+  copyFileSync(join(FIXTURES, 'shared/notes.ts'), join(vite, 'src/notes.ts'))
+  writeFileSync(join(vite, 'late.html'), latePage(readFileSync(join(vite, 'index.html'), 'utf8')))
+  await mkdir(join(dir['webpack-app'], 'src'))
+  for (const name of (await readdir(join(vite, 'src'))).filter((name) => name.endsWith('.ts'))) {
+    const ts = readFileSync(join(vite, 'src', name), 'utf8')
+    const js = join(dir['webpack-app'], 'src', name.replace(/\.ts$/, '.js'))
+    writeFileSync(js, await webpackSource(ts))
+  }
 
   const shared = join(root, 'shared')
   await mkdir(shared)
@@ -74,6 +80,43 @@ export async function installApps(tarball: string): Promise<AdopterApps> {
     if (init.code !== 0) throw new Error(`init failed in ${app}:\n${init.output}`)
   }
   return { root, dir }
+}
+
+/**
+ * The Vite app's second page: its index.html with the title and the script of `src/late.ts`.
+ *
+ * @throws when index.html no longer has the title or the script this replaces.
+ */
+function latePage(index: string): string {
+  return replaceOnce(
+    replaceOnce(index, '<title>vite-app</title>', '<title>vite-app: late</title>'),
+    'src="/src/main.ts"',
+    'src="/src/late.ts"',
+  )
+}
+
+/**
+ * A module of the webpack app from the Vite app's (the same app under the other bundler): types
+ * stripped by esbuild, the stylesheet import dropped (the webpack app has no CSS loader), the
+ * hub's URL from DefinePlugin's `process.env.HUB_URL` rather than Vite's `import.meta.env`, and
+ * `./x.ts` imports as `./x.js`.
+ */
+async function webpackSource(ts: string): Promise<string> {
+  const js = ts
+    .replace("import './style.css'\n", '')
+    .replaceAll('import.meta.env.VITE_HUB_URL', 'process.env.HUB_URL')
+    .replace(/(from '\.\/[\w-]+)\.ts'/g, "$1.js'")
+  if (/\.ts'|import\.meta\.env|\.css'/.test(js)) {
+    throw new Error(`the webpack app cannot take this module as it is:\n${ts}`)
+  }
+  return (await transform(js, { loader: 'ts', format: 'esm' })).code
+}
+
+/** `text` with its one `from` replaced by `to`; throws when `from` is not there exactly once. */
+function replaceOnce(text: string, from: string, to: string): string {
+  const parts = text.split(from)
+  if (parts.length !== 2) throw new Error(`expected ${from} once in:\n${text}`)
+  return parts.join(to)
 }
 
 /**

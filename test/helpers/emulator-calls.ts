@@ -5,7 +5,7 @@
 import WebSocket from 'isomorphic-ws'
 import { grpc } from '@improbable-eng/grpc-web'
 import { WebsocketTransport } from '@textile/grpc-transport'
-import { createAPISig, PrivateKey } from '@textile/hub'
+import { createAPISig, PrivateKey, type UserAuth } from '@textile/hub'
 import threads from '@textile/threads-client-grpc/threads_pb.js'
 import type { Message } from 'google-protobuf'
 import { importSigningKey } from '../../src/core/ed25519.ts'
@@ -25,6 +25,30 @@ export const VALID_UNTIL = new Date(NOW.getTime() + 600_000)
 export async function apiHeaders(key: string, secret: string, until = VALID_UNTIL) {
   const { sig, msg } = await createAPISig(secret, until)
   return { 'x-textile-api-key': key, 'x-textile-api-sig': sig, 'x-textile-api-sig-msg': msg }
+}
+
+/**
+ * `@textile/hub`'s user-auth callback for a key: each call a fresh API signature from the real
+ * createAPISig (valid until {@link VALID_UNTIL}), with `token` when given.
+ */
+export function keyAuth(key: string, secret: string, token?: string): () => Promise<UserAuth> {
+  return async () => {
+    const { sig, msg } = await createAPISig(secret, VALID_UNTIL)
+    return { key, sig, msg, ...(token !== undefined && { token }) }
+  }
+}
+
+/** API-signature headers for a key and a bearer token for `identity` minted with the host key. */
+export async function tokenHeaders(
+  hub: Emulator,
+  key: string,
+  secret: string,
+  identity: PrivateKey,
+): Promise<Record<string, string>> {
+  return {
+    ...(await apiHeaders(key, secret)),
+    authorization: `bearer ${await hostToken(hub, identity)}`,
+  }
 }
 
 /** A thread token for `identity` minted with the emulator's host key. */

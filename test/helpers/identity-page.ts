@@ -15,49 +15,39 @@ import { encodeBase64Url } from '../../src/core/encoding.ts'
 
 type Identity = identities.WebCryptoIdentity
 
-/** Logs in with the SDK; `hubUrl` for hub-challenge mode. */
-async function logIn(identity: SdkIdentity, endpoint: string, hubUrl?: string): Promise<UserAuth> {
-  const provider = createUserAuthProvider({
-    endpoint,
-    identity,
-    prefetch: false,
-    ...(hubUrl && { hubUrl }),
-  })
+/** The one credential of a provider made for it (no prefetch), then disposed. */
+async function takeOnce<T>(provider: (() => Promise<T>) & { dispose(): void }): Promise<T> {
   try {
     return await provider()
   } finally {
     provider.dispose()
   }
+}
+
+/** Logs in with the SDK; `hubUrl` for hub-challenge mode. */
+function logIn(identity: SdkIdentity, endpoint: string, hubUrl?: string): Promise<UserAuth> {
+  return takeOnce(
+    createUserAuthProvider({ endpoint, identity, prefetch: false, ...(hubUrl && { hubUrl }) }),
+  )
 }
 
 /** Logs in with the SDK as a linked device (issuer mode): the thread token is the account's. */
-async function logInLinked(linked: identities.LinkedBrowser, endpoint = '/api'): Promise<UserAuth> {
-  const provider = createUserAuthProvider({
-    endpoint,
-    identity: linked.identity,
-    link: linked,
-    prefetch: false,
-  })
-  try {
-    return await provider()
-  } finally {
-    provider.dispose()
-  }
+function logInLinked(linked: identities.LinkedBrowser, endpoint = '/api'): Promise<UserAuth> {
+  return takeOnce(
+    createUserAuthProvider({ endpoint, identity: linked.identity, link: linked, prefetch: false }),
+  )
 }
 
 /** A JWT from /api/jwt for a linked device. */
-async function jwtLinked(linked: identities.LinkedBrowser): Promise<string> {
-  const jwt = createJwtProvider({
-    endpoint: '/api',
-    identity: linked.identity,
-    link: linked,
-    prefetch: false,
-  })
-  try {
-    return await jwt()
-  } finally {
-    jwt.dispose()
-  }
+function jwtLinked(linked: identities.LinkedBrowser): Promise<string> {
+  return takeOnce(
+    createJwtProvider({
+      endpoint: '/api',
+      identity: linked.identity,
+      link: linked,
+      prefetch: false,
+    }),
+  )
 }
 
 const NOTE_SCHEMA = {

@@ -2,6 +2,7 @@
 // log, the keys the suites sign with, and the JWKS as a counting `fetch`, so verifier tests see the
 // tokens and key sets the functions really produce.
 import { PrivateKey } from '@textile/hub'
+import { base64url, importJWK } from 'jose'
 import type { Env, HandlerOptions, RequestHandler } from '../../src/index.ts'
 import { createJwksHandler, createJwtHandler } from '../../src/index.ts'
 import { SITE, deployment, post, signedBody } from './deployment.ts'
@@ -15,6 +16,15 @@ export const EDDSA_SEED_B64URL = Buffer.from(new Uint8Array(32).fill(9)).toStrin
 /** P-256 private scalars (JWK `d`), as JWT_ES256_KEY takes them. */
 export const ES256_D = Buffer.from(new Uint8Array(32).fill(5)).toString('base64url')
 export const ES256_D_2 = Buffer.from(new Uint8Array(32).fill(6)).toString('base64url')
+
+/**
+ * The Ed25519 private key of a seed (default the EDDSA_KEY deployment's) as jose signs with it:
+ * tokens the minter does not make.
+ */
+export function eddsaSigningKey(seed = EDDSA_SEED) {
+  const x = base64url.encode(PrivateKey.fromRawEd25519Seed(seed).public.pubKey)
+  return importJWK({ kty: 'OKP', crv: 'Ed25519', x, d: base64url.encode(seed) }, 'EdDSA')
+}
 
 /** A deployment with the JWT and JWKS functions over the same env, clock and log. */
 export function jwtDeployment(

@@ -3,7 +3,7 @@
 // arrangement of these suites, with overrides) and dispose it after the test; `fakeHub()` starts a
 // fake hub, installs `ws` as the global WebSocket while the test runs, and closes both after it;
 // `hubProvider()` is the two together, hub-challenge mode.
-import { test } from 'vitest'
+import { expect, test } from 'vitest'
 import {
   createJwtProvider,
   createUserAuthProvider,
@@ -145,3 +145,24 @@ export const it = test.extend<SdkFixtures>({
     })
   },
 })
+
+/**
+ * Logs in once, then checks that the credential is still the cached one `cachedAt` ms later and
+ * that a second login happens by `renewedAt` ms (both counted from the first login).
+ *
+ * @example
+ * await expectRenewal(setup, () => setup.server.state.calls.jwt, { cachedAt: 29_999, renewedAt: 30_000 })
+ */
+export async function expectRenewal(
+  { provider, time }: { provider: () => Promise<unknown>; time: Clock },
+  logins: () => number | undefined,
+  { cachedAt, renewedAt }: { cachedAt: number; renewedAt: number },
+): Promise<void> {
+  await provider()
+  time.advance(cachedAt)
+  await provider()
+  expect(logins()).toBe(1)
+  time.advance(renewedAt - cachedAt)
+  await provider()
+  expect(logins()).toBe(2)
+}

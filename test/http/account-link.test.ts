@@ -12,7 +12,7 @@ import { NOW, NOW_SECONDS as now } from '../helpers/clock.ts'
 import { SITE, problem } from '../helpers/deployment.ts'
 import { identity } from '../helpers/identity.ts'
 import { EDDSA_KEY, jwtDeployment } from '../helpers/jwt-deployment.ts'
-import { jsonPost, login, signerOf, type Transport } from '../helpers/login.ts'
+import { jsonPost, login, signEnvelope, signerOf, type Transport } from '../helpers/login.ts'
 
 const ORIGIN = { origin: SITE }
 
@@ -20,34 +20,52 @@ const ORIGIN = { origin: SITE }
 const linkDeployment = (env: Env = {}, options: Pick<HandlerOptions, 'policy'> = {}) =>
   jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY, ...env }, options)
 
+/** A login from the site's origin, redeemed at `redeem`, with the device's `link` when given. */
 async function loginAt(
   t: { transport: Transport },
   redeem: '/api/token' | '/api/jwt',
   device: PrivateKey,
-  link: string,
+  link?: string,
 ) {
-  return login({ transport: t.transport, signer: signerOf(device), headers: ORIGIN, redeem, link })
+  const signer = signerOf(device)
+  return login({ transport: t.transport, signer, headers: ORIGIN, redeem, ...(link && { link }) })
+}
+
+/** The `token` of a redemption that must answer 200 (/api/token and /api/jwt alike). */
+async function tokenOf(redeemed: Response | undefined): Promise<string> {
+  expect(redeemed?.status).toBe(200)
+  return ((await redeemed!.json()) as { token: string }).token
+}
+
+/** Redeems an envelope for `link` at `path`, its challenge made without the link. */
+async function redeemWithLink(
+  t: { transport: Transport },
+  path: string,
+  device: PrivateKey,
+  link: string,
+): Promise<Response> {
+  // The envelope comes from a challenge without the link, as a client that skips it would.
+  const challenge = await t.transport(
+    '/api/challenge',
+    jsonPost({ pubkey: device.public.toString() }, ORIGIN),
+  )
+  const { envelope } = (await challenge.json()) as { envelope: string }
+  const signature = await signEnvelope(signerOf(device), envelope)
+  return t.transport(path, jsonPost({ envelope, signature, link }, ORIGIN))
 }
 
 describe('account links: /api/token', () => {
   it('mints the thread token for the account when the device signs and the link verifies', async () => {
     const t = linkDeployment()
     const { account, device, link } = await linked()
-    const { redeemed } = await loginAt(t, '/api/token', device, link)
-    expect(redeemed?.status).toBe(200)
-    const { token } = (await redeemed!.json()) as { token: string }
+    const token = await tokenOf((await loginAt(t, '/api/token', device, link)).redeemed)
     expect(decodeJwt(token).sub).toBe(account.public.toString())
   })
 
   it('changes nothing without a link: the token is for the key that signed', async () => {
     const t = linkDeployment()
     const device = identity()
-    const { redeemed } = await login({
-      transport: t.transport,
-      signer: signerOf(device),
-      headers: ORIGIN,
-    })
-    const { token } = (await redeemed!.json()) as { token: string }
+    const token = await tokenOf((await loginAt(t, '/api/token', device)).redeemed)
     expect(decodeJwt(token).sub).toBe(device.public.toString())
   })
 
@@ -65,9 +83,7 @@ describe('account links: /api/jwt', () => {
   it('mints sub = account and act.sub = device (RFC 8693), and jose verifies it', async () => {
     const t = linkDeployment()
     const { account, device, link } = await linked()
-    const { redeemed } = await loginAt(t, '/api/jwt', device, link)
-    expect(redeemed?.status).toBe(200)
-    const { token } = (await redeemed!.json()) as { token: string }
+    const token = await tokenOf((await loginAt(t, '/api/jwt', device, link)).redeemed)
     const jwks = (await (await t.jwks(new Request(SITE + '/api/jwks'), {})).json()) as JSONWebKeySet
     await expectLinkedJwt(token, jwks, {
       account: account.public.toString(),
@@ -79,22 +95,13 @@ describe('account links: /api/jwt', () => {
   it('works in hub-challenge mode too (the JWT needs no hub)', async () => {
     const t = linkDeployment({ HUB_ISSUER_KEY: undefined })
     const { account, device, link } = await linked()
-    const { redeemed } = await loginAt(t, '/api/jwt', device, link)
-    expect(redeemed?.status).toBe(200)
-    const { token } = (await redeemed!.json()) as { token: string }
+    const token = await tokenOf((await loginAt(t, '/api/jwt', device, link)).redeemed)
     expect(decodeJwt(token).sub).toBe(account.public.toString())
   })
 
   it('carries no act claim without a link', async () => {
     const t = linkDeployment()
-    const device = identity()
-    const { redeemed } = await login({
-      transport: t.transport,
-      signer: signerOf(device),
-      headers: ORIGIN,
-      redeem: '/api/jwt',
-    })
-    const { token } = (await redeemed!.json()) as { token: string }
+    const token = await tokenOf((await loginAt(t, '/api/jwt', identity())).redeemed)
     expect(decodeJwt(token)).not.toHaveProperty('act')
   })
 
@@ -168,16 +175,7 @@ describe.each(BAD_LINKS)('a link that is %s', (_name, make, code) => {
   it.each(['/api/token', '/api/jwt'] as const)(`is ${code} at %s`, async (path) => {
     const t = linkDeployment()
     const { device, link } = await make()
-    // The envelope comes from a challenge without the link, as a client that skips it would.
-    const challenge = await t.transport(
-      '/api/challenge',
-      jsonPost({ pubkey: device.public.toString() }, ORIGIN),
-    )
-    const { envelope } = (await challenge.json()) as { envelope: string }
-    const signature = Buffer.from(await device.sign(new TextEncoder().encode(envelope))).toString(
-      'base64url',
-    )
-    const response = await t.transport(path, jsonPost({ envelope, signature, link }, ORIGIN))
+    const response = await redeemWithLink(t, path, device, link)
     expect(response.status).toBe(401)
     expect(await problem(response)).toMatchObject({ code, status: 401 })
   })
@@ -221,9 +219,7 @@ describe('account links: origins, lists and the policy', () => {
       )
       const { envelope } = (await challenge.json()) as { envelope: string }
       t.d.env.DENIED_PUBKEYS = denied
-      const signature = Buffer.from(
-        await keys.device.sign(new TextEncoder().encode(envelope)),
-      ).toString('base64url')
+      const signature = await signEnvelope(signerOf(keys.device), envelope)
       for (const path of ['/api/token', '/api/jwt']) {
         const response = await t.transport(
           path,

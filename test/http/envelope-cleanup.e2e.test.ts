@@ -352,18 +352,23 @@ describe('envelope clean-up (Netlify Blobs sandbox)', () => {
       raw: getStore({ name, ...sandbox.client }),
     }
   }
-  const keysOf = async (raw: ReturnType<typeof getStore>) =>
-    (await raw.list()).blobs.map((blob) => blob.key).sort()
-
-  it('deletes expired entries of all three key formats through real logins and old-format writes', async () => {
+  /** A fresh store and `count` real logins through it: as many redeemed envelopes in it. */
+  const storeWithLogins = async (count: number) => {
     const { store, raw } = freshStore()
     const d = deployment(ON, { envelopeStore: store })
     const id = identity()
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < count; i++) {
       const envelope = await challengeFor(d, id)
       const signature = await signEnvelope(id, envelope)
       expect((await d.token(post('/api/token', { envelope, signature }))).status).toBe(200)
     }
+    return { store, raw }
+  }
+  const keysOf = async (raw: ReturnType<typeof getStore>) =>
+    (await raw.list()).blobs.map((blob) => blob.key).sort()
+
+  it('deletes expired entries of all three key formats through real logins and old-format writes', async () => {
+    const { store, raw } = await storeWithLogins(3)
     const written = await keysOf(raw)
     const exp = Math.floor(NOW.getTime() / 1000) + 60
     expect(written).toHaveLength(3)
@@ -399,14 +404,7 @@ describe('envelope clean-up (Netlify Blobs sandbox)', () => {
   })
 
   it('never deletes an app’s data in a store shared with it: only its own keys and the exact old shapes', async () => {
-    const { store, raw } = freshStore()
-    const d = deployment(ON, { envelopeStore: store })
-    const id = identity()
-    for (let i = 0; i < 2; i++) {
-      const envelope = await challengeFor(d, id)
-      const signature = await signEnvelope(id, envelope)
-      expect((await d.token(post('/api/token', { envelope, signature }))).status).toBe(200)
-    }
+    const { store, raw } = await storeWithLogins(2)
     const exp = Math.floor(NOW.getTime() / 1000) + 60
     const long = at(-3600).toISOString()
     // found: before the prefix, '2024/01-report' parsed as an expiry in 1970 and was deleted.
@@ -448,14 +446,7 @@ describe('envelope clean-up (Netlify Blobs sandbox)', () => {
   }, 600_000)
 
   it('keeps what is fresh, honours maxDeletions, and finishes on the next run', async () => {
-    const { store, raw } = freshStore()
-    const d = deployment(ON, { envelopeStore: store })
-    const id = identity()
-    for (let i = 0; i < 5; i++) {
-      const envelope = await challengeFor(d, id)
-      const signature = await signEnvelope(id, envelope)
-      expect((await d.token(post('/api/token', { envelope, signature }))).status).toBe(200)
-    }
+    const { store, raw } = await storeWithLogins(5)
     expect((await runCleanup(store, {})).body).toMatchObject({ deleted: 0, fresh: 5 })
     const later = () => at(60 + AFTER + 1)
     expect((await runCleanup(store, { now: later, maxDeletions: 3 })).body).toMatchObject({

@@ -10,6 +10,7 @@ import {
   type JSONWebKeySet,
 } from 'jose'
 import { describe, expect, it } from 'vitest'
+import type { Env } from '../../src/index.ts'
 import { NOW } from '../helpers/clock.ts'
 import {
   SECRETS,
@@ -422,18 +423,21 @@ describe('POST /api/jwt', () => {
     expect(await problem(response)).toMatchObject({ code: 'method_not_allowed' })
   })
 
+  /** A JWT request under `env` is refused as server_misconfigured with `detail`, naming no secret. */
+  async function expectMisconfigured(env: Env, detail: string | RegExp) {
+    const t = jwtDeployment(env)
+    const response = await t.jwt(post('/api/jwt', await signedBody(t.d)))
+    expect(response.status).toBe(500)
+    const body = await problem(response)
+    expect(body).toMatchObject({ code: 'server_misconfigured' })
+    expect(body.detail).toEqual(typeof detail === 'string' ? detail : expect.stringMatching(detail))
+    for (const secret of [HS256_SECRET, EDDSA_KEY, ES256_D, SECRETS.USER_API_SECRET]) {
+      expect(JSON.stringify(body)).not.toContain(secret)
+    }
+  }
+
   it.each([
     ['no key is set', {}, 'JWT_HS256_SECRET, JWT_EDDSA_KEY or JWT_ES256_KEY is not set.'],
-    [
-      'the secret and an EdDSA key are set',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_EDDSA_KEY: EDDSA_KEY },
-      /^Set JWT_HS256_SECRET or the public-key variables/,
-    ],
-    [
-      'the secret and an ES256 key are set',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_ES256_KEY: ES256_D },
-      /^Set JWT_HS256_SECRET or the public-key variables/,
-    ],
     [
       'an ES256 item is not a P-256 scalar',
       { JWT_ES256_KEY: `${ES256_D},AAAA` },
@@ -451,11 +455,6 @@ describe('POST /api/jwt', () => {
       'JWT_ALG names a key that is not set.',
     ],
     [
-      'JWT_ALG asks for EdDSA with a secret',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_ALG: 'EdDSA' },
-      'JWT_ALG names a key that is not set.',
-    ],
-    [
       'JWT_SESSION_COOKIE is not a boolean',
       { JWT_EDDSA_KEY: EDDSA_KEY, JWT_SESSION_COOKIE: 'yes' },
       /^JWT_SESSION_COOKIE must be/,
@@ -467,57 +466,42 @@ describe('POST /api/jwt', () => {
       { JWT_EDDSA_KEY: `${EDDSA_KEY},AAAA` },
       /^JWT_EDDSA_KEY has an item/,
     ],
+  ])('throws server_misconfigured when %s', (_case, env, detail) =>
+    expectMisconfigured(env, detail),
+  )
+
+  // With a valid JWT_HS256_SECRET: only the variable each case names is wrong.
+  it.each([
     [
-      'the TTL is not a number',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_TTL_SECONDS: '15m' },
-      /^JWT_TTL_SECONDS/,
+      'the secret and an EdDSA key are set',
+      { JWT_EDDSA_KEY: EDDSA_KEY },
+      /^Set JWT_HS256_SECRET or the public-key variables/,
     ],
     [
-      'JWT_CLAIMS is not JSON',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '{role:1}' },
-      'JWT_CLAIMS is not valid JSON.',
+      'the secret and an ES256 key are set',
+      { JWT_ES256_KEY: ES256_D },
+      /^Set JWT_HS256_SECRET or the public-key variables/,
     ],
     [
-      'JWT_CLAIMS is an array',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '["a"]' },
-      'JWT_CLAIMS must be a JSON object.',
+      'JWT_ALG asks for EdDSA with a secret',
+      { JWT_ALG: 'EdDSA' },
+      'JWT_ALG names a key that is not set.',
     ],
-    [
-      'JWT_CLAIMS is null',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: 'null' },
-      'JWT_CLAIMS must be a JSON object.',
-    ],
-    [
-      'JWT_CLAIMS sets sub',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '{"sub":"admin"}' },
-      /^JWT_CLAIMS may not set iss, sub/,
-    ],
-    [
-      'JWT_CLAIMS sets exp',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '{"ok":1,"exp":9999999999}' },
-      /^JWT_CLAIMS may not set/,
-    ],
-    [
-      'JWT_CLAIMS sets __proto__',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: '{"__proto__":{"admin":true}}' },
-      /__proto__/,
-    ],
+    ['the TTL is not a number', { JWT_TTL_SECONDS: '15m' }, /^JWT_TTL_SECONDS/],
+    ['JWT_CLAIMS is not JSON', { JWT_CLAIMS: '{role:1}' }, 'JWT_CLAIMS is not valid JSON.'],
+    ['JWT_CLAIMS is an array', { JWT_CLAIMS: '["a"]' }, 'JWT_CLAIMS must be a JSON object.'],
+    ['JWT_CLAIMS is null', { JWT_CLAIMS: 'null' }, 'JWT_CLAIMS must be a JSON object.'],
+    ['JWT_CLAIMS sets sub', { JWT_CLAIMS: '{"sub":"admin"}' }, /^JWT_CLAIMS may not set iss, sub/],
+    ['JWT_CLAIMS sets exp', { JWT_CLAIMS: '{"ok":1,"exp":9999999999}' }, /^JWT_CLAIMS may not set/],
+    ['JWT_CLAIMS sets __proto__', { JWT_CLAIMS: '{"__proto__":{"admin":true}}' }, /__proto__/],
     [
       'JWT_CLAIMS is too long',
-      { JWT_HS256_SECRET: HS256_SECRET, JWT_CLAIMS: JSON.stringify({ a: 'x'.repeat(5000) }) },
+      { JWT_CLAIMS: JSON.stringify({ a: 'x'.repeat(5000) }) },
       /^JWT_CLAIMS must be at most/,
     ],
-  ])('throws server_misconfigured when %s', async (_case, env, detail) => {
-    const t = jwtDeployment(env)
-    const response = await t.jwt(post('/api/jwt', await signedBody(t.d)))
-    expect(response.status).toBe(500)
-    const body = await problem(response)
-    expect(body).toMatchObject({ code: 'server_misconfigured' })
-    expect(body.detail).toEqual(typeof detail === 'string' ? detail : expect.stringMatching(detail))
-    for (const secret of [HS256_SECRET, EDDSA_KEY, ES256_D, SECRETS.USER_API_SECRET]) {
-      expect(JSON.stringify(body)).not.toContain(secret)
-    }
-  })
+  ])('throws server_misconfigured when %s', (_case, env, detail) =>
+    expectMisconfigured({ JWT_HS256_SECRET: HS256_SECRET, ...env }, detail),
+  )
 
   it('never logs a secret', async () => {
     const t = jwtDeployment({ JWT_EDDSA_KEY: EDDSA_KEY })

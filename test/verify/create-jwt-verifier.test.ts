@@ -2,12 +2,10 @@
 // Deno side is test/verify/deno.e2e.test.ts): each refusal with its code, the key set's cache
 // (single flight, one refetch per rotation, cooldown, ETag, stale copy on outage), the algorithm
 // pinning, and tokens read from Requests with the cookie's CSRF rule.
-import { PrivateKey } from '@textile/hub'
 import {
   base64url,
   decodeJwt,
   decodeProtectedHeader,
-  importJWK,
   SignJWT,
   type JSONWebKeySet,
   type JWTPayload,
@@ -18,8 +16,8 @@ import { NOW } from '../helpers/clock.ts'
 import { SITE } from '../helpers/deployment.ts'
 import { identity } from '../helpers/identity.ts'
 import {
+  eddsaSigningKey,
   EDDSA_KEY,
-  EDDSA_SEED,
   EDDSA_SEED_B64URL,
   ES256_D,
   HS256_SECRET,
@@ -49,12 +47,6 @@ function setup(env: Record<string, string> = {}, options: Partial<JwtVerifierOpt
 
 const later = (t: JwtDeployment, seconds: number) => {
   t.d.clock.now = new Date(NOW.getTime() + seconds * 1000)
-}
-
-/** The seed's Ed25519 private key as jose takes it, to sign tokens the minter does not make. */
-async function eddsaKey(seed = EDDSA_SEED) {
-  const x = base64url.encode(PrivateKey.fromRawEd25519Seed(seed).public.pubKey)
-  return importJWK({ kty: 'OKP', crv: 'Ed25519', x, d: base64url.encode(seed) }, 'EdDSA')
 }
 
 async function kidOf(t: JwtDeployment): Promise<string> {
@@ -138,7 +130,7 @@ describe('createJwtVerifier()', () => {
     const device = identity().public.toString()
     const token = await new SignJWT(claims({ sub: account, act: { sub: device } }))
       .setProtectedHeader({ alg: 'EdDSA', kid: await kidOf(t), typ: 'ttp+jwt' })
-      .sign(await eddsaKey())
+      .sign(await eddsaSigningKey())
     await expect(verifier.verify(token)).resolves.toMatchObject({ account, device, linked: true })
   })
 
@@ -150,7 +142,7 @@ describe('createJwtVerifier()', () => {
     const { t, verifier } = setup()
     const token = await new SignJWT(claims({ act }))
       .setProtectedHeader({ alg: 'EdDSA', kid: await kidOf(t), typ: 'ttp+jwt' })
-      .sign(await eddsaKey())
+      .sign(await eddsaSigningKey())
     await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'jwt_invalid' })
   })
 
@@ -158,7 +150,7 @@ describe('createJwtVerifier()', () => {
     const { t, verifier } = setup()
     const token = await new SignJWT(claims())
       .setProtectedHeader({ alg: 'Ed25519', kid: await kidOf(t), typ: 'ttp+jwt' })
-      .sign(await eddsaKey())
+      .sign(await eddsaSigningKey())
     await expect(verifier.verify(token)).resolves.toMatchObject({ header: { alg: 'Ed25519' } })
   })
 
@@ -285,7 +277,7 @@ describe('createJwtVerifier()', () => {
       const { sub: _sub, ...rest } = claims()
       const token = await new SignJWT(rest)
         .setProtectedHeader({ alg: 'EdDSA', kid: await kidOf(t), typ: 'ttp+jwt' })
-        .sign(await eddsaKey())
+        .sign(await eddsaSigningKey())
       await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'jwt_invalid' })
     })
   })
@@ -469,11 +461,11 @@ describe('createJwtVerifier()', () => {
       })
       const token = await new SignJWT(claims())
         .setProtectedHeader({ alg: 'EdDSA', typ: 'ttp+jwt' })
-        .sign(await eddsaKey()) // the second key of the set
+        .sign(await eddsaSigningKey()) // the second key of the set
       await expect(verifier.verify(token)).resolves.toBeDefined()
       const expired = await new SignJWT(claims({ exp: NOW.getTime() / 1000 - 60 }))
         .setProtectedHeader({ alg: 'EdDSA', typ: 'ttp+jwt' })
-        .sign(await eddsaKey())
+        .sign(await eddsaSigningKey())
       await expect(verifier.verify(expired)).rejects.toMatchObject({ code: 'jwt_expired' })
     })
   })

@@ -7,15 +7,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { PrivateKey } from '@textile/hub'
-import { base64url, importJWK, SignJWT, type JSONWebKeySet } from 'jose'
+import { base64url, SignJWT, type JSONWebKeySet } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NOW } from '../helpers/clock.ts'
 import { SITE } from '../helpers/deployment.ts'
 import { identity } from '../helpers/identity.ts'
 import {
+  eddsaSigningKey,
   EDDSA_KEY,
-  EDDSA_SEED,
   EDDSA_SEED_B64URL,
   ES256_D,
   HS256_SECRET,
@@ -85,7 +84,7 @@ beforeAll(async () => {
   const [header, payload] = first.split('.')
   const set = (await (await a.jwks(new Request(SITE + '/api/jwks'))).json()) as JSONWebKeySet
   const kid = set.keys[0]!.kid!
-  const signingKey = await ed25519Key()
+  const signingKey = await eddsaSigningKey()
   const iat = NOW.getTime() / 1000
   const claims = { iss: SITE, aud: AUDIENCE, iat, exp: iat + TTL }
   const account = identity().public.toString()
@@ -134,12 +133,6 @@ beforeAll(async () => {
 }, 90_000)
 
 afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())))
-
-/** The EDDSA_KEY deployment's Ed25519 key as jose signs with it. */
-function ed25519Key() {
-  const x = base64url.encode(PrivateKey.fromRawEd25519Seed(EDDSA_SEED).public.pubKey)
-  return importJWK({ kty: 'OKP', crv: 'Ed25519', x, d: base64url.encode(EDDSA_SEED) }, 'EdDSA')
-}
 
 describe('textile-token-provider/verify in Deno', () => {
   it('runs in the pinned Deno', () => {

@@ -98,6 +98,15 @@ async function connect(url: string, headers: Record<string, string> = {}) {
   }
 }
 
+/** Asks for a token for `id`'s key over `c`: the `sig` that answers the challenge it gets. */
+async function answerChallenge(
+  c: Awaited<ReturnType<typeof connect>>,
+  id: PrivateKey,
+): Promise<unknown> {
+  const challenge = await c.ask({ type: 'token', pubkey: id.public.toString() })
+  return Buffer.from(await id.sign(Buffer.from(challenge.value.data))).toJSON()
+}
+
 const baseEnv = {
   USER_API_KEY: SECRETS.USER_API_KEY,
   USER_API_SECRET: SECRETS.USER_API_SECRET,
@@ -313,8 +322,7 @@ describe('ws /ws/userauth, bad messages', () => {
     const a = await connect(url)
     const b = await connect(url)
     const id = identity()
-    const reply = await a.ask({ type: 'token', pubkey: id.public.toString() })
-    const sig = Buffer.from(await id.sign(Buffer.from(reply.value.data))).toJSON()
+    const sig = await answerChallenge(a, id)
     expect(await b.ask({ type: 'challenge', sig })).toMatchObject({ code: 'invalid_request' })
     expect(await a.ask({ type: 'challenge', sig })).toMatchObject({ type: 'token' })
   })
@@ -517,8 +525,7 @@ describe('ws /ws/userauth, login rate', () => {
     const server = await serve(env, { loginsPerMinute: 1 })
     const id = identity()
     const c = await connect(server.url)
-    const challenge = await c.ask({ type: 'token', pubkey: id.public.toString() })
-    const sig = Buffer.from(await id.sign(Buffer.from(challenge.value.data))).toJSON()
+    const sig = await answerChallenge(c, id)
     expect(await c.ask({ type: 'challenge', sig })).toMatchObject({ type: 'token' })
     expect(await c.ask(tokenRequest())).toMatchObject({ code: 'rate_limited' })
   })
@@ -527,8 +534,7 @@ describe('ws /ws/userauth, login rate', () => {
     const server = await serve(env, { loginsPerMinute: 1 })
     const id = identity()
     const c = await connect(server.url)
-    const challenge = await c.ask({ type: 'token', pubkey: id.public.toString() })
-    const sig = Buffer.from(await id.sign(Buffer.from(challenge.value.data))).toJSON()
+    const sig = await answerChallenge(c, id)
     expect(await c.ask(tokenRequest())).toMatchObject({ code: 'rate_limited' })
     // As any token request does, the refused one replaced the pending challenge.
     expect(await c.ask({ type: 'challenge', sig })).toMatchObject({ code: 'invalid_request' })
