@@ -4,7 +4,7 @@
 // pages import the SDK by its package name (`textile-token-provider/client`), as an app does:
 // tsconfig.json's `paths` map each name to the source behind package.json's `exports`, and esbuild
 // reads them there. `scripts/build-site.ts` is the command (`npm run build:site`, netlify.toml).
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -72,10 +72,10 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
       'build-site: the CSP in _headers changed (HUB_URL): restart netlify dev once to serve it',
     )
   }
-  const writeHeaders = () => writeFile(headersPath, headers)
+  const writeHeaders = () => writeWhole(headersPath, headers)
   await writeHeaders()
   const writeConfig = () =>
-    writeFile(join(outdir, 'config.json'), JSON.stringify(config, null, 2) + '\n')
+    writeWhole(join(outdir, 'config.json'), JSON.stringify(config, null, 2) + '\n')
 
   const buildOptions: esbuild.BuildOptions = {
     absWorkingDir: ROOT,
@@ -120,6 +120,31 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   }
   await esbuild.build(buildOptions)
   return { config, files: await sizes(outdir), built: true, stop: async () => {} }
+}
+
+/**
+ * Writes a file that a watcher may read at any moment (netlify dev re-reads _headers on each change
+ * event, the page and the tests fetch config.json): never empty or half-written. writeFile
+ * truncates first, and a reader in between takes an empty _headers, so netlify dev served the page
+ * with no CSP until the next change. The same bytes are written again in place (a change event, as
+ * netlify dev needs when it missed the file's creation); new bytes go to a temporary file renamed
+ * over the old one.
+ */
+async function writeWhole(path: string, text: string): Promise<void> {
+  const bytes = Buffer.from(text)
+  const current = await readFile(path).catch(() => undefined)
+  if (current?.equals(bytes)) {
+    const file = await open(path, 'r+')
+    try {
+      await file.write(bytes, 0, bytes.length, 0)
+    } finally {
+      await file.close()
+    }
+    return
+  }
+  const temporary = `${path}.${process.pid}.tmp`
+  await writeFile(temporary, bytes)
+  await rename(temporary, path)
 }
 
 // config.json goes last so a watcher of it (tests, the page) never sees a half-built bundle.

@@ -1,4 +1,5 @@
 // The demo's build (site/tools): only public values reach site/build, whatever the environment holds.
+import { existsSync, readFileSync, watch } from 'node:fs'
 import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -131,5 +132,33 @@ describe('buildSite()', () => {
     )
     await stop()
     await expect(access(join(dir, '_headers'))).rejects.toThrow(/ENOENT/)
+  })
+
+  // netlify dev re-reads _headers on every change event, with no debounce: a read between
+  // writeFile's truncation and its write took an empty file, and the demo was served with no CSP
+  // until the next change (seen as a failing CSP check in the demo's hub-challenge suite).
+  it('in watch mode, a watcher reading _headers and config.json on each change never reads either short', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ttp-site-race-'))
+    const env = { HUB_URL: 'https://hub.example' }
+    const reads: Record<string, string[]> = { _headers: [], 'config.json': [] }
+    const readOnChange = (folder: string) =>
+      watch(folder, (_event, name) => {
+        const path = join(folder, String(name))
+        if (name && name in reads && existsSync(path)) reads[name]!.push(readFileSync(path, 'utf8'))
+      })
+    const watchers = [readOnChange(dir)]
+    const { stop, config } = await buildSite({ publishDir: dir, env, watch: true })
+    watchers.push(readOnChange(join(dir, 'build')))
+    onTestFinished(async () => {
+      for (const watcher of watchers) watcher.close()
+      await stop()
+      await rm(dir, { recursive: true, force: true })
+    })
+    // esbuild's watch() builds once more: both files are written again.
+    await vi.waitFor(() => expect(reads['config.json']!.length).toBeGreaterThan(0), 10_000)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(reads._headers!.length).toBeGreaterThan(1)
+    expect(new Set(reads._headers)).toEqual(new Set([siteHeaders(config)]))
+    expect(new Set(reads['config.json'])).toEqual(new Set([JSON.stringify(config, null, 2) + '\n']))
   })
 })
