@@ -16,6 +16,9 @@ export const EDDSA_SEED_B64URL = Buffer.from(new Uint8Array(32).fill(9)).toStrin
 /** P-256 private scalars (JWK `d`), as JWT_ES256_KEY takes them. */
 export const ES256_D = Buffer.from(new Uint8Array(32).fill(5)).toString('base64url')
 export const ES256_D_2 = Buffer.from(new Uint8Array(32).fill(6)).toString('base64url')
+/** The JWT_AUDIENCE the verifier suites deploy with, and JWT_TTL_SECONDS' default. */
+export const AUDIENCE = 'https://api.example'
+export const TTL = 900
 
 /**
  * The Ed25519 private key of a seed (default the EDDSA_KEY deployment's) as jose signs with it:

@@ -16,6 +16,7 @@ import { NOW } from '../helpers/clock.ts'
 import { SITE } from '../helpers/deployment.ts'
 import { identity } from '../helpers/identity.ts'
 import {
+  AUDIENCE,
   eddsaSigningKey,
   EDDSA_KEY,
   EDDSA_SEED_B64URL,
@@ -24,11 +25,9 @@ import {
   jwksFetch,
   jwtDeployment,
   mint,
+  TTL,
   type JwtDeployment,
 } from '../helpers/jwt-deployment.ts'
-
-const AUDIENCE = 'https://api.example'
-const TTL = 900
 
 /** A deployment minting EdDSA tokens for AUDIENCE, and a verifier of its JWKS over a counting fetch. */
 function setup(env: Record<string, string> = {}, options: Partial<JwtVerifierOptions> = {}) {

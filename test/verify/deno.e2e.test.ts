@@ -13,6 +13,7 @@ import { NOW } from '../helpers/clock.ts'
 import { SITE } from '../helpers/deployment.ts'
 import { identity } from '../helpers/identity.ts'
 import {
+  AUDIENCE,
   eddsaSigningKey,
   EDDSA_KEY,
   EDDSA_SEED_B64URL,
@@ -20,13 +21,12 @@ import {
   HS256_SECRET,
   jwtDeployment,
   mint,
+  TTL,
   type JwtDeployment,
 } from '../helpers/jwt-deployment.ts'
 import { ROOT } from '../helpers/netlify-dev.ts'
 import type { DenoInput, DenoOutput } from '../helpers/deno-verifier.ts'
 
-const AUDIENCE = 'https://api.example'
-const TTL = 900
 const env = { JWT_AUDIENCE: AUDIENCE }
 
 let server: Server
