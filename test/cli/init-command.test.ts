@@ -15,12 +15,10 @@ import {
 import { runInit } from '../../src/cli/init.ts'
 import { printable } from '../../src/cli/printable.ts'
 import { ROOT } from '../helpers/netlify-dev.ts'
-import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
+import { esmSite } from '../helpers/temp-folder.ts'
 import { init } from '../helpers/run-init.ts'
 
-/** A site folder with the given files (path → text), an ESM TypeScript one by default. */
-const site = (files: Record<string, string> = {}) =>
-  tempFolder({ ...ESM_TS, ...files }, 'ttp-init-command-')
+const site = (files: Record<string, string> = {}) => esmSite(files, 'ttp-init-command-')
 
 // Every C0 control but the line feed that joins the lines, DEL, C1, bidi controls.
 const RAW_CONTROL =

@@ -18,12 +18,10 @@ import { webCryptoProvider } from '../../src/core/web-crypto.ts'
 import { jwtConfig } from '../../src/http/jwt-config.ts'
 import { GATE_DEFAULTS, gateFileText } from '../../src/netlify/gate-file.ts'
 import { SITE } from '../helpers/deployment.ts'
-import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
+import { esmSite, tempFolder } from '../helpers/temp-folder.ts'
 import { init } from '../helpers/run-init.ts'
 
-/** An ESM TypeScript site with the given files (path → text), removed after the test. */
-const site = (files: Record<string, string> = {}) =>
-  tempFolder({ ...ESM_TS, ...files }, 'ttp-init-gate-')
+const site = (files: Record<string, string> = {}) => esmSite(files, 'ttp-init-gate-')
 
 const FROM = 'textile-token-provider/netlify/gate'
 const GATE = 'netlify/edge-functions/textile-gate.ts'

@@ -6,13 +6,13 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runInit } from '../../src/cli/init.ts'
 import { parseNetlifyToml } from '../../src/cli/netlify-config.ts'
-import { ESM_TS, tempFolder } from '../helpers/temp-folder.ts'
+import { esmSite } from '../helpers/temp-folder.ts'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/netlify-toml')
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8')
 
 /** A site folder with the given files (path → text) and an ESM TypeScript package.json. */
-const site = (files: Record<string, string>) => tempFolder({ ...ESM_TS, ...files }, 'ttp-toml-')
+const site = (files: Record<string, string> = {}) => esmSite(files, 'ttp-toml-')
 
 const taken = (by: string) => [`/api/challenge (${by})`, `/api/token (${by})`]
 

@@ -27,19 +27,22 @@ function skewed(skewMs: number) {
     advance: servers.advance,
     set: (date) => servers.set(new Date(date.getTime() - skewMs)),
   }
-  return { servers, time: page, server: { now: servers.now } }
+  const server = { now: servers.now }
+  /** Options for an issuer-mode provider on this page (no prefetch), plus the server's `extra`. */
+  const issuer = (extra: { tokenTtlSeconds?: number } = {}) => ({
+    time: page,
+    prefetch: false,
+    server: { ...server, issuer: true, ...extra },
+  })
+  return { servers, time: page, server, issuer }
 }
 
 describe('createUserAuthProvider() on a page whose clock is off (issuer mode)', () => {
   it.for(SKEWS)(
     'logs in once for 20 calls when the page is %s',
     async ([, skew], { userAuthProvider }) => {
-      const { servers, time, server: clocked } = skewed(skew)
-      const { provider, server } = userAuthProvider({
-        time,
-        prefetch: false,
-        server: { ...clocked, issuer: true },
-      })
+      const { servers, issuer } = skewed(skew)
+      const { provider, server } = userAuthProvider(issuer())
       for (let call = 0; call < 20; call++) {
         const auth = await provider()
         expect(Date.parse(auth.msg)).toBeGreaterThan(servers.now().getTime())
@@ -52,12 +55,8 @@ describe('createUserAuthProvider() on a page whose clock is off (issuer mode)', 
   it.for(SKEWS)(
     'never hands out an API signature past its msg on the servers’ clock when the page is %s',
     async ([, skew], { userAuthProvider }) => {
-      const { servers, time, server: clocked } = skewed(skew)
-      const { provider, server } = userAuthProvider({
-        time,
-        prefetch: false,
-        server: { ...clocked, issuer: true, tokenTtlSeconds: 400 },
-      })
+      const { servers, issuer } = skewed(skew)
+      const { provider, server } = userAuthProvider(issuer({ tokenTtlSeconds: 400 }))
       for (let call = 0; call < 40; call++) {
         const auth = await provider()
         expect(Date.parse(auth.msg)).toBeGreaterThan(servers.now().getTime())

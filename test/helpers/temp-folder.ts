@@ -33,3 +33,7 @@ export function tempFolder(
   }
   return dir
 }
+
+/** A fresh ESM TypeScript site folder (ESM_TS) with `files` beside, as {@link tempFolder} makes it. */
+export const esmSite = (files: Record<string, string> = {}, prefix = 'ttp-site-'): string =>
+  tempFolder({ ...ESM_TS, ...files }, prefix)
