@@ -14,6 +14,11 @@ import { it } from '../helpers/sdk-fixtures.ts'
 
 /** The `exp` of a token, ms (Infinity without one). */
 const expOf = (token: string | undefined) => readTokenClaims(token!)!.expiresAt
+/** Issuer-mode options for a page 200 s ahead of servers that mint tokens for `tokenTtlSeconds`. */
+const pageAhead = (tokenTtlSeconds: number) => ({
+  time: clock(at(200)),
+  server: { issuer: true, now: () => NOW, tokenTtlSeconds },
+})
 
 describe('createUserAuthProvider() with expiring tokens (issuer mode)', () => {
   it('refreshes before the token exp when it comes before the API signature expiry', async ({
@@ -68,10 +73,7 @@ describe('createUserAuthProvider() with expiring tokens (issuer mode)', () => {
     userAuthProvider,
   }) => {
     // Minted with an exp 10 s before the server's own now; the page's clock is 200 s ahead too.
-    const { provider, server } = userAuthProvider({
-      time: clock(at(200)),
-      server: { issuer: true, now: () => NOW, tokenTtlSeconds: -10 },
-    })
+    const { provider, server } = userAuthProvider(pageAhead(-10))
     const error = await provider().catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'bad_response', detail: expect.stringMatching(/clock/) })
     await expect(provider()).rejects.toMatchObject({ code: 'bad_response' })
@@ -81,10 +83,7 @@ describe('createUserAuthProvider() with expiring tokens (issuer mode)', () => {
   it('takes a fresh token from servers whose clock is 200 s behind the page’s', async ({
     userAuthProvider,
   }) => {
-    const { provider, events } = userAuthProvider({
-      time: clock(at(200)),
-      server: { issuer: true, now: () => NOW, tokenTtlSeconds: 120 },
-    })
+    const { provider, events } = userAuthProvider(pageAhead(120))
     await expect(provider()).resolves.toMatchObject({ token: expect.any(String) })
     // The token's exp (NOW + 120 s on the servers' clock) is 319 s ahead on the page's: the 200 s
     // of skew, less the second that iat cannot resolve.

@@ -35,6 +35,12 @@ function honestClient(identity: PrivateKey): GetTokenScript {
   }
 }
 
+/** A new identity's key first, then the answer `answer` makes for that identity (none by default). */
+function newKeyThen(answer?: (identity: PrivateKey) => GetTokenScript['answer']): GetTokenScript {
+  const identity = PrivateKey.fromRandom()
+  return { first: keyRequest(identity.public.toString()), answer: answer?.(identity) }
+}
+
 describe('GetToken', () => {
   it.override({ emulatorOptions: { challengeTimeoutMs: 200 } })
 
@@ -82,11 +88,11 @@ describe('GetToken', () => {
   })
 
   it('rejects a bad signature with code 2 "bad signature"', async ({ emulator }) => {
-    const identity = PrivateKey.fromRandom()
-    const result = await keyedGetToken(emulator, PATHS[0]!, {
-      first: keyRequest(identity.public.toString()),
-      answer: async () => signatureRequest(await identity.sign(utf8('something else'))),
-    })
+    const result = await keyedGetToken(
+      emulator,
+      PATHS[0]!,
+      newKeyThen((identity) => async () => signatureRequest(await identity.sign(utf8('other')))),
+    )
     expect(result).toMatchObject({ status: 2, message: 'bad signature' })
     expect(result.response).toBeUndefined()
   })
@@ -127,21 +133,18 @@ describe('GetToken', () => {
   it('rejects a second message that is not a signature with code 3 "Signature is required"', async ({
     emulator,
   }) => {
-    const identity = PrivateKey.fromRandom()
-    const result = await keyedGetToken(emulator, PATHS[0]!, {
-      first: keyRequest(identity.public.toString()),
-      answer: () => keyRequest(identity.public.toString()),
-    })
+    const result = await keyedGetToken(
+      emulator,
+      PATHS[0]!,
+      newKeyThen((identity) => () => keyRequest(identity.public.toString())),
+    )
     expect(result).toMatchObject({ status: 3, message: 'Signature is required' })
   })
 
   it('ends an unanswered challenge with code 4 "Challenge deadline exceeded"', async ({
     emulator,
   }) => {
-    const identity = PrivateKey.fromRandom()
-    const result = await keyedGetToken(emulator, PATHS[0]!, {
-      first: keyRequest(identity.public.toString()),
-    })
+    const result = await keyedGetToken(emulator, PATHS[0]!, newKeyThen())
     expect(result).toMatchObject({ status: 4, message: 'Challenge deadline exceeded' })
     expect(result.challenges).toHaveLength(1)
   })
