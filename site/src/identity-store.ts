@@ -6,7 +6,8 @@
 //   IndexedDB (browserIdentity); no script can read it, and it cannot be exported;
 // - raw: an exportable private key string, held in this page's memory only, for users who want to
 //   keep the key themselves. It is never written to storage.
-// Only the chosen kind is remembered (localStorage, not secret). A raw key an older version of
+// Only the chosen kind is remembered (localStorage, not secret; account-store.ts, with the
+// account's restore). A raw key an older version of
 // the demo left in localStorage is moved into the browser's key store and deleted, but never over
 // another stored key without the user's yes (a planted string would otherwise swap identities).
 import { PrivateKey } from '@textile/hub'
@@ -16,22 +17,17 @@ import {
   IdentityError,
   importBrowserIdentity,
   linkBrowser,
-  linkedBrowser,
   passkeyIdentity,
   walletIdentity,
   type AccountIdentity,
-  type Eip1193Provider,
   type LinkedBrowser,
-  type RenewHint,
 } from 'textile-token-provider/identity'
+import { injectedWallet, PASSKEY_USER_NAME } from './account-store.ts'
 import type { SafeStorage } from './browser-storage.ts'
 import { DemoError } from './error-messages.ts'
 
 /** Where an older demo kept the private key string (read once, to move it, then deleted). */
 export const LEGACY_IDENTITY_KEY = 'textile-token-provider:demo:identity'
-
-/** Where the chosen kind is remembered. */
-export const KIND_STORAGE_KEY = 'textile-token-provider:demo:identity-kind'
 
 /** Who the user is: an account (linked browser), this browser only, or a raw key. */
 export type IdentityKind = 'account' | 'browser' | 'raw'
@@ -62,16 +58,6 @@ export function userKey(loaded: LoadedIdentity): string {
 
 // 'b' + RFC 4648 base32 of 08 01 12 40 ‖ seed ‖ pub (68 bytes → 109 characters).
 const PRIVATE_KEY_STRING = /^bbaareq[a-z2-7]{103}$/
-
-/** The kind the user chose last time (raw keys are not kept, so never 'raw'). */
-export function rememberedKind(storage: SafeStorage): 'account' | 'browser' {
-  return storage.get(KIND_STORAGE_KEY) === 'account' ? 'account' : 'browser'
-}
-
-/** Remembers the chosen kind; a raw key's page comes back as the browser kind. */
-export function rememberKind(storage: SafeStorage, kind: IdentityKind): void {
-  storage.set(KIND_STORAGE_KEY, kind === 'account' ? 'account' : 'browser')
-}
 
 /**
  * This browser's identity: a raw key an older demo left in localStorage is moved into the key
@@ -139,35 +125,6 @@ export async function moveIntoBrowser(raw: PrivateKey): Promise<LoadedIdentity> 
   return { identity, kind: 'browser', source: 'moved' }
 }
 
-/** The page's wallet (EIP-1193), when one is injected. */
-export function injectedWallet(): Eip1193Provider | undefined {
-  const ethereum = (globalThis as { ethereum?: Eip1193Provider }).ethereum
-  return typeof ethereum?.request === 'function' ? ethereum : undefined
-}
-
-/** Asks for the account again when the link is due for renewal: the same passkey, or the wallet. */
-function renewWith(hint: RenewHint): Promise<AccountIdentity> {
-  const wallet = injectedWallet()
-  if (hint.credentialId === undefined && wallet) return walletIdentity(wallet)
-  return passkeyIdentity({
-    userName: 'textile-token-provider demo',
-    ...(hint.credentialId !== undefined && { credentialId: hint.credentialId }),
-  })
-}
-
-/**
- * This browser's link to an account, with no prompt (one, to renew it, near its end); undefined
- * when this browser is not linked.
- *
- * @throws `key_store_unavailable`; the renewal's codes once the link has ended.
- * @example
- * const account = await restoreAccount()
- */
-export async function restoreAccount(): Promise<LoadedIdentity | undefined> {
-  const link = await linkedBrowser({ renew: renewWith })
-  return link && { identity: link.identity, kind: 'account', source: 'restored', link }
-}
-
 /**
  * Links this browser to an account: a new passkey (`create`), one the user picks, or the wallet.
  *
@@ -187,7 +144,7 @@ export async function linkAccount(options: {
   } else {
     account = await passkeyIdentity({
       create: options.with === 'new-passkey',
-      userName: 'textile-token-provider demo',
+      userName: PASSKEY_USER_NAME,
     })
   }
   const link = await linkBrowser({ account })

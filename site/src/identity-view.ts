@@ -4,20 +4,17 @@
 // unlinking it), a new browser key (asks first: replace-identity-dialog.ts), and making,
 // importing, showing or moving a raw key. Identity functions and storage are in identity-store.ts.
 import type { PrivateKey } from '@textile/hub'
+import { injectedWallet, rememberedKind, rememberKind, restoreAccount } from './account-store.ts'
 import type { SafeStorage } from './browser-storage.ts'
 import {
   importRawIdentity,
-  injectedWallet,
   linkAccount,
   loadBrowserIdentity,
   makeRawIdentity,
   moveIntoBrowser,
   moveLegacyIntoBrowser,
   parseIdentity,
-  rememberedKind,
-  rememberKind,
   replaceBrowserIdentity,
-  restoreAccount,
   userKey,
   type IdentityKind,
   type LoadedIdentity,

@@ -1,9 +1,12 @@
 // The demo's members-only pages (docs/demo.md, "Members only"). /login/ asks /api/jwt for a JWT
-// with this browser's identity (the same key as the demo page); with JWT_SESSION_COOKIE=true the
+// as the same user as the demo page: the account, when the user chose one there and this browser
+// is linked to it (no prompt), else this browser's own key; with JWT_SESSION_COOKIE=true the
 // answer sets the session cookie, and the page goes back to where the gate sent it from.
 // /members/ (served only through the gate, netlify/edge-functions/gate.ts) logs out.
 import { createJwtProvider, UserAuthError } from 'textile-token-provider/client'
 import { browserIdentity, IdentityError } from 'textile-token-provider/identity'
+import { rememberedKind, restoreAccount } from './account-store.ts'
+import { openStorage } from './browser-storage.ts'
 
 const status = document.getElementById('status')
 const login = document.getElementById('login')
@@ -21,12 +24,23 @@ function nextPath(): string {
 
 login?.addEventListener('click', () => void logIn())
 
+/** Who logs in: the demo page's account when the user chose one, else this browser's key. */
+async function member(): Promise<
+  Pick<Parameters<typeof createJwtProvider>[0], 'identity' | 'link'>
+> {
+  if (rememberedKind(openStorage()) === 'account') {
+    const account = await restoreAccount()
+    if (account?.link) return { identity: account.identity, link: account.link }
+  }
+  return { identity: await browserIdentity() }
+}
+
 async function logIn(): Promise<void> {
   say('Logging in…')
   let jwt: ReturnType<typeof createJwtProvider> | undefined
   try {
     // Inside the try: a browser without Ed25519 or IndexedDB refuses here, and says so.
-    jwt = createJwtProvider({ endpoint: '/api', identity: await browserIdentity() })
+    jwt = createJwtProvider({ endpoint: '/api', ...(await member()) })
     await jwt()
     location.assign(nextPath())
   } catch (error) {

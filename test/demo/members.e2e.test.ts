@@ -7,7 +7,8 @@
 import { writeFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, describe, expect } from 'vitest'
-import { it } from '../helpers/browser-fixtures.ts'
+import { decodeJwt } from 'jose'
+import { addAuthenticator, it } from '../helpers/browser-fixtures.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 import { EDDSA_KEY } from '../helpers/jwt-deployment.ts'
 import { startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
@@ -112,6 +113,30 @@ describe('the members-only demo page behind the edge gate (netlify dev, Chromium
     expect(await member.cookies(dev.url)).toEqual([])
     await page.goto(`${dev.url}/members/`)
     expect(new URL(page.url()).pathname).toBe('/login/')
+  })
+
+  // The page logged in with this browser's own key even when the user had chosen an account on
+  // the demo page: the members' JWT named another user than the demo page did.
+  it('logs in as the account the demo page linked this browser to, with no passkey prompt', async ({
+    newContext,
+  }) => {
+    const context = await newContext()
+    const page = await context.newPage()
+    const { uses } = await addAuthenticator(context, page)
+    await page.goto(dev.url)
+    await page.getByLabel('An account: the same on every device').check()
+    await page.getByRole('button', { name: 'Create an account with a passkey' }).click()
+    await expect
+      .poll(() => page.locator('#identity-source').textContent())
+      .toBe('Your account: this browser was linked to it just now')
+    const account = await page.locator('#pubkey').textContent()
+    const device = await page.locator('#device-key').textContent()
+
+    await page.goto(`${dev.url}/members/`)
+    await Promise.all([page.waitForURL(`${dev.url}/members/`), page.click('#login')])
+    const [cookie] = await context.cookies(dev.url)
+    expect(decodeJwt(cookie!.value)).toMatchObject({ sub: account, act: { sub: device } })
+    expect(uses).toEqual({ created: 1, asserted: 0 })
   })
 
   it('logs no JWT key', () => {
