@@ -26,6 +26,7 @@ import {
 } from '../helpers/browser-fixtures.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 import { ROOT, freePort, startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
+import { linkDemoAccount } from '../helpers/demo-page.ts'
 import { auditAccessibility, formatFindings, isBlocking } from '../helpers/audit-accessibility.ts'
 import { startTestEmulator } from '../helpers/emulator.ts'
 import { identity } from '../helpers/identity.ts'
@@ -703,14 +704,7 @@ describe('demo page', () => {
         const status = () => page.locator('#status').textContent()
         await page.goto(site.dev.url)
         await expect.poll(status).toMatch(/new identity/)
-        await page.getByLabel('An account: the same on every device').check()
-        await expect.poll(status).toBe(ACCOUNT_PROMPT)
-        await page.getByRole('button', { name: 'Create an account with a passkey' }).click()
-        await expect
-          .poll(() => page.locator('#identity-source').textContent())
-          .toBe('Your account: this browser was linked to it just now')
-        const account = await page.locator('#pubkey').textContent()
-        const device = await page.locator('#device-key').textContent()
+        const { account, device } = await linkDemoAccount(page, 'Create an account with a passkey')
         expect(account).toMatch(/^bbaarei[a-z2-7]{52}$/)
         expect(device).toMatch(/^bbaarei[a-z2-7]{52}$/)
         expect(device).not.toBe(account)
@@ -742,14 +736,9 @@ describe('demo page', () => {
         await cdp.send('Storage.clearDataForOrigin', { origin: site.dev.url, storageTypes: 'all' })
         await page.reload()
         await expect.poll(status).toMatch(/new identity/)
-        await page.getByLabel('An account: the same on every device').check()
-        await expect.poll(status).toBe(ACCOUNT_PROMPT)
-        await page.getByRole('button', { name: 'Use my passkey' }).click()
-        await expect
-          .poll(() => page.locator('#identity-source').textContent())
-          .toBe('Your account: this browser was linked to it just now')
-        await expect(page.locator('#pubkey').textContent()).resolves.toBe(account)
-        const secondDevice = await page.locator('#device-key').textContent()
+        const second = await linkDemoAccount(page, 'Use my passkey')
+        expect(second.account).toBe(account)
+        const secondDevice = second.device
         expect(secondDevice).not.toBe(device)
         await logIn(page)
         await expect(page.locator('#notes li span').allTextContents()).resolves.toEqual([

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect } from 'vitest'
 import { decodeJwt } from 'jose'
 import { addAuthenticator, it } from '../helpers/browser-fixtures.ts'
+import { linkDemoAccount } from '../helpers/demo-page.ts'
 import { SECRETS } from '../helpers/deployment.ts'
 import { EDDSA_KEY } from '../helpers/jwt-deployment.ts'
 import { startNetlifyDev, type NetlifyDev } from '../helpers/netlify-dev.ts'
@@ -124,13 +125,7 @@ describe('the members-only demo page behind the edge gate (netlify dev, Chromium
     const page = await context.newPage()
     const { uses } = await addAuthenticator(context, page)
     await page.goto(dev.url)
-    await page.getByLabel('An account: the same on every device').check()
-    await page.getByRole('button', { name: 'Create an account with a passkey' }).click()
-    await expect
-      .poll(() => page.locator('#identity-source').textContent())
-      .toBe('Your account: this browser was linked to it just now')
-    const account = await page.locator('#pubkey').textContent()
-    const device = await page.locator('#device-key').textContent()
+    const { account, device } = await linkDemoAccount(page, 'Create an account with a passkey')
 
     await page.goto(`${dev.url}/members/`)
     await Promise.all([page.waitForURL(`${dev.url}/members/`), page.click('#login')])
