@@ -62,6 +62,8 @@ describe('formatEnvLine()', () => {
           line = formatEnvLine('VALUE', value)
         } catch (error) {
           expect(error).toBeInstanceOf(TypeError)
+          // Refused only what single quotes cannot hold exactly: a ', a CR, surrounding spaces.
+          expect(/['\r]/.test(value) || value.trim() !== value, JSON.stringify(value)).toBe(true)
           return
         }
         expect(parseEnvText(`${line}\n`)).toEqual({ VALUE: value })

@@ -16,6 +16,8 @@ import {
   signerOf,
   type Transport,
 } from './login.ts'
+import { isErrorCode, type ErrorCode } from '../../src/core/errors.ts'
+import { STATUS } from '../../src/http/problem.ts'
 import { NOW } from './clock.ts'
 import { identity } from './identity.ts'
 
@@ -139,6 +141,14 @@ export async function login(
 export async function problem(
   response: Response,
 ): Promise<{ code: string; status: number } & Record<string, unknown>> {
+  expect(response.headers.get('content-type')).toBe('application/problem+json')
+  expect(response.headers.get('cache-control')).toBe('no-store')
   const body = (await response.json()) as { code: string; status: number } & Record<string, unknown>
+  expect(isErrorCode(body.code)).toBe(true)
+  expect(body).toMatchObject({
+    type: `urn:textile-token-provider:error:${body.code}`,
+    status: response.status,
+  })
+  expect(STATUS[body.code as ErrorCode]).toBe(response.status)
   return body
 }

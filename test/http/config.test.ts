@@ -77,6 +77,15 @@ describe('configuration', () => {
   it('recovers once the configuration is fixed', async () => {
     const d = deployment({ USER_API_SECRET: undefined })
     expect((await login(d, identity()).catch(() => undefined))?.status ?? 500).toBe(500)
+    // The login above stops at any refused challenge: it must be refused for the missing secret.
+    const refused = await d.challenge(
+      post('/api/challenge', { pubkey: identity().public.toString() }),
+    )
+    expect(refused.status).toBe(500)
+    expect(await problem(refused)).toMatchObject({
+      code: 'server_misconfigured',
+      detail: expect.stringContaining('USER_API_SECRET'),
+    })
     d.env.USER_API_SECRET = SECRETS.USER_API_SECRET
     expect((await login(d, identity())).status).toBe(200)
   })

@@ -21,6 +21,8 @@ describe('LOGIN_RATE_LIMIT', () => {
     (route) => {
       const { combined, split } = budgets(route)
       expect(split).toBe(RATE_LIMIT.windowLimit)
+      // Served in the combined layout too (a budget of 0 would mean no function serves it).
+      expect(combined).toBeGreaterThan(0)
       expect(combined).toBeLessThanOrEqual(split)
     },
   )
