@@ -97,17 +97,19 @@ export function createCredentialProvider<R, T, E>(
       read,
       signal,
     })
-  // With an account link, every call carries the link current at that moment (without one, no
-  // extra await: the calls start in the same tick as before).
+  // With an account link, each login reads the current link once and sends it with its
+  // `/challenge` and its `/token` or `/jwt`; a prefetch reads it itself (without one, no extra
+  // await: the calls start in the same tick as before).
   const { link: readLink } = settings
   const withLink = (body: Record<string, string>, linked: CurrentLink | undefined) =>
     linked ? { ...body, link: linked.link } : body
-  const fetchChallenge = (linked: CurrentLink | undefined) =>
-    post('/challenge', withLink({ pubkey }, linked), (json) => readChallenge(json, pubkey))
-  const challenges = createChallengeSource({
+  const challenges = createChallengeSource<CurrentLink>({
     now,
-    fetch: () =>
-      readLink ? currentLink(readLink, pubkey).then(fetchChallenge) : fetchChallenge(undefined),
+    fetch: async (linked) => {
+      linked ??= readLink && (await currentLink(readLink, pubkey))
+      const body = withLink({ pubkey }, linked)
+      return post('/challenge', body, (json) => readChallenge(json, pubkey))
+    },
   })
 
   const sign = (bytes: Uint8Array) => signWithIdentity(identity, bytes)
@@ -151,7 +153,7 @@ export function createCredentialProvider<R, T, E>(
     try {
       // Checked before anything is signed: a link this identity cannot use is invalid_link here.
       const linked = readLink ? await currentLink(readLink, pubkey) : undefined
-      let taken = await challenges.take()
+      let taken = await challenges.take(linked)
       let result: R
       try {
         result = await redeem(taken.envelope, linked)
@@ -162,7 +164,7 @@ export function createCredentialProvider<R, T, E>(
         if (!taken.prefetched || (code !== 'envelope_expired' && code !== 'invalid_envelope')) {
           throw error
         }
-        taken = await challenges.fresh()
+        taken = await challenges.fresh(linked)
         result = await redeem(taken.envelope, linked)
       }
       // The envelope the functions just took tells how far their clock is from the page's.
