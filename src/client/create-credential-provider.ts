@@ -116,8 +116,6 @@ export function createCredentialProvider<R, T, E>(
 
   let current: { credentials: Credentials<T>; refreshAt: number; prefetchAt: number } | undefined
   let inflight: Promise<T> | undefined
-  /** Milliseconds from the page's clock to the servers', from the last login's envelope. */
-  let offset = 0
   /** Counts resets: a login that started before one keeps nothing. */
   let resets = 0
   const prefetcher = settings.prefetch
@@ -168,7 +166,7 @@ export function createCredentialProvider<R, T, E>(
         result = await redeem(taken.envelope, linked)
       }
       // The envelope the functions just took tells how far their clock is from the page's.
-      offset = clockOffset(taken.clock)
+      const offset = clockOffset(taken.clock)
       const serverNow = now().getTime() + offset
       const subject = linked?.account ?? pubkey
       const tools = { sign, signal, timeoutMs, pubkey, subject, serverNow }
