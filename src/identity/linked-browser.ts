@@ -158,9 +158,9 @@ export async function linkBrowser(options: LinkBrowserOptions): Promise<LinkedBr
     name,
     ...(options.persist !== undefined && { persist: options.persist }),
   })
-  const record = await signFor(account, device.public.toString(), origin, lifetime, now())
-  await putLink(name, record)
-  return linkedView({ name, device, record, lifetime, now }).view
+  const signed = await signFor(account, device.public.toString(), origin, lifetime, now())
+  await putLink(name, signed.record)
+  return linkedView({ name, device, signed, lifetime, now }).view
 }
 
 /**
@@ -190,20 +190,26 @@ export async function linkedBrowser(
   // The device key is gone (or another): the link is worth nothing, so this browser needs linking
   // again; the stored link still names the account, which linkBrowser holds the user to.
   if (!device || device.public.toString() !== claims.sub) return undefined
-  const linked = linkedView({ name, device, record: stored, lifetime, now })
-  if (options.renew && now().getTime() >= linked.renewAt.getTime()) {
+  const { view, failedRenewal } = linkedView({
+    name,
+    device,
+    signed: { record: stored, claims },
+    lifetime,
+    now,
+  })
+  if (options.renew && now().getTime() >= view.renewAt.getTime()) {
     try {
       const hint = {
         account: claims.iss,
         ...(stored.credentialId !== undefined && { credentialId: stored.credentialId }),
       }
-      await linked.renew(await options.renew(hint))
+      await view.renew(await options.renew(hint))
     } catch (error) {
-      if (now().getTime() >= linked.expiresAt.getTime()) throw error
-      linked.failedRenewal(error)
+      if (now().getTime() >= view.expiresAt.getTime()) throw error
+      failedRenewal(error)
     }
   }
-  return linked.view
+  return view
 }
 
 interface ReadAccount {
@@ -242,46 +248,49 @@ function claimsOf(record: StoredLink): LinkClaims {
   return claims
 }
 
+/** A link record and its claims, read or signed once. */
+interface SignedLink {
+  record: StoredLink
+  claims: LinkClaims
+}
+
 async function signFor(
   account: ReadAccount,
   device: string,
   aud: string,
   lifetime: number,
   now: Date,
-): Promise<StoredLink> {
+): Promise<SignedLink> {
   const iat = Math.floor(now.getTime() / 1000) - LINK_BACKDATE_SECONDS
   const claims = { iss: account.key, sub: device, aud, iat, exp: iat + lifetime }
   const link = await signLink(claims, async (bytes) => account.identity.sign(bytes))
   const { credentialId } = account.identity
-  return { version: 1, link, ...(typeof credentialId === 'string' && { credentialId }) }
+  const record: StoredLink = {
+    version: 1,
+    link,
+    ...(typeof credentialId === 'string' && { credentialId }),
+  }
+  return { record, claims }
 }
 
+/** The app's view of a link, and how linkedBrowser records a renewal that failed. */
 function linkedView(input: {
   name: string
   device: BrowserIdentity
-  record: StoredLink
+  signed: SignedLink
   lifetime: number
   now: () => Date
-}): {
-  view: LinkedBrowser
-  renewAt: Date
-  expiresAt: Date
-  renew(a: AccountIdentity): Promise<void>
-  failedRenewal(error: unknown): void
-} {
+}): { view: LinkedBrowser; failedRenewal(error: unknown): void } {
   const { name, device, lifetime, now } = input
-  let record = input.record
-  let claims = claimsOf(record)
+  let { record, claims } = input.signed
   let renewError: unknown
-  const expiresAt = () => new Date(claims.exp * 1000)
-  const renewAt = () => new Date((claims.exp - (claims.exp - claims.iat) * RENEW_WHEN_LEFT) * 1000)
   const renew = async (identity: AccountIdentity) => {
     const account = readAccount('renew', identity)
     if (account.key !== claims.iss) throw mismatch(identity)
     const next = await signFor(account, claims.sub, claims.aud, lifetime, now())
-    await putLink(name, next)
-    record = next
-    claims = claimsOf(next)
+    await putLink(name, next.record)
+    record = next.record
+    claims = next.claims
     renewError = undefined
   }
   const view: LinkedBrowser = Object.freeze({
@@ -296,10 +305,10 @@ function linkedView(input: {
       return record.link
     },
     get expiresAt() {
-      return expiresAt()
+      return new Date(claims.exp * 1000)
     },
     get renewAt() {
-      return renewAt()
+      return new Date((claims.exp - (claims.exp - claims.iat) * RENEW_WHEN_LEFT) * 1000)
     },
     get renewError() {
       return renewError
@@ -309,13 +318,6 @@ function linkedView(input: {
   })
   return {
     view,
-    get renewAt() {
-      return renewAt()
-    },
-    get expiresAt() {
-      return expiresAt()
-    },
-    renew,
     failedRenewal: (error) => {
       renewError = error
     },
