@@ -9,9 +9,15 @@
 // lifetime bounds how long a forgotten device stays in; `DENIED_PUBKEYS` with the device key ends
 // it at once (docs/security.md, "Revoking a device or an account").
 import { readLink, signLink, type LinkClaims } from '../core/link-format.ts'
-import { browserIdentity, storedBrowserIdentity, type BrowserIdentity } from './browser-identity.ts'
+import { browserIdentity, fromRecord, type BrowserIdentity } from './browser-identity.ts'
 import { IdentityError } from './errors.ts'
-import { deleteLinkedIdentity, loadLink, putLink, type StoredLink } from './key-store.ts'
+import {
+  deleteLinkedIdentity,
+  loadLink,
+  loadLinkedIdentity,
+  putLink,
+  type StoredLink,
+} from './key-store.ts'
 
 /**
  * The default lifetime of a link: 30 days. It stays below the functions' default
@@ -183,10 +189,12 @@ export async function linkedBrowser(
   if (options.renew !== undefined && typeof options.renew !== 'function') {
     throw new TypeError(`${fn}: renew must be a function`)
   }
-  const stored = await loadLink(name)
-  if (!stored) return undefined
+  // The link and the device key in one read of the key store.
+  const loaded = await loadLinkedIdentity(name)
+  if (!loaded) return undefined
+  const { link: stored } = loaded
   const claims = claimsOf(stored)
-  const device = await storedBrowserIdentity(name)
+  const device = loaded.identity && (await fromRecord(name, loaded.identity, false))
   // The device key is gone (or another): the link is worth nothing, so this browser needs linking
   // again; the stored link still names the account, which linkBrowser holds the user to.
   if (!device || device.public.toString() !== claims.sub) return undefined
