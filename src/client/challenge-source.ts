@@ -14,9 +14,12 @@ import type { ClockSample } from './server-clock.ts'
 export const ENVELOPE_SAFETY_MS = 10_000
 
 /** Options of {@link createChallengeSource}. */
-export interface ChallengeSourceOptions {
-  /** Fetches and checks one envelope (POST `/challenge`); rejects with a coded error. */
-  fetch: () => Promise<ChallengeResult>
+export interface ChallengeSourceOptions<A> {
+  /**
+   * Fetches and checks one envelope (POST `/challenge`); rejects with a coded error. `arg` is what
+   * the login passed to `take` or `fresh`; undefined for a prefetch.
+   */
+  fetch: (arg?: A) => Promise<ChallengeResult>
   /** The provider's clock. */
   now: () => Date
 }
@@ -29,11 +32,11 @@ export interface TakenEnvelope {
 }
 
 /** The envelope slot of one provider. */
-export interface ChallengeSource {
-  /** The held envelope if still usable (waiting for one in flight), else a freshly fetched one. */
-  take(): Promise<TakenEnvelope>
-  /** A freshly fetched envelope, ignoring the slot. */
-  fresh(): Promise<TakenEnvelope>
+export interface ChallengeSource<A> {
+  /** The held envelope if still usable (waiting for one in flight), else one fetched with `arg`. */
+  take(arg?: A): Promise<TakenEnvelope>
+  /** An envelope freshly fetched with `arg`, ignoring the slot. */
+  fresh(arg?: A): Promise<TakenEnvelope>
   /** Starts fetching one in the background, unless a usable one is held or on its way. */
   prefetch(): void
   /** Forgets the held envelope. */
@@ -62,13 +65,13 @@ interface Slot {
  * challenges.prefetch() // shortly before the refresh
  * const { envelope } = await challenges.take() // at the refresh
  */
-export function createChallengeSource(options: ChallengeSourceOptions): ChallengeSource {
+export function createChallengeSource<A>(options: ChallengeSourceOptions<A>): ChallengeSource<A> {
   const { now } = options
   let held: Slot | undefined
 
-  const fetchOne = async (): Promise<Fetched> => {
+  const fetchOne = async (arg?: A): Promise<Fetched> => {
     const requestedAt = now().getTime()
-    const { envelope, lifetimeMs, issuedAt } = await options.fetch()
+    const { envelope, lifetimeMs, issuedAt } = await options.fetch(arg)
     const clock = { iat: issuedAt, sentAt: requestedAt, receivedAt: now().getTime() }
     // `iat` is whole seconds, rounded down: the envelope may end up to 1 s before requestedAt + lifetime.
     const safety = Math.min(ENVELOPE_SAFETY_MS, lifetimeMs / 4)
@@ -77,17 +80,17 @@ export function createChallengeSource(options: ChallengeSourceOptions): Challeng
   const usable = (fetched: Fetched | undefined): fetched is Fetched =>
     fetched !== undefined && now().getTime() < fetched.usableUntil
 
-  const fresh = async (): Promise<TakenEnvelope> => {
-    const { envelope, clock } = await fetchOne()
+  const fresh = async (arg?: A): Promise<TakenEnvelope> => {
+    const { envelope, clock } = await fetchOne(arg)
     return { envelope, prefetched: false, clock }
   }
 
   return {
-    async take() {
+    async take(arg) {
       const slot = held
       held = undefined
       const prefetched = slot && (await slot.promise)
-      if (!usable(prefetched)) return fresh()
+      if (!usable(prefetched)) return fresh(arg)
       return { envelope: prefetched.envelope, prefetched: true, clock: prefetched.clock }
     },
     fresh,

@@ -97,25 +97,25 @@ export function createCredentialProvider<R, T, E>(
       read,
       signal,
     })
-  // With an account link, every call carries the link current at that moment (without one, no
-  // extra await: the calls start in the same tick as before).
+  // With an account link, each login reads the current link once and sends it with its
+  // `/challenge` and its `/token` or `/jwt`; a prefetch reads it itself (without one, no extra
+  // await: the calls start in the same tick as before).
   const { link: readLink } = settings
   const withLink = (body: Record<string, string>, linked: CurrentLink | undefined) =>
     linked ? { ...body, link: linked.link } : body
-  const fetchChallenge = (linked: CurrentLink | undefined) =>
-    post('/challenge', withLink({ pubkey }, linked), (json) => readChallenge(json, pubkey))
-  const challenges = createChallengeSource({
+  const challenges = createChallengeSource<CurrentLink>({
     now,
-    fetch: () =>
-      readLink ? currentLink(readLink, pubkey).then(fetchChallenge) : fetchChallenge(undefined),
+    fetch: async (linked) => {
+      linked ??= readLink && (await currentLink(readLink, pubkey))
+      const body = withLink({ pubkey }, linked)
+      return post('/challenge', body, (json) => readChallenge(json, pubkey))
+    },
   })
 
   const sign = (bytes: Uint8Array) => signWithIdentity(identity, bytes)
 
   let current: { credentials: Credentials<T>; refreshAt: number; prefetchAt: number } | undefined
   let inflight: Promise<T> | undefined
-  /** Milliseconds from the page's clock to the servers', from the last login's envelope. */
-  let offset = 0
   /** Counts resets: a login that started before one keeps nothing. */
   let resets = 0
   const prefetcher = settings.prefetch
@@ -151,7 +151,7 @@ export function createCredentialProvider<R, T, E>(
     try {
       // Checked before anything is signed: a link this identity cannot use is invalid_link here.
       const linked = readLink ? await currentLink(readLink, pubkey) : undefined
-      let taken = await challenges.take()
+      let taken = await challenges.take(linked)
       let result: R
       try {
         result = await redeem(taken.envelope, linked)
@@ -162,11 +162,11 @@ export function createCredentialProvider<R, T, E>(
         if (!taken.prefetched || (code !== 'envelope_expired' && code !== 'invalid_envelope')) {
           throw error
         }
-        taken = await challenges.fresh()
+        taken = await challenges.fresh(linked)
         result = await redeem(taken.envelope, linked)
       }
       // The envelope the functions just took tells how far their clock is from the page's.
-      offset = clockOffset(taken.clock)
+      const offset = clockOffset(taken.clock)
       const serverNow = now().getTime() + offset
       const subject = linked?.account ?? pubkey
       const tools = { sign, signal, timeoutMs, pubkey, subject, serverNow }

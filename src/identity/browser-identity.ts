@@ -157,18 +157,6 @@ export async function importBrowserIdentity(
 }
 
 /**
- * The key pair stored under `name`, without making one: undefined when there is none.
- *
- * @throws `key_store_unavailable` when the browser refuses IndexedDB or the record is unreadable.
- * @example
- * const device = await storedBrowserIdentity('account-device')
- */
-export async function storedBrowserIdentity(name: string): Promise<BrowserIdentity | undefined> {
-  const stored = await loadIdentity(readName('storedBrowserIdentity', name))
-  return stored && fromRecord(name, stored, false)
-}
-
-/**
  * Asks the browser to keep the origin's storage (best effort: no answer, a refusal or an error
  * leaves the key stored as it is).
  */
@@ -186,7 +174,13 @@ function readPersist(fn: string, persist: unknown = true): boolean {
   return persist
 }
 
-async function fromRecord(
+/**
+ * The browser identity of a record already read from the key store under `name`.
+ *
+ * @example
+ * const device = stored.identity && (await fromRecord(name, stored.identity, false))
+ */
+export async function fromRecord(
   name: string,
   record: StoredIdentity,
   created: boolean,

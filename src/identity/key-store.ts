@@ -192,8 +192,36 @@ export async function loadLink(name: string): Promise<StoredLink | undefined> {
     const request = store.get(linkKey(name))
     request.onsuccess = () => done(request.result)
   })
-  if (value === undefined) return undefined
-  const record = value as Partial<StoredLink>
+  return value === undefined ? undefined : readLinkRecord(value)
+}
+
+/**
+ * The link record for the identity `name` and that identity's record, read in one transaction;
+ * undefined when there is no link record.
+ *
+ * @throws `key_store_unavailable` when IndexedDB is refused or either record is not one this
+ *   version wrote.
+ * @example
+ * const stored = await loadLinkedIdentity('account-device')
+ */
+export async function loadLinkedIdentity(
+  name: string,
+): Promise<{ link: StoredLink; identity: StoredIdentity | undefined } | undefined> {
+  const [link, identity] = await transact<[unknown, unknown]>('readonly', (store, done) => {
+    const linkRequest = store.get(linkKey(name))
+    const identityRequest = store.get(name)
+    // Requests of one transaction succeed in the order they were made.
+    identityRequest.onsuccess = () => done([linkRequest.result, identityRequest.result])
+  })
+  if (link === undefined) return undefined
+  const linkRecord = readLinkRecord(link)
+  const stored = readRecord(identity)
+  if (identity !== undefined && !stored) throw new IdentityError('key_store_unavailable')
+  return { link: linkRecord, identity: stored }
+}
+
+function readLinkRecord(value: unknown): StoredLink {
+  const record = value as Partial<StoredLink> | null
   if (
     record?.version !== 1 ||
     typeof record.link !== 'string' ||

@@ -9,9 +9,15 @@
 // lifetime bounds how long a forgotten device stays in; `DENIED_PUBKEYS` with the device key ends
 // it at once (docs/security.md, "Revoking a device or an account").
 import { readLink, signLink, type LinkClaims } from '../core/link-format.ts'
-import { browserIdentity, storedBrowserIdentity, type BrowserIdentity } from './browser-identity.ts'
+import { browserIdentity, fromRecord, type BrowserIdentity } from './browser-identity.ts'
 import { IdentityError } from './errors.ts'
-import { deleteLinkedIdentity, loadLink, putLink, type StoredLink } from './key-store.ts'
+import {
+  deleteLinkedIdentity,
+  loadLink,
+  loadLinkedIdentity,
+  putLink,
+  type StoredLink,
+} from './key-store.ts'
 
 /**
  * The default lifetime of a link: 30 days. It stays below the functions' default
@@ -158,9 +164,9 @@ export async function linkBrowser(options: LinkBrowserOptions): Promise<LinkedBr
     name,
     ...(options.persist !== undefined && { persist: options.persist }),
   })
-  const record = await signFor(account, device.public.toString(), origin, lifetime, now())
-  await putLink(name, record)
-  return linkedView({ name, device, record, lifetime, now }).view
+  const signed = await signFor(account, device.public.toString(), origin, lifetime, now())
+  await putLink(name, signed.record)
+  return linkedView({ name, device, signed, lifetime, now }).view
 }
 
 /**
@@ -183,27 +189,35 @@ export async function linkedBrowser(
   if (options.renew !== undefined && typeof options.renew !== 'function') {
     throw new TypeError(`${fn}: renew must be a function`)
   }
-  const stored = await loadLink(name)
-  if (!stored) return undefined
+  // The link and the device key in one read of the key store.
+  const loaded = await loadLinkedIdentity(name)
+  if (!loaded) return undefined
+  const { link: stored } = loaded
   const claims = claimsOf(stored)
-  const device = await storedBrowserIdentity(name)
+  const device = loaded.identity && (await fromRecord(name, loaded.identity, false))
   // The device key is gone (or another): the link is worth nothing, so this browser needs linking
   // again; the stored link still names the account, which linkBrowser holds the user to.
   if (!device || device.public.toString() !== claims.sub) return undefined
-  const linked = linkedView({ name, device, record: stored, lifetime, now })
-  if (options.renew && now().getTime() >= linked.renewAt.getTime()) {
+  const { view, failedRenewal } = linkedView({
+    name,
+    device,
+    signed: { record: stored, claims },
+    lifetime,
+    now,
+  })
+  if (options.renew && now().getTime() >= view.renewAt.getTime()) {
     try {
       const hint = {
         account: claims.iss,
         ...(stored.credentialId !== undefined && { credentialId: stored.credentialId }),
       }
-      await linked.renew(await options.renew(hint))
+      await view.renew(await options.renew(hint))
     } catch (error) {
-      if (now().getTime() >= linked.expiresAt.getTime()) throw error
-      linked.failedRenewal(error)
+      if (now().getTime() >= view.expiresAt.getTime()) throw error
+      failedRenewal(error)
     }
   }
-  return linked.view
+  return view
 }
 
 interface ReadAccount {
@@ -242,46 +256,49 @@ function claimsOf(record: StoredLink): LinkClaims {
   return claims
 }
 
+/** A link record and its claims, read or signed once. */
+interface SignedLink {
+  record: StoredLink
+  claims: LinkClaims
+}
+
 async function signFor(
   account: ReadAccount,
   device: string,
   aud: string,
   lifetime: number,
   now: Date,
-): Promise<StoredLink> {
+): Promise<SignedLink> {
   const iat = Math.floor(now.getTime() / 1000) - LINK_BACKDATE_SECONDS
   const claims = { iss: account.key, sub: device, aud, iat, exp: iat + lifetime }
   const link = await signLink(claims, async (bytes) => account.identity.sign(bytes))
   const { credentialId } = account.identity
-  return { version: 1, link, ...(typeof credentialId === 'string' && { credentialId }) }
+  const record: StoredLink = {
+    version: 1,
+    link,
+    ...(typeof credentialId === 'string' && { credentialId }),
+  }
+  return { record, claims }
 }
 
+/** The app's view of a link, and how linkedBrowser records a renewal that failed. */
 function linkedView(input: {
   name: string
   device: BrowserIdentity
-  record: StoredLink
+  signed: SignedLink
   lifetime: number
   now: () => Date
-}): {
-  view: LinkedBrowser
-  renewAt: Date
-  expiresAt: Date
-  renew(a: AccountIdentity): Promise<void>
-  failedRenewal(error: unknown): void
-} {
+}): { view: LinkedBrowser; failedRenewal(error: unknown): void } {
   const { name, device, lifetime, now } = input
-  let record = input.record
-  let claims = claimsOf(record)
+  let { record, claims } = input.signed
   let renewError: unknown
-  const expiresAt = () => new Date(claims.exp * 1000)
-  const renewAt = () => new Date((claims.exp - (claims.exp - claims.iat) * RENEW_WHEN_LEFT) * 1000)
   const renew = async (identity: AccountIdentity) => {
     const account = readAccount('renew', identity)
     if (account.key !== claims.iss) throw mismatch(identity)
     const next = await signFor(account, claims.sub, claims.aud, lifetime, now())
-    await putLink(name, next)
-    record = next
-    claims = claimsOf(next)
+    await putLink(name, next.record)
+    record = next.record
+    claims = next.claims
     renewError = undefined
   }
   const view: LinkedBrowser = Object.freeze({
@@ -296,10 +313,10 @@ function linkedView(input: {
       return record.link
     },
     get expiresAt() {
-      return expiresAt()
+      return new Date(claims.exp * 1000)
     },
     get renewAt() {
-      return renewAt()
+      return new Date((claims.exp - (claims.exp - claims.iat) * RENEW_WHEN_LEFT) * 1000)
     },
     get renewError() {
       return renewError
@@ -309,13 +326,6 @@ function linkedView(input: {
   })
   return {
     view,
-    get renewAt() {
-      return renewAt()
-    },
-    get expiresAt() {
-      return expiresAt()
-    },
-    renew,
     failedRenewal: (error) => {
       renewError = error
     },

@@ -101,6 +101,22 @@ describe('createUserAuthProvider({ link })', () => {
     }
   })
 
+  it('reads a function’s link once per login, for both its /challenge and its /token', async ({
+    userAuthProvider,
+  }) => {
+    const server = functions()
+    const { device, link } = await linked()
+    let reads = 0
+    const { provider } = userAuthProvider(server.linkedDevice(device, () => (reads++, link)))
+    await provider()
+    expect(reads).toBe(1)
+    await provider.reset()
+    const before = reads
+    await provider()
+    expect(reads - before).toBe(1)
+    expect(server.bodies.map(({ body }) => body.link)).toEqual([link, link, link, link])
+  })
+
   it.for([
     ['a malformed link', async () => ({ ...(await linked()), link: 'not.a.link' })],
     ['a link for another device key', async () => ({ ...(await linked()), device: identity() })],

@@ -104,6 +104,32 @@ describe('linkBrowser() and linkedBrowser() with a passkey account', () => {
     expect(authenticator.uses).toEqual({ created: 1, asserted: 0 })
   })
 
+  it('restores the link and the device key with one opening of IndexedDB, and nothing once the device key is gone', async ({
+    openDevice,
+  }) => {
+    const { page } = await openDevice()
+    await page.evaluate(async () => {
+      await ttp.linkBrowser({ account: await ttp.passkeyIdentity({ create: true }) })
+    })
+    await goTo(page, site.origin)
+    const restore = () =>
+      page.evaluate(async () => {
+        const open = indexedDB.open.bind(indexedDB)
+        let opens = 0
+        indexedDB.open = (name: string, version?: number) => (opens++, open(name, version))
+        const linked = await ttp.linkedBrowser()
+        return { opens, device: linked?.device ?? null }
+      })
+    const restored = await restore()
+    expect(restored).toEqual({ opens: 1, device: expect.stringMatching(/^b/) })
+    // The device key alone deleted (the link record stays): the link is worth nothing.
+    await page.evaluate(async () => {
+      await (await ttp.browserIdentity({ name: 'account-device' })).forget()
+    })
+    await goTo(page, site.origin)
+    await expect(restore()).resolves.toEqual({ opens: 1, device: null })
+  })
+
   it('gives two devices of one passkey one account: each writes and reads the same thread', async ({
     openDevice,
   }) => {
