@@ -17,7 +17,7 @@ import {
 export const PASSKEY_USER_NAME = 'textile-token-provider demo'
 
 /** Where the chosen kind is remembered. */
-export const KIND_STORAGE_KEY = 'textile-token-provider:demo:identity-kind'
+const KIND_STORAGE_KEY = 'textile-token-provider:demo:identity-kind'
 
 /** The kind the user chose last time (raw keys are not kept, so never 'raw'). */
 export function rememberedKind(storage: SafeStorage): 'account' | 'browser' {

@@ -3,7 +3,11 @@
 // is linked to it (no prompt), else this browser's own key; with JWT_SESSION_COOKIE=true the
 // answer sets the session cookie, and the page goes back to where the gate sent it from.
 // /members/ (served only through the gate, netlify/edge-functions/gate.ts) logs out.
-import { createJwtProvider, UserAuthError } from 'textile-token-provider/client'
+import {
+  createJwtProvider,
+  UserAuthError,
+  type CreateJwtProviderOptions,
+} from 'textile-token-provider/client'
 import { browserIdentity, IdentityError } from 'textile-token-provider/identity'
 import { rememberedKind, restoreAccount } from './account-store.ts'
 import { openStorage } from './browser-storage.ts'
@@ -25,9 +29,7 @@ function nextPath(): string {
 login?.addEventListener('click', () => void logIn())
 
 /** Who logs in: the demo page's account when the user chose one, else this browser's key. */
-async function member(): Promise<
-  Pick<Parameters<typeof createJwtProvider>[0], 'identity' | 'link'>
-> {
+async function member(): Promise<Pick<CreateJwtProviderOptions, 'identity' | 'link'>> {
   if (rememberedKind(openStorage()) === 'account') {
     const account = await restoreAccount()
     if (account?.link) return { identity: account.identity, link: account.link }
