@@ -28,7 +28,7 @@ const LAYERS = {
     'core/error-codes.ts',
   ],
   identity: ['core'],
-  http: ['core', 'verify/session-cookie.ts'],
+  http: ['core', 'verify/session-cookie.ts', 'verify/defaults.ts'],
   node: ['core'],
   emulator: ['core'],
   ws: ['core', 'http'],

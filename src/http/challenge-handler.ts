@@ -52,9 +52,7 @@ export function createChallengeHandler(options: HandlerOptions = {}): RequestHan
             request,
           })
         } else {
-          // The deny list runs at every stage, for both keys of a link.
-          checkDenied(config, subject.pubkey)
-          if (subject.device !== undefined) checkDenied(config, subject.device)
+          checkDenied(config, subject) // the deny list runs at every stage
         }
         const { envelope, expiresAt } = await issueChallenge({
           keyring: config.keyring,

@@ -87,11 +87,6 @@ export interface ConfigSource<C> {
   parse(input: ConfigInput): Promise<C>
 }
 
-/** A source made from a table: its `variables` and `secrets` come from it. */
-export interface TableConfigSource<T extends VariableTable, C> extends ConfigSource<C> {
-  readonly table: T
-}
-
 /** A table's parser: the table's values (read on access), the crypto provider and the deploy facts. */
 export type ConfigParser<T extends VariableTable, C> = (
   vars: VariableValues<T>,
@@ -110,10 +105,9 @@ export type ConfigParser<T extends VariableTable, C> = (
 export function configSource<T extends VariableTable, C>(
   table: T,
   parse: ConfigParser<T, C>,
-): TableConfigSource<T, C> {
+): ConfigSource<C> {
   const names = Object.keys(table)
   return {
-    table,
     variables: names,
     secrets: names.filter((name) => table[name]!.secret),
     parse: ({ env, crypto, deploy }) => parse(readVariables(table, env), { crypto, deploy }),

@@ -8,9 +8,10 @@ import { encodeBase64Url, utf8 } from '../core/encoding.ts'
 import { TokenProviderError } from '../core/errors.ts'
 import { createEndpoint, type HandlerOptions, type RequestHandler } from './endpoint.ts'
 import { jwtConfig, type PublicJwk } from './jwt-config.ts'
+import { JWKS_CACHE_MAX_AGE_SECONDS } from '../verify/defaults.ts'
 
 /** How long verifiers, browsers and caches outside Netlify may keep the key set (seconds). */
-export const JWKS_MAX_AGE_SECONDS = 300
+export const JWKS_MAX_AGE_SECONDS = JWKS_CACHE_MAX_AGE_SECONDS
 /** How long Netlify's CDN keeps it at most (seconds); a deploy invalidates it before that. */
 export const JWKS_CDN_MAX_AGE_SECONDS = 3600
 

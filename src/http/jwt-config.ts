@@ -7,6 +7,7 @@ import { importSigningKey, sign } from '../core/ed25519.ts'
 import { decodeBase64, encodeBase64Url, utf8 } from '../core/encoding.ts'
 import { hmacSha256, importHmacKey, keyId } from '../core/hmac.ts'
 import { parsePrivateKey } from '../core/keys.ts'
+import { DEFAULT_TOKEN_TYPE } from '../verify/defaults.ts'
 import {
   configSource,
   SITE_URL_VARIABLE,
@@ -25,7 +26,7 @@ export const MIN_HS256_SECRET_LENGTH = 32
 export const MAX_JWT_CLAIMS_LENGTH = 4096
 
 /** The default `typ` of minted JWTs: explicit typing (RFC 8725 §3.11), `application/ttp+jwt`. */
-export const DEFAULT_JWT_TYPE = 'ttp+jwt'
+export const DEFAULT_JWT_TYPE = DEFAULT_TOKEN_TYPE
 
 /** The algorithms the minter signs with. */
 export type JwtAlg = 'HS256' | 'EdDSA' | 'ES256'

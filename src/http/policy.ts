@@ -24,18 +24,24 @@ export interface PolicyInput {
 export type PubkeyPolicy = (input: PolicyInput) => boolean | Promise<boolean>
 
 /**
- * Refuses a key on the deny list (`DENIED_PUBKEYS`), whatever the allowlist and the policy say.
+ * Refuses a login whose key is on the deny list (`DENIED_PUBKEYS`), whatever the allowlist and
+ * the policy say: the account's and, with a link, the device's.
  *
  * @throws `pubkey_not_allowed` for a denied key; `invalid_pubkey` / `unsupported_key_type` for
  *   a string that is not an Ed25519 public key.
  * @example
- * checkDenied(config, pubkey)
+ * checkDenied(config, subject) // { pubkey, device? } from account-subject.ts
  */
-export function checkDenied(config: TextileConfig, pubkey: string): void {
+export function checkDenied(
+  config: TextileConfig,
+  keys: Pick<PolicyInput, 'pubkey' | 'device'>,
+): void {
   if (config.deniedPubkeys.size === 0) return
-  // Canonical on both sides, so the comparison cannot depend on how the key was spelled.
-  if (config.deniedPubkeys.has(canonicalPubkey(pubkey))) {
-    throw new TokenProviderError('pubkey_not_allowed')
+  for (const key of [keys.pubkey, keys.device]) {
+    // Canonical on both sides, so the comparison cannot depend on how the key was spelled.
+    if (key !== undefined && config.deniedPubkeys.has(canonicalPubkey(key))) {
+      throw new TokenProviderError('pubkey_not_allowed')
+    }
   }
 }
 
@@ -50,8 +56,7 @@ export async function checkPolicy(
   policy: PubkeyPolicy | undefined,
   input: PolicyInput,
 ): Promise<void> {
-  checkDenied(config, input.pubkey)
-  if (input.device !== undefined) checkDenied(config, input.device)
+  checkDenied(config, input)
   if (config.allowedPubkeys && !config.allowedPubkeys.has(input.pubkey)) {
     throw new TokenProviderError('pubkey_not_allowed')
   }

@@ -13,7 +13,7 @@ import { defaultEnv, deployFactsOf, requestIdOf } from '../http/endpoint.ts'
 import { misconfigured, value, type Env } from '../http/env-values.ts'
 import { jwtConfig } from '../http/jwt-config.ts'
 import { consoleLogger, type Logger } from '../http/log.ts'
-import { PROBLEM_TYPE_BASE } from '../http/problem.ts'
+import { PROBLEM_TYPE_BASE, problemResponse } from '../http/problem.ts'
 import { TokenProviderError } from '../core/errors.ts'
 import { webCryptoProvider } from '../core/web-crypto.ts'
 import { createJwtVerifier, JwtVerifyError, type JwtVerifier } from '../verify/index.ts'
@@ -131,8 +131,7 @@ async function pass(context: unknown): Promise<Response | undefined> {
 }
 
 function codeOf(error: unknown): string {
-  if (error instanceof JwtVerifyError || error instanceof TokenProviderError) return error.code
-  return 'internal_error'
+  return error instanceof JwtVerifyError ? error.code : TokenProviderError.from(error).code
 }
 
 /** A navigation goes to the login page; anything else gets problem+json with the code's status. */
@@ -145,18 +144,17 @@ function refusal(error: unknown, request: Request, url: URL, loginPath: string):
       headers: { Location: `${loginPath}?next=${next}`, 'Cache-Control': 'no-store' },
     })
   }
-  const code = codeOf(error)
-  const status = error instanceof JwtVerifyError ? error.status : 500
-  const title =
-    error instanceof JwtVerifyError || error instanceof TokenProviderError
-      ? error.message
-      : TokenProviderError.title('internal_error')
-  const body: Record<string, unknown> = { type: PROBLEM_TYPE_BASE + code, title, status, code }
-  if (error instanceof TokenProviderError && error.detail) body.detail = error.detail
+  const nosniff = { 'X-Content-Type-Options': 'nosniff' }
+  // The gate's own failures (configuration, a bug) are the endpoints' codes: their renderer.
+  if (!(error instanceof JwtVerifyError)) {
+    return problemResponse(TokenProviderError.from(error), { headers: nosniff })
+  }
+  const { code, status } = error
+  const body = { type: PROBLEM_TYPE_BASE + code, title: error.message, status, code }
   const headers: Record<string, string> = {
     'Content-Type': 'application/problem+json',
     'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
+    ...nosniff,
   }
   if (status === 401) headers['WWW-Authenticate'] = 'Bearer'
   return new Response(JSON.stringify(body), { status, headers })

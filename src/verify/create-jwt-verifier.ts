@@ -7,6 +7,7 @@
 // bounded both ways. From a Request, the session cookie counts on a state-changing method only
 // with an allowed Origin (CSRF), and a bearer header wins over the cookie.
 import { jwtVerify, type JSONWebKeySet, type JWTHeaderParameters, type JWTPayload } from 'jose'
+import { DEFAULT_TOKEN_TYPE, JWKS_CACHE_MAX_AGE_SECONDS } from './defaults.ts'
 import { JwtVerifyError } from './errors.ts'
 import { localKeySet, remoteKeySet, type KeyResolver } from './key-set.ts'
 import { readCookie, SESSION_COOKIE } from './session-cookie.ts'
@@ -16,12 +17,8 @@ export type JwtAlgorithm = 'EdDSA' | 'Ed25519' | 'ES256' | 'HS256'
 
 /** Default allowance for clock skew between the minter and the verifier, both ways (seconds). */
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30
-/** How long a fetched key set is used before it is fetched again (seconds); /api/jwks's max-age. */
-export const JWKS_CACHE_MAX_AGE_SECONDS = 300
 /** Least time between two fetches caused by an unknown kid (seconds). */
 export const JWKS_COOLDOWN_SECONDS = 30
-/** The default `typ` a token must carry: what the minter writes unless JWT_TYPE says otherwise. */
-export const DEFAULT_TOKEN_TYPE = 'ttp+jwt'
 /** Longest token read, in characters (a token travels in a header or a cookie). */
 export const MAX_TOKEN_LENGTH = 8192
 

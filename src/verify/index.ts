@@ -4,8 +4,6 @@
 export {
   createJwtVerifier,
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
-  DEFAULT_TOKEN_TYPE,
-  JWKS_CACHE_MAX_AGE_SECONDS,
   JWKS_COOLDOWN_SECONDS,
   MAX_TOKEN_LENGTH,
   type JwtAlgorithm,
@@ -13,5 +11,6 @@ export {
   type JwtVerifierOptions,
   type VerifiedJwt,
 } from './create-jwt-verifier.ts'
+export { DEFAULT_TOKEN_TYPE, JWKS_CACHE_MAX_AGE_SECONDS } from './defaults.ts'
 export { JwtVerifyError, type JwtVerifyErrorCode } from './errors.ts'
 export { SESSION_COOKIE } from './session-cookie.ts'

@@ -221,6 +221,20 @@ describe('createGate()', () => {
     expect(served).toHaveLength(0)
   })
 
+  it('fails closed with 500 internal_error, never the page, when its verifier throws a bug', async () => {
+    const verifier = { verify: () => Promise.reject(new Error('a bug, not a refusal')) }
+    const { t, gate, context, served, logs } = setup({}, { verifier })
+    const response = (await gate(navigation(await sessionOf(t)), context))!
+    expect(response.status).toBe(500)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+    const body = await response.json()
+    expect(body).toMatchObject({ code: 'internal_error', status: 500 })
+    expect(JSON.stringify(body)).not.toContain('a bug')
+    expect(served).toHaveLength(0)
+    expect(logs[0]).toMatchObject({ level: 'error', code: 'internal_error' })
+  })
+
   it('logs no token', async () => {
     const { t, gate, context, logs } = setup()
     const cookie = await sessionOf(t)
