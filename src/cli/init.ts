@@ -146,7 +146,7 @@ export function runInit(options: InitOptions): InitResult {
     }
   })
   const routes = planned.flatMap((file) => file.routes)
-  const gate = options.gate && planGate(options.gate, dir, config, routes)
+  const gate = options.gate && planGate(options.gate, { dir, base: folders.base }, config, routes)
   if (gate) planned.push(gate.file)
 
   // Before anything is written: a link (dangling or not) or a non-file where a file goes is refused.
@@ -216,14 +216,15 @@ const GATE_PATH = /^\/(?![/\\])[A-Za-z0-9._~!$&()*+,;=:@%/-]*$/
 
 /**
  * The gate's file in the site's edge functions folder (`[build] edge_functions` below the base,
- * else `netlify/edge-functions`; it must lead inside the site).
+ * else `netlify/edge-functions`; it must lead inside the site). `base` is the site's base folder
+ * as {@link siteFolders} resolved it.
  *
  * @throws `Error` with a one-line message for a path that is not one, or that gates one of the
  *   routes init writes (the login must stay reachable).
  */
 function planGate(
   gate: NonNullable<InitOptions['gate']>,
-  dir: string,
+  { dir, base }: { dir: string; base: string },
   config: NetlifyConfig,
   routes: readonly string[],
 ): { file: PlannedFile; result: NonNullable<InitResult['gate']> } {
@@ -246,7 +247,6 @@ function planGate(
       )
     }
   }
-  const base = config.base === undefined ? dir : folderInside(dir, dir, config.base, '[build] base')
   const configured = config.edgeFunctionsDir
   const edgeFunctionsDir = folderInside(
     dir,
