@@ -44,9 +44,8 @@ import {
 
 /** The package name: what the written files import from. */
 export const PACKAGE_NAME = 'textile-token-provider'
-export { DEFAULT_FUNCTIONS_DIR } from './site-paths.ts'
 /** The written files are named `textile-<function>.<ext>`, so they never take a site's own names. */
-export const FILE_PREFIX = 'textile-'
+const FILE_PREFIX = 'textile-'
 
 /** Options of {@link runInit}. */
 export interface InitOptions {
