@@ -197,7 +197,7 @@ export function runInit(options: InitOptions): InitResult {
       status,
     })
   }
-  result.gitignore = options.dryRun ? applyNothing(gitignore) : applyEnvIgnored(gitignore)
+  result.gitignore = applyEnvIgnored(gitignore, { dryRun: options.dryRun })
   return result
 }
 
@@ -334,10 +334,6 @@ function pathsDeclaredIn(
 function patternsOverlap(a: string, b: string): boolean {
   const example = (pattern: string) => pattern.replace(/\*+/g, 'x').replace(/:[A-Za-z_]\w*/g, 'x')
   return redirectCovers(a, example(b)) || redirectCovers(b, example(a))
-}
-
-function applyNothing({ path, status, rule }: GitignoreResult): GitignoreResult {
-  return { path, status, ...(rule !== undefined && { rule }) }
 }
 
 /**

@@ -75,7 +75,8 @@ export function isInside(parent: string, child: string): boolean {
   return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..')
 }
 
-function lstat(path: string): Stats | undefined {
+/** The link's own stats at `path` (never followed), undefined when nothing is there. */
+export function lstat(path: string): Stats | undefined {
   try {
     return lstatSync(path)
   } catch {
