@@ -287,11 +287,29 @@ function findGateConflicts(input: {
     ({ path, file }) => `${path} (declared by edge function ${relative(input.dir, file)})`,
   )
   const ourName = GATE_DEFAULTS.fileName.replace(/\.ts$/, '')
-  for (const edge of input.config.edgeFunctions) {
-    if (edge.function === ourName) continue
+  conflicts.push(
+    ...edgeDeclarationsTaking(input.config, input.gate.routes, patternsOverlap, ourName),
+  )
+  return { conflicts, unread: unread.map((file) => relative(input.dir, file)) }
+}
+
+/**
+ * The `paths` that a netlify.toml `[[edge_functions]]` declaration for a place (see `namesPlace`)
+ * takes, `takes` deciding whether one of its patterns takes a path; the function named `except`
+ * (our own gate) aside.
+ */
+function edgeDeclarationsTaking(
+  config: NetlifyConfig,
+  paths: readonly string[],
+  takes: (pattern: string, path: string) => boolean,
+  except?: string,
+): string[] {
+  const conflicts: string[] = []
+  for (const edge of config.edgeFunctions) {
+    if (edge.function === except) continue
     for (const pattern of edge.path.filter(namesPlace)) {
-      for (const path of input.gate.routes) {
-        if (patternsOverlap(pattern, path)) {
+      for (const path of paths) {
+        if (takes(pattern, path)) {
           conflicts.push(
             `${path} (taken by edge function ${edge.function} at ${pattern} in netlify.toml [[edge_functions]])`,
           )
@@ -299,7 +317,7 @@ function findGateConflicts(input: {
       }
     }
   }
-  return { conflicts, unread: unread.map((file) => relative(input.dir, file)) }
+  return conflicts
 }
 
 /**
@@ -439,16 +457,6 @@ function findConflicts(input: {
     }
   }
   // Edge functions run before every function: one declared for the place takes it.
-  for (const edge of input.config.edgeFunctions) {
-    for (const pattern of edge.path.filter(namesPlace)) {
-      for (const path of paths) {
-        if (redirectCovers(pattern, path)) {
-          conflicts.push(
-            `${path} (taken by edge function ${edge.function} at ${pattern} in netlify.toml [[edge_functions]])`,
-          )
-        }
-      }
-    }
-  }
+  conflicts.push(...edgeDeclarationsTaking(input.config, paths, redirectCovers))
   return { conflicts, unread: unread.map((file) => relative(input.dir, file)).sort() }
 }
