@@ -23,6 +23,8 @@ export interface FunctionSpec {
   summary: string
   /** Routes below the base path, and absolute extra routes; none for a scheduled function. */
   routes: readonly string[]
+  /** The routes' HTTP method (init prints it); default POST. */
+  method?: 'GET' | 'POST'
   /** Netlify's rate limit, on everything that mints; none for the others. */
   rateLimit?: RateLimit
   /** A scheduled function's cron expression (UTC) or nickname such as `@hourly`; no routes then. */
@@ -67,6 +69,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     name: 'jwks',
     summary: "the public keys that verify the JWT function's EdDSA tokens",
     routes: ['jwks', '/.well-known/jwks.json'],
+    method: 'GET',
   },
   {
     name: 'cleanup-envelopes',
@@ -102,6 +105,17 @@ export function selectFunctions(selection: FunctionSelection = {}): FunctionSpec
   })
 }
 
+/**
+ * The URL paths of a function's routes: each below `base` (default `/api`), or as it is when
+ * absolute.
+ *
+ * @example
+ * routePaths(FUNCTIONS[4], '/auth') // ['/auth/jwks', '/.well-known/jwks.json']
+ */
+export function routePaths(spec: FunctionSpec, base = '/api'): string[] {
+  return spec.routes.map((route) => (route.startsWith('/') ? route : `${base}/${route}`))
+}
+
 /** Options of {@link functionFileText}. */
 export interface FunctionFileOptions {
   /** Where the handler comes from, e.g. `'textile-token-provider/netlify/token'`. */
@@ -133,8 +147,7 @@ export function functionFileText(spec: FunctionSpec, options: FunctionFileOption
       '',
     ].join('\n')
   }
-  const base = options.base ?? '/api'
-  const paths = spec.routes.map((route) => (route.startsWith('/') ? route : `${base}/${route}`))
+  const paths = routePaths(spec, options.base)
   const path = paths.length === 1 ? `'${paths[0]}'` : `[${paths.map((p) => `'${p}'`).join(', ')}]`
   const limit = spec.rateLimit
   const rateLimit =

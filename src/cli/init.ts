@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import {
   functionFileText,
+  routePaths,
   selectFunctions,
   type FunctionSpec,
   type LoginLayout,
@@ -396,10 +397,7 @@ function splitFiles(functionsDir: string, folder: FunctionsFolder): string[] {
 }
 
 function routesOf(spec: FunctionSpec, base: string): string[] {
-  const method = spec.name === 'jwks' ? 'GET' : 'POST'
-  return spec.routes.map(
-    (route) => `${method} ${route.startsWith('/') ? route : `${base}/${route}`}`,
-  )
+  return routePaths(spec, base).map((path) => `${spec.method ?? 'POST'} ${path}`)
 }
 
 function normaliseBase(base: string): string {
