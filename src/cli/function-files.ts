@@ -31,6 +31,8 @@ export interface FunctionSpec {
   schedule?: string
   /** Written only in this login layout; functions without one are written in both. */
   layout?: LoginLayout
+  /** Written only when this option of {@link FunctionSelection} is on. */
+  option?: 'jwt' | 'singleUse'
 }
 
 /**
@@ -64,18 +66,21 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     summary: 'a JWT after the proof of possession of the token function; logout ends its cookie',
     routes: ['jwt', 'logout'],
     rateLimit: RATE_LIMIT,
+    option: 'jwt',
   },
   {
     name: 'jwks',
     summary: "the public keys that verify the JWT function's EdDSA tokens",
     routes: ['jwks', '/.well-known/jwks.json'],
     method: 'GET',
+    option: 'jwt',
   },
   {
     name: 'cleanup-envelopes',
     summary: 'delete expired single-use envelope entries from Netlify Blobs',
     routes: [],
     schedule: '@hourly',
+    option: 'singleUse',
   },
 ]
 
@@ -97,12 +102,11 @@ export interface FunctionSelection {
  */
 export function selectFunctions(selection: FunctionSelection = {}): FunctionSpec[] {
   const layout = selection.layout ?? 'combined'
-  return FUNCTIONS.filter((spec) => {
-    if (spec.layout !== undefined) return spec.layout === layout
-    if (spec.name === 'jwt' || spec.name === 'jwks') return selection.jwt === true
-    if (spec.name === 'cleanup-envelopes') return selection.singleUse === true
-    return true
-  })
+  return FUNCTIONS.filter(
+    (spec) =>
+      (spec.layout === undefined || spec.layout === layout) &&
+      (spec.option === undefined || selection[spec.option] === true),
+  )
 }
 
 /**
