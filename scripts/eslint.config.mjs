@@ -68,10 +68,8 @@ const layers = {
       }
       const [to] = target.split('/')
       if (to === folder) return
-      if (
-        allowed.some((entry) => target === entry || target.startsWith(entry + '/') || entry === to)
-      )
-        return
+      // An entry is a folder of src/ (`core`) or one file in it (`core/base64.ts`).
+      if (allowed.some((entry) => entry === to || entry === target)) return
       context.report({
         node,
         messageId: 'layer',

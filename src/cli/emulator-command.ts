@@ -50,8 +50,10 @@ export async function runEmulatorCommand(
     throw new Error(`invalid port: ${args.port ?? process.env.EMULATOR_PORT}`)
   }
   const envFile = args.dotenv
-  const created = args['write-env'] ? (await ensureDevEnv(envFile, port)).created : false
-  const fromFile = readEnvFile(envFile) ?? {}
+  // ensureDevEnv has read (or just written) the file: its values, not a second read.
+  const ensured = args['write-env'] ? await ensureDevEnv(envFile, port) : undefined
+  const created = ensured?.created ?? false
+  const fromFile = ensured?.values ?? readEnvFile(envFile) ?? {}
   const pick = (name: string) => process.env[name] || fromFile[name] || undefined
   const origin = (name: string): Adopted['origin'] | undefined =>
     process.env[name] ? 'environment' : fromFile[name] ? 'file' : undefined

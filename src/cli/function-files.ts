@@ -23,12 +23,16 @@ export interface FunctionSpec {
   summary: string
   /** Routes below the base path, and absolute extra routes; none for a scheduled function. */
   routes: readonly string[]
+  /** The routes' HTTP method (init prints it); default POST. */
+  method?: 'GET' | 'POST'
   /** Netlify's rate limit, on everything that mints; none for the others. */
   rateLimit?: RateLimit
   /** A scheduled function's cron expression (UTC) or nickname such as `@hourly`; no routes then. */
   schedule?: string
   /** Written only in this login layout; functions without one are written in both. */
   layout?: LoginLayout
+  /** Written only when this option of {@link FunctionSelection} is on. */
+  option?: 'jwt' | 'singleUse'
 }
 
 /**
@@ -62,17 +66,21 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     summary: 'a JWT after the proof of possession of the token function; logout ends its cookie',
     routes: ['jwt', 'logout'],
     rateLimit: RATE_LIMIT,
+    option: 'jwt',
   },
   {
     name: 'jwks',
     summary: "the public keys that verify the JWT function's EdDSA tokens",
     routes: ['jwks', '/.well-known/jwks.json'],
+    method: 'GET',
+    option: 'jwt',
   },
   {
     name: 'cleanup-envelopes',
     summary: 'delete expired single-use envelope entries from Netlify Blobs',
     routes: [],
     schedule: '@hourly',
+    option: 'singleUse',
   },
 ]
 
@@ -94,12 +102,22 @@ export interface FunctionSelection {
  */
 export function selectFunctions(selection: FunctionSelection = {}): FunctionSpec[] {
   const layout = selection.layout ?? 'combined'
-  return FUNCTIONS.filter((spec) => {
-    if (spec.layout !== undefined) return spec.layout === layout
-    if (spec.name === 'jwt' || spec.name === 'jwks') return selection.jwt === true
-    if (spec.name === 'cleanup-envelopes') return selection.singleUse === true
-    return true
-  })
+  return FUNCTIONS.filter(
+    (spec) =>
+      (spec.layout === undefined || spec.layout === layout) &&
+      (spec.option === undefined || selection[spec.option] === true),
+  )
+}
+
+/**
+ * The URL paths of a function's routes: each below `base` (default `/api`), or as it is when
+ * absolute.
+ *
+ * @example
+ * routePaths(FUNCTIONS[4], '/auth') // ['/auth/jwks', '/.well-known/jwks.json']
+ */
+export function routePaths(spec: FunctionSpec, base = '/api'): string[] {
+  return spec.routes.map((route) => (route.startsWith('/') ? route : `${base}/${route}`))
 }
 
 /** Options of {@link functionFileText}. */
@@ -133,8 +151,7 @@ export function functionFileText(spec: FunctionSpec, options: FunctionFileOption
       '',
     ].join('\n')
   }
-  const base = options.base ?? '/api'
-  const paths = spec.routes.map((route) => (route.startsWith('/') ? route : `${base}/${route}`))
+  const paths = routePaths(spec, options.base)
   const path = paths.length === 1 ? `'${paths[0]}'` : `[${paths.map((p) => `'${p}'`).join(', ')}]`
   const limit = spec.rateLimit
   const rateLimit =

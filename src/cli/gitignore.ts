@@ -3,9 +3,9 @@
 // (a pattern that matches it, or a `!` negation that keeps it tracked on purpose: init respects
 // that and says so). It never writes through a link and replaces the file instead of writing
 // into it (a hard link's other names keep their content).
-import { lstatSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { readSiteFile } from './site-paths.ts'
+import { lstat, readSiteFile } from './site-paths.ts'
 
 /** What init did, or would do, about `.env` in `.gitignore`. */
 export type GitignoreStatus =
@@ -20,7 +20,7 @@ export type GitignoreStatus =
   /** `.gitignore` is a link or not a regular file: left as it is. */
   | 'not-a-file'
 
-/** The result of {@link ensureEnvIgnored}. */
+/** The result of {@link applyEnvIgnored}. */
 export interface GitignoreResult {
   path: string
   status: GitignoreStatus
@@ -46,7 +46,7 @@ export interface GitignorePlan extends GitignoreResult {
  */
 export function planEnvIgnored(site: string): GitignorePlan {
   const path = join(site, '.gitignore')
-  const stat = lstatOrUndefined(path)
+  const stat = lstat(path)
   if (stat !== undefined && !stat.isFile()) return { path, status: 'not-a-file' }
   const text = readSiteFile(path, site)
   if (text === undefined) return { path, status: 'created', text: '.env\n' }
@@ -58,13 +58,18 @@ export function planEnvIgnored(site: string): GitignorePlan {
 
 /**
  * Carries out a plan: creates the file (create-only) or replaces it with its new text (a
- * temporary file renamed over it, so a hard link's other names keep their content).
+ * temporary file renamed over it, so a hard link's other names keep their content). With
+ * `dryRun`, writes nothing and says what it would have done.
  *
  * @example
  * applyEnvIgnored(planEnvIgnored(process.cwd()))
  */
-export function applyEnvIgnored(plan: GitignorePlan): GitignoreResult {
+export function applyEnvIgnored(
+  plan: GitignorePlan,
+  { dryRun = false }: { dryRun?: boolean } = {},
+): GitignoreResult {
   const { text, mode, ...result } = plan
+  if (dryRun) return result
   if (text !== undefined && plan.status === 'created') {
     writeFileSync(plan.path, text, { flag: 'wx' })
   } else if (text !== undefined) {
@@ -78,14 +83,6 @@ export function applyEnvIgnored(plan: GitignorePlan): GitignoreResult {
     }
   }
   return result
-}
-
-function lstatOrUndefined(path: string) {
-  try {
-    return lstatSync(path)
-  } catch {
-    return undefined
-  }
 }
 
 /**

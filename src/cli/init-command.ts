@@ -39,8 +39,7 @@ its functions folder (netlify.toml [functions] directory, else netlify/functions
   --dry-run               say what would change, change nothing`
 
 /** The flags of `netlify env:set` for a secret the functions read in every deployed context. */
-export const SECRET_FLAGS =
-  '--secret --scope functions --context production deploy-preview branch-deploy'
+const SECRET_FLAGS = '--secret --scope functions --context production deploy-preview branch-deploy'
 
 /**
  * The install commands, the one copy of them: README.md's and docs/deploy.md's install blocks
@@ -58,7 +57,7 @@ export const INSTALL_COMMANDS = {
  * `netlify env:set … --secret`, which does not print it, so it never reaches this output, the
  * shell's history or a CI log.
  */
-export const CHALLENGE_SECRET_GENERATOR = `"$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"`
+const CHALLENGE_SECRET_GENERATOR = `"$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"`
 
 /**
  * The browser headers init and docs/deploy.md recommend, defence in depth against a script in

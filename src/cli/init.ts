@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import {
   functionFileText,
+  routePaths,
   selectFunctions,
   type FunctionSpec,
   type LoginLayout,
@@ -44,9 +45,8 @@ import {
 
 /** The package name: what the written files import from. */
 export const PACKAGE_NAME = 'textile-token-provider'
-export { DEFAULT_FUNCTIONS_DIR } from './site-paths.ts'
 /** The written files are named `textile-<function>.<ext>`, so they never take a site's own names. */
-export const FILE_PREFIX = 'textile-'
+const FILE_PREFIX = 'textile-'
 
 /** Options of {@link runInit}. */
 export interface InitOptions {
@@ -146,7 +146,7 @@ export function runInit(options: InitOptions): InitResult {
     }
   })
   const routes = planned.flatMap((file) => file.routes)
-  const gate = options.gate && planGate(options.gate, dir, config, routes)
+  const gate = options.gate && planGate(options.gate, { dir, base: folders.base }, config, routes)
   if (gate) planned.push(gate.file)
 
   // Before anything is written: a link (dangling or not) or a non-file where a file goes is refused.
@@ -198,7 +198,7 @@ export function runInit(options: InitOptions): InitResult {
       status,
     })
   }
-  result.gitignore = options.dryRun ? applyNothing(gitignore) : applyEnvIgnored(gitignore)
+  result.gitignore = applyEnvIgnored(gitignore, { dryRun: options.dryRun })
   return result
 }
 
@@ -216,14 +216,15 @@ const GATE_PATH = /^\/(?![/\\])[A-Za-z0-9._~!$&()*+,;=:@%/-]*$/
 
 /**
  * The gate's file in the site's edge functions folder (`[build] edge_functions` below the base,
- * else `netlify/edge-functions`; it must lead inside the site).
+ * else `netlify/edge-functions`; it must lead inside the site). `base` is the site's base folder
+ * as {@link siteFolders} resolved it.
  *
  * @throws `Error` with a one-line message for a path that is not one, or that gates one of the
  *   routes init writes (the login must stay reachable).
  */
 function planGate(
   gate: NonNullable<InitOptions['gate']>,
-  dir: string,
+  { dir, base }: { dir: string; base: string },
   config: NetlifyConfig,
   routes: readonly string[],
 ): { file: PlannedFile; result: NonNullable<InitResult['gate']> } {
@@ -246,7 +247,6 @@ function planGate(
       )
     }
   }
-  const base = config.base === undefined ? dir : folderInside(dir, dir, config.base, '[build] base')
   const configured = config.edgeFunctionsDir
   const edgeFunctionsDir = folderInside(
     dir,
@@ -288,11 +288,29 @@ function findGateConflicts(input: {
     ({ path, file }) => `${path} (declared by edge function ${relative(input.dir, file)})`,
   )
   const ourName = GATE_DEFAULTS.fileName.replace(/\.ts$/, '')
-  for (const edge of input.config.edgeFunctions) {
-    if (edge.function === ourName) continue
+  conflicts.push(
+    ...edgeDeclarationsTaking(input.config, input.gate.routes, patternsOverlap, ourName),
+  )
+  return { conflicts, unread: unread.map((file) => relative(input.dir, file)) }
+}
+
+/**
+ * The `paths` that a netlify.toml `[[edge_functions]]` declaration for a place (see `namesPlace`)
+ * takes, `takes` deciding whether one of its patterns takes a path; the function named `except`
+ * (our own gate) aside.
+ */
+function edgeDeclarationsTaking(
+  config: NetlifyConfig,
+  paths: readonly string[],
+  takes: (pattern: string, path: string) => boolean,
+  except?: string,
+): string[] {
+  const conflicts: string[] = []
+  for (const edge of config.edgeFunctions) {
+    if (edge.function === except) continue
     for (const pattern of edge.path.filter(namesPlace)) {
-      for (const path of input.gate.routes) {
-        if (patternsOverlap(pattern, path)) {
+      for (const path of paths) {
+        if (takes(pattern, path)) {
           conflicts.push(
             `${path} (taken by edge function ${edge.function} at ${pattern} in netlify.toml [[edge_functions]])`,
           )
@@ -300,7 +318,7 @@ function findGateConflicts(input: {
       }
     }
   }
-  return { conflicts, unread: unread.map((file) => relative(input.dir, file)) }
+  return conflicts
 }
 
 /**
@@ -335,10 +353,6 @@ function pathsDeclaredIn(
 function patternsOverlap(a: string, b: string): boolean {
   const example = (pattern: string) => pattern.replace(/\*+/g, 'x').replace(/:[A-Za-z_]\w*/g, 'x')
   return redirectCovers(a, example(b)) || redirectCovers(b, example(a))
-}
-
-function applyNothing({ path, status, rule }: GitignoreResult): GitignoreResult {
-  return { path, status, ...(rule !== undefined && { rule }) }
 }
 
 /**
@@ -383,10 +397,7 @@ function splitFiles(functionsDir: string, folder: FunctionsFolder): string[] {
 }
 
 function routesOf(spec: FunctionSpec, base: string): string[] {
-  const method = spec.name === 'jwks' ? 'GET' : 'POST'
-  return spec.routes.map(
-    (route) => `${method} ${route.startsWith('/') ? route : `${base}/${route}`}`,
-  )
+  return routePaths(spec, base).map((path) => `${spec.method ?? 'POST'} ${path}`)
 }
 
 function normaliseBase(base: string): string {
@@ -444,16 +455,6 @@ function findConflicts(input: {
     }
   }
   // Edge functions run before every function: one declared for the place takes it.
-  for (const edge of input.config.edgeFunctions) {
-    for (const pattern of edge.path.filter(namesPlace)) {
-      for (const path of paths) {
-        if (redirectCovers(pattern, path)) {
-          conflicts.push(
-            `${path} (taken by edge function ${edge.function} at ${pattern} in netlify.toml [[edge_functions]])`,
-          )
-        }
-      }
-    }
-  }
+  conflicts.push(...edgeDeclarationsTaking(input.config, paths, redirectCovers))
   return { conflicts, unread: unread.map((file) => relative(input.dir, file)).sort() }
 }

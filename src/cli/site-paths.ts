@@ -23,7 +23,7 @@ export const DEFAULT_FUNCTIONS_DIR = 'netlify/functions'
 /** Where edge functions go when netlify.toml names no folder (Netlify's default, below the base). */
 export const DEFAULT_EDGE_FUNCTIONS_DIR = 'netlify/edge-functions'
 /** The most init reads of any one file. */
-export const MAX_FILE_BYTES = 1024 * 1024
+const MAX_FILE_BYTES = 1024 * 1024
 /** The most entries init lists in the functions folder before it stops with an error. */
 export const MAX_FOLDER_ENTRIES = 5_000
 
@@ -75,7 +75,8 @@ export function isInside(parent: string, child: string): boolean {
   return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..')
 }
 
-function lstat(path: string): Stats | undefined {
+/** The link's own stats at `path` (never followed), undefined when nothing is there. */
+export function lstat(path: string): Stats | undefined {
   try {
     return lstatSync(path)
   } catch {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { runEmulatorCommand } from '../../src/cli/emulator-command.ts'
-import { freshDevCredentials } from '../../src/cli/env-file.ts'
+import { freshDevCredentials, readEnvFile } from '../../src/cli/env-file.ts'
 import { formatPublicKey, parsePrivateKey } from '../../src/core/keys.ts'
 import { importSigningKey } from '../../src/core/ed25519.ts'
 import { tempFolder } from '../helpers/temp-folder.ts'
@@ -20,7 +20,7 @@ async function publicKeyOf(privateKey: string): Promise<string> {
 }
 
 /** Runs the command on port 0 with `env` set, and returns what it printed. */
-async function run(env: Record<string, string>, envFileText?: string) {
+async function run(env: Record<string, string>, envFileText?: string, extra: string[] = []) {
   const dir = tempFolder({}, 'ttp-emulator-')
   const envFile = join(dir, '.env')
   if (envFileText !== undefined) writeFileSync(envFile, envFileText)
@@ -29,9 +29,9 @@ async function run(env: Record<string, string>, envFileText?: string) {
   }
   const lines: string[] = []
   vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(String(line)))
-  const hub = await runEmulatorCommand(['--port', '0', '--dotenv', envFile])
+  const hub = await runEmulatorCommand(['--port', '0', '--dotenv', envFile, ...extra])
   onTestFinished(() => hub.close())
-  return { hub, output: lines.join('\n') }
+  return { hub, envFile, output: lines.join('\n') }
 }
 
 describe('textile-token-provider emulator', () => {
@@ -71,6 +71,18 @@ describe('textile-token-provider emulator', () => {
     expect(output).toContain(`EMULATOR_HOST_KEY=${hub.hostKey}`)
     expect(output).toMatch(/^USER_API_KEY=b[a-z2-7]+$/m)
     expect(output).not.toContain('not shown')
+  })
+
+  it('--write-env runs on the env file it wrote, and on one that was there', async () => {
+    const first = await run({}, undefined, ['--write-env'])
+    const written = readEnvFile(first.envFile)!
+    expect(first.hub.hostKey).toBe(written.EMULATOR_HOST_KEY)
+    expect(first.output).toContain('with fresh credentials for this emulator')
+    expect(first.output).toContain('Using the keys in')
+    const values = await freshDevCredentials()
+    const second = await run({}, `EMULATOR_HOST_KEY=${values.EMULATOR_HOST_KEY}\n`, ['--write-env'])
+    expect(second.hub.hostKey).toBe(values.EMULATOR_HOST_KEY)
+    expect(second.output).not.toContain('with fresh credentials')
   })
 
   it.each([

@@ -15,7 +15,12 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
-import { FUNCTIONS, functionFileText, type FunctionSpec } from '../../src/cli/function-files.ts'
+import {
+  FUNCTIONS,
+  functionFileText,
+  selectFunctions,
+  type FunctionSpec,
+} from '../../src/cli/function-files.ts'
 import { runInitCommand } from '../../src/cli/init-command.ts'
 import { runInit } from '../../src/cli/init.ts'
 import { parseNetlifyToml, redirectCovers } from '../../src/cli/netlify-config.ts'
@@ -474,6 +479,21 @@ describe('init --single-use', () => {
     const { output } = init(dir, '--single-use')
     expect(output).toMatch(/unchanged\s+netlify\/functions\/textile-login\.ts/)
     expect(output).toMatch(/created\s+netlify\/functions\/textile-cleanup-envelopes\.ts/)
+  })
+})
+
+describe('selectFunctions', () => {
+  it.each([
+    [{}, ['login']],
+    [{ layout: 'split' as const }, ['challenge', 'token']],
+    [{ jwt: true }, ['login', 'jwt', 'jwks']],
+    [{ singleUse: true }, ['login', 'cleanup-envelopes']],
+    [
+      { layout: 'split' as const, jwt: true, singleUse: true },
+      ['challenge', 'token', 'jwt', 'jwks', 'cleanup-envelopes'],
+    ],
+  ])('%o: %o', (selection, names) => {
+    expect(selectFunctions(selection).map((spec) => spec.name)).toEqual(names)
   })
 })
 
