@@ -44,7 +44,7 @@ export function readEnvFile(path: string): Record<string, string> | undefined {
  * as it is).
  *
  * @throws `TypeError` for a name that is not a variable name, or a value no dotenv line holds
- *   exactly (a `'` together with a `"` or a line break, a carriage return, surrounding spaces).
+ *   exactly as this function writes it (a `'`, a carriage return, surrounding spaces).
  * @example
  * formatEnvLine('HUB_URL', 'http://127.0.0.1:6007') // 'HUB_URL=http://127.0.0.1:6007'
  */
